@@ -1,0 +1,66 @@
+"""Factories for every test module: one place, so tests speak of personas, not of setup."""
+
+from __future__ import annotations
+
+import factory
+
+from agencies import actions
+from agencies.models import Agency, AgencyKind, Level, Region, Role, SupervisionClass, User
+
+TEST_PASSWORD = "correct-horse-battery"  # used only by the test database
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"region-{n}")
+    name = factory.Sequence(lambda n: f"测试区{n}")
+    level = Level.CITY
+    parent = None
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    code = factory.Sequence(lambda n: f"agency-{n}")
+    name = factory.Sequence(lambda n: f"测试局{n}")
+    kind = AgencyKind.DEPARTMENT
+    supervision_class = ""
+    region = factory.SubFactory(RegionFactory)
+    level = factory.SelfAttribute("region.level")
+
+    @classmethod
+    def _create(cls, model_class, *args, stationed_at=None, **kwargs):
+        return actions.save_agency(model_class(*args, **kwargs), stationed_at=stationed_at)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):  # noqa: N805 - factory-boy's signature
+        if create:
+            obj.save()
+
+
+def member(agency: Agency, *, role: str = Role.STAFF, **user_fields) -> User:
+    """A new user who belongs to ``agency`` with ``role``."""
+    user = UserFactory(**user_fields)
+    actions.add_member(user, agency, role=role)
+    return user
+
+
+def commission(region: Region, **fields) -> Agency:
+    return AgencyFactory(
+        region=region, kind=AgencyKind.SUPERVISORY, supervision_class=SupervisionClass.PARTY, **fields
+    )
