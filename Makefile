@@ -7,15 +7,15 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings.base
 
-.PHONY: run test venv npm static migrate seed serve lint messages lock clean browser
+.PHONY: run test venv venv-dev npm static catalogues migrate seed serve lint messages lock clean browser
 
 ## run: set everything up and serve the demo city on http://127.0.0.1:8000 (Ctrl-C stops it all)
 run: export PORTAL_DEMO = 1
-run: venv npm static migrate seed serve
+run: venv npm static catalogues migrate seed serve
 
 ## test: run the whole test suite (set DATABASE_URL, REDIS_URL, ELASTICSEARCH_URL for real services)
 test: export DJANGO_SETTINGS_MODULE = portal.settings.test
-test: venv-dev npm browser
+test: venv-dev npm browser catalogues
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/ruff check .
 	$(BIN)/pytest
@@ -71,14 +71,24 @@ serve: venv
 lint: venv-dev
 	$(BIN)/ruff check .
 
-## messages: refresh the translation catalogues from the code and compile them
-messages: venv-dev
-	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=frontend/node_modules --no-obsolete
-	$(BIN)/python scripts/compile_messages.py
+I18N_IGNORE := --ignore=.venv --ignore=frontend/node_modules --ignore=var
 
-## lock: re-resolve requirements*.in into the lock files installs use
+# Compiled catalogues are build output, made from locale/*.po (GNU gettext's msgfmt).
+catalogues: venv
+	$(BIN)/python manage.py compilemessages -l zh_Hans $(I18N_IGNORE) -v 0
+
+## messages: refresh the Chinese catalogue from the code (then translate what is new)
+messages: venv
+	$(BIN)/python manage.py makemessages -l zh_Hans $(I18N_IGNORE) --no-obsolete --no-location
+	$(BIN)/python manage.py makemessages -d djangojs -l zh_Hans $(I18N_IGNORE) --no-obsolete --no-location
+
+## lock: re-resolve requirements*.in into the pinned lock files that installs use
 lock:
-	$(PYTHON) scripts/lock.py
+	rm -rf var/lock-rt var/lock-all
+	$(PYTHON) -m venv var/lock-rt && var/lock-rt/bin/pip install -q -r requirements.in
+	$(PYTHON) -m venv var/lock-all && var/lock-all/bin/pip install -q -r requirements.in -r requirements-dev.in
+	var/lock-rt/bin/pip freeze --exclude pip > requirements.lock
+	comm -13 <(sort requirements.lock) <(var/lock-all/bin/pip freeze --exclude pip | sort) > requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) frontend/node_modules var
