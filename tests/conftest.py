@@ -5,6 +5,8 @@ alice belongs to "our" agency, bob to another agency, charlie to none.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.factories import TEST_PASSWORD, AgencyFactory, RegionFactory, UserFactory, member
@@ -43,3 +45,137 @@ def charlie(db):
 @pytest.fixture
 def password():
     return TEST_PASSWORD
+
+
+# --- tests that need a real service ------------------------------------------------------------
+#
+# A test marked ``postgres``, ``redis`` or ``elasticsearch`` runs only when its service is
+# configured (DATABASE_URL pointing at PostgreSQL, REDIS_URL, ELASTICSEARCH_URL). Without it the
+# test is deselected at collection, never skipped: CI sets every variable, so a skip there could
+# only hide a broken service. With the variable set, an unreachable service fails the test loudly.
+
+SERVICE_VARIABLES = {
+    "postgres": "DATABASE_URL",
+    "redis": "REDIS_URL",
+    "elasticsearch": "ELASTICSEARCH_URL",
+}
+
+
+def service_configured(marker: str) -> bool:
+    from django.conf import settings
+
+    if marker == "postgres":
+        return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    if marker == "redis":
+        return bool(settings.REDIS_URL)
+    if marker == "elasticsearch":
+        return bool(settings.ELASTICSEARCH_URL)
+    raise ValueError(marker)
+
+
+_deselected_for: dict[str, int] = {}
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = [marker for marker in SERVICE_VARIABLES if not service_configured(marker)]
+    selected, deselected = [], []
+    for item in items:
+        needs = [marker for marker in missing if item.get_closest_marker(marker)]
+        if needs:
+            deselected.append(item)
+            for marker in needs:
+                _deselected_for[marker] = _deselected_for.get(marker, 0) + 1
+        else:
+            selected.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+def pytest_report_header(config):
+    lines = []
+    for marker, variable in SERVICE_VARIABLES.items():
+        configured = service_configured(marker)
+        state = "configured" if configured else f"not configured ({variable} unset): deselected"
+        lines.append(f"service {marker}: {state}")
+    return lines
+
+
+_service_errors: dict[str, str | None] = {}
+
+
+def _probe(marker: str) -> str | None:
+    """None when the configured service answers, else why not."""
+    from django.conf import settings
+
+    try:
+        if marker == "postgres":
+            import psycopg
+
+            db = settings.DATABASES["default"]
+            with psycopg.connect(
+                host=db.get("HOST") or None,
+                port=db.get("PORT") or None,
+                user=db.get("USER") or None,
+                password=db.get("PASSWORD") or None,
+                dbname="postgres",
+                connect_timeout=5,
+            ) as conn:
+                conn.execute("SELECT 1")
+        elif marker == "redis":
+            import redis
+
+            client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=5, socket_timeout=5)
+            try:
+                client.ping()
+            finally:
+                client.close()
+        elif marker == "elasticsearch":
+            from search.connection import elasticsearch_client
+
+            elasticsearch_client().options(request_timeout=5).cluster.health()
+    except Exception as exc:  # noqa: BLE001 - reported as a test failure below
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _service_reachable(request):
+    """A test marked for a service fails at once, naming the service, when it does not answer."""
+    for marker, variable in SERVICE_VARIABLES.items():
+        if request.node.get_closest_marker(marker) is None:
+            continue
+        if marker not in _service_errors:
+            _service_errors[marker] = _probe(marker)
+        if _service_errors[marker]:
+            reason = _service_errors[marker]
+            pytest.fail(f"{variable} is set but {marker} is unreachable: {reason}", pytrace=False)
+
+
+# --- nothing is skipped in CI ------------------------------------------------------------------
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _skipped and os.environ.get("CI", "").lower() in ("1", "true", "yes") and exitstatus == 0:
+        # CI provides every service and the browser: a skipped test there is a hidden failure.
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    for marker, count in _deselected_for.items():
+        terminalreporter.write_line(
+            f"deselected {count} test(s) marked {marker}: {SERVICE_VARIABLES[marker]} is not set"
+        )
+    if _skipped and os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        terminalreporter.write_line(
+            f"FAILED: {len(_skipped)} test(s) skipped under CI, where nothing may be skipped: "
+            + ", ".join(_skipped[:10]),
+            red=True,
+        )

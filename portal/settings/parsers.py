@@ -80,7 +80,10 @@ def env_url(name: str, *, schemes: tuple[str, ...], environ=None) -> str | None:
     if value is None or value.strip() == "":
         return None
     value = value.strip()
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        raise ImproperlyConfigured(f"{name}={_redact(value)!r} is not a valid URL: {exc}.") from None
     if parts.scheme not in schemes:
         allowed = ", ".join(f"{scheme}://" for scheme in schemes)
         raise ImproperlyConfigured(f"{name}={_redact(value)!r} must start with one of: {allowed}.")
@@ -96,8 +99,17 @@ def env_url(name: str, *, schemes: tuple[str, ...], environ=None) -> str | None:
 
 
 def _redact(url: str) -> str:
-    """The URL with any password replaced, so error messages never print secrets."""
-    parts = urlsplit(url)
-    if parts.password:
-        return url.replace(f":{parts.password}@", ":***@", 1)
-    return url
+    """The URL with any password replaced, so error messages never print secrets.
+
+    Done by hand rather than with ``urlsplit``, which refuses some of the malformed URLs whose
+    error messages need redacting.
+    """
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return url
+    netloc_end = min((i for i in (rest.find(c) for c in "/?#") if i != -1), default=len(rest))
+    userinfo, at, host = rest[:netloc_end].rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    user = userinfo.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}{rest[netloc_end:]}"
