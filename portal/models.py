@@ -6,12 +6,19 @@ Work items live in the apps, not in pages.
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
+
+from .search import cjk_spaced
+
+# Entries per page on the circular and policy indexes and in page search results.
+PAGE_SIZE = 20
 
 
 class ServiceHeartbeat(models.Model):
@@ -46,8 +53,11 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["latest_circulars"] = (
-            CircularPage.objects.live().public().order_by("-first_published_at")[:5]
+            CircularPage.objects.live().public().descendant_of(self)
+            .order_by("-date", "-first_published_at")[:5]
         )
+        context["circular_index"] = CircularIndexPage.objects.live().child_of(self).first()
+        context["policy_index"] = PolicyIndexPage.objects.live().child_of(self).first()
         context["agency_summary"] = agency_summary(request)
         return context
 
@@ -64,13 +74,38 @@ class CircularIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["circulars"] = (
+        circulars = (
             CircularPage.objects.live().descendant_of(self).order_by("-date", "-first_published_at")
         )
+        context["circulars"] = Paginator(circulars, PAGE_SIZE).get_page(request.GET.get("page"))
         return context
 
 
-class CircularPage(Page):
+class DocumentPageMixin:
+    """What circulars and policies share: their kind's label, and Chinese-aware search text.
+
+    ``search_text`` indexes title, summary and body once more with one token per Chinese character.
+
+    See ``portal.search``: without it the database search backend finds no Chinese word
+    inside a sentence.
+    """
+
+    @property
+    def kind_label(self) -> str:
+        return self._meta.verbose_name
+
+    def search_text(self) -> str:
+        parts = [
+            self.title,
+            getattr(self, "document_number", ""),
+            getattr(self, "issuer", ""),
+            self.summary,
+            get_text_for_indexing(self.body or ""),
+        ]
+        return cjk_spaced(" ".join(part for part in parts if part))
+
+
+class CircularPage(DocumentPageMixin, Page):
     """通报: a bulletin from a supervisory body to the network."""
 
     date = models.DateField(_("date"))
@@ -90,6 +125,7 @@ class CircularPage(Page):
         index.SearchField("summary"),
         index.SearchField("body"),
         index.SearchField("document_number"),
+        index.SearchField("search_text"),
         index.FilterField("date"),
     ]
     parent_page_types = ["portal.CircularIndexPage"]
@@ -112,11 +148,12 @@ class PolicyIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["policies"] = PolicyPage.objects.live().descendant_of(self).order_by("-effective_date")
+        policies = PolicyPage.objects.live().descendant_of(self).order_by("-effective_date", "title")
+        context["policies"] = Paginator(policies, PAGE_SIZE).get_page(request.GET.get("page"))
         return context
 
 
-class PolicyPage(Page):
+class PolicyPage(DocumentPageMixin, Page):
     """A rule or policy the network works by (制度文件)."""
 
     effective_date = models.DateField(_("effective date"))
@@ -133,6 +170,7 @@ class PolicyPage(Page):
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),
+        index.SearchField("search_text"),
         index.FilterField("effective_date"),
     ]
     parent_page_types = ["portal.PolicyIndexPage"]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", views.PortalLogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.health, name="health"),
+    path("search/pages/", views.page_search, name="page_search"),
     path("agencies/", include("agencies.urls")),
     path("admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),

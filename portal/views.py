@@ -1,18 +1,56 @@
+from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render, resolve_url
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .health import component_status
+from .models import PAGE_SIZE
+from .search import search_pages
+
+MAX_QUERY_LENGTH = 200
 
 
 class PortalLoginView(auth_views.LoginView):
-    redirect_authenticated_user = True
+    """Sign-in. django-axes watches it: see AXES_* in the settings and registration/locked_out.html.
+
+    A signed-in user is sent to the home page, except when a page bounced them here with
+    ``next``: Wagtail's admin does that to signed-in users who may not use it, so redirecting
+    back would loop. They see the form, Wagtail's message, and a note with a link onwards.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        signed_in = request.user.is_authenticated
+        if signed_in and request.method == "GET" and REDIRECT_FIELD_NAME not in request.GET:
+            return HttpResponseRedirect(resolve_url(settings.LOGIN_REDIRECT_URL))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.is_authenticated:
+            context["signed_in_as"] = self.request.user
+            context["continue_url"] = self.get_redirect_url()
+        return context
 
 
 class PortalLogoutView(auth_views.LogoutView):
-    pass
+    """Sign-out: POST only (Django's LogoutView refuses GET), then back to the sign-in page."""
+
+
+@login_required
+@require_GET
+def page_search(request):
+    """Search circulars and policies (Wagtail's database search backend, see portal.search)."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    results = None
+    if query:
+        results = Paginator(search_pages(query), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/page_search.html", {"query": query, "results": results})
 
 
 @never_cache
@@ -23,8 +61,7 @@ def health(request):
     healthy = all(item["ok"] for item in components.values() if item.get("required", True))
     status = 200 if healthy else 503
     connection.close_if_unusable_or_obsolete()
+    summary = {name: {"ok": item["ok"], "backend": item["backend"]} for name, item in components.items()}
     return JsonResponse(
-        {"status": "ok" if healthy else "degraded",
-         "components": {name: {"ok": item["ok"], "backend": item["backend"]} for name, item in components.items()}},
-        status=status,
+        {"status": "ok" if healthy else "degraded", "components": summary}, status=status
     )
