@@ -1,15 +1,17 @@
-"""Every change to agencies and memberships goes through these functions (DESIGN §5, §11).
+"""Every change to regions, agencies and memberships goes through these functions (DESIGN §5, §11).
 
 Each keeps the agency's permission group in step: one Django group per agency, holding its
-members, so that django-guardian can grant object permissions to a whole agency at once.
+members, so that django-guardian can grant object permissions to a whole agency at once. The
+admin, the demo seeding and the tests call these and nothing else.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Agency, Membership, Role
+from .models import Agency, Membership, Region, Role, check_stationing
 
 
 def group_name_for(code: str) -> str:
@@ -17,8 +19,20 @@ def group_name_for(code: str) -> str:
 
 
 @transaction.atomic
+def save_region(region: Region) -> Region:
+    """Validate (hierarchy, unique code) and save a region, new or changed."""
+    region.full_clean()
+    region.save()
+    return region
+
+
+@transaction.atomic
 def save_agency(agency: Agency, *, stationed_at=None) -> Agency:
-    """Validate and save an agency (new or changed), creating or renaming its group."""
+    """Validate and save an agency (new or changed), creating or renaming its group.
+
+    ``stationed_at``, when given, replaces the departments a stationed group is stationed at;
+    when omitted the current ones are kept and checked again against the agency as saved.
+    """
     wanted = group_name_for(agency.code)
     if agency.group_id is None:
         agency.group, _ = Group.objects.get_or_create(name=wanted)
@@ -27,9 +41,23 @@ def save_agency(agency: Agency, *, stationed_at=None) -> Agency:
         agency.group.save(update_fields=["name"])
     agency.full_clean()
     agency.save()
+    targets = list(agency.stationed_at.all()) if stationed_at is None else list(stationed_at)
+    check_stationing(agency, targets)
     if stationed_at is not None:
-        agency.stationed_at.set(stationed_at)
+        agency.stationed_at.set(targets)
     return agency
+
+
+@transaction.atomic
+def delete_agency(agency: Agency) -> None:
+    """Delete an agency that nothing refers to, and its permission group with it.
+
+    Agencies with members, children or history are protected by their foreign keys
+    (``ProtectedError``); deactivate those instead (``is_active``).
+    """
+    group = agency.group
+    agency.delete()
+    group.delete()
 
 
 @transaction.atomic
@@ -46,11 +74,32 @@ def add_member(user, agency: Agency, *, role: str = Role.STAFF, title: str = "")
 
 
 @transaction.atomic
+def save_membership(membership: Membership) -> Membership:
+    """Validate and save a membership edited as a whole (the admin's forms).
+
+    Whoever it touches — the member now and, if the user changed, the member before — ends
+    with agency groups equal to their memberships.
+    """
+    previous_user_id = None
+    if membership.pk is not None:
+        previous_user_id = (
+            Membership.objects.filter(pk=membership.pk).values_list("user_id", flat=True).first()
+        )
+    membership.full_clean()
+    membership.save()
+    sync_groups(membership.user)
+    if previous_user_id is not None and previous_user_id != membership.user_id:
+        sync_groups(get_user_model().objects.get(pk=previous_user_id))
+    return membership
+
+
+@transaction.atomic
 def remove_member(membership: Membership) -> None:
     membership.user.groups.remove(membership.agency.group)
     membership.delete()
 
 
+@transaction.atomic
 def sync_groups(user) -> None:
     """Make the user's agency groups equal their memberships (after edits outside add/remove)."""
     agency_group_ids = set(Agency.objects.values_list("group_id", flat=True))

@@ -64,7 +64,7 @@ def check_hierarchy(node, parent) -> None:
         return
     if node.pk is not None and parent.pk == node.pk:
         raise ValidationError({"parent": _("An entry cannot be its own parent.")})
-    if parent.level >= node.level:
+    if node.level is not None and parent.level >= node.level:
         raise ValidationError(
             {"parent": _("The parent must sit above this entry's level (%(level)s).")
              % {"level": node.get_level_display()}}
@@ -87,14 +87,14 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         if self.name_en and (get_language() or "").startswith("en"):
             return self.name_en
         return self.name
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class Region(BilingualNameMixin):
@@ -141,7 +141,9 @@ class Agency(BilingualNameMixin):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent agency"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="children",
-        help_text=_("The agency one level up in the same line (for example the city bureau of a district bureau)."),
+        help_text=_(
+            "The agency one level up in the same line (for example the city bureau of a district bureau)."
+        ),
     )
     dispatched_by = models.ForeignKey(
         "self", verbose_name=_("dispatched by"), null=True, blank=True,
@@ -184,9 +186,12 @@ class Agency(BilingualNameMixin):
             ),
         ]
 
+    def get_absolute_url(self) -> str:
+        return reverse("agencies:detail", args=[self.code])
+
     def clean(self):
         check_hierarchy(self, self.parent)
-        if self.region_id and self.level != self.region.level:
+        if self.region_id and self.level is not None and self.level != self.region.level:
             raise ValidationError({"level": _("An agency sits at its region's level.")})
         if self.dispatched_by_id and self.kind != AgencyKind.STATIONED_GROUP:
             raise ValidationError({"dispatched_by": _("Only stationed groups are dispatched.")})
@@ -194,9 +199,6 @@ class Agency(BilingualNameMixin):
             raise ValidationError(
                 {"dispatched_by": _("A stationed group is dispatched by a discipline commission.")}
             )
-
-    def get_absolute_url(self) -> str:
-        return reverse("agencies:detail", args=[self.code])
 
     @property
     def is_commission(self) -> bool:
@@ -206,6 +208,46 @@ class Agency(BilingualNameMixin):
     @property
     def is_supervisor(self) -> bool:
         return self.kind in (AgencyKind.SUPERVISORY, AgencyKind.STATIONED_GROUP)
+
+
+def check_stationing(group: Agency, targets) -> None:
+    """Raise ValidationError unless ``group`` may be stationed at every one of ``targets``.
+
+    Only stationed groups are stationed at other agencies; they sit at departments and project
+    owners of their own region; and each of those is watched by one stationed group at a time,
+    so that "the stationed group of a handler" (DESIGN §5) is always one agency.
+    """
+    targets = list(targets)
+    if not targets:
+        return
+    if group.kind != AgencyKind.STATIONED_GROUP:
+        raise ValidationError(
+            {"stationed_at": _("Only stationed groups are stationed at other agencies.")}
+        )
+    wrong_kind = [t for t in targets if t.kind not in (AgencyKind.DEPARTMENT, AgencyKind.PROJECT_OWNER)]
+    if wrong_kind:
+        raise ValidationError(
+            {"stationed_at": _("A stationed group is stationed at departments and project owners only, "
+                               "not at %(names)s.") % {"names": ", ".join(t.name for t in wrong_kind)}}
+        )
+    elsewhere = [t for t in targets if t.region_id != group.region_id]
+    if elsewhere:
+        raise ValidationError(
+            {"stationed_at": _("A stationed group is stationed in its own region only, "
+                               "not at %(names)s.") % {"names": ", ".join(t.name for t in elsewhere)}}
+        )
+    taken = (
+        Agency.stationed_at.through.objects.filter(to_agency__in=targets)
+        .exclude(from_agency_id=group.pk)
+        .select_related("from_agency", "to_agency")
+        .order_by("to_agency__code")
+    )
+    taken = list(taken)
+    if taken:
+        raise ValidationError(
+            {"stationed_at": _("Already watched by another stationed group: %(pairs)s.")
+             % {"pairs": "; ".join(f"{row.to_agency.name} ({row.from_agency.name})" for row in taken)}}
+        )
 
 
 class User(AbstractUser):

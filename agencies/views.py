@@ -1,22 +1,43 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from .acting import choose_agency
+from .filters import AgencyFilter
+from .permissions import can_view_directory
+from .queries import access_agency, agency_page, directory_agencies
+
+PAGE_SIZE = 30
 
 
 @login_required
+@require_GET
 def directory(request):
-    raise Http404  # filled in with the directory
+    if not can_view_directory(request.user):
+        raise Http404
+    filterset = AgencyFilter(request.GET, queryset=directory_agencies(), request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agencies/directory.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        },
+    )
 
 
 @login_required
+@require_GET
 def detail(request, code):
-    raise Http404
+    agency = access_agency(request.user, code)
+    return render(request, "agencies/detail.html", agency_page(agency))
 
 
 @login_required

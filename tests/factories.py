@@ -64,3 +64,15 @@ def commission(region: Region, **fields) -> Agency:
     return AgencyFactory(
         region=region, kind=AgencyKind.SUPERVISORY, supervision_class=SupervisionClass.PARTY, **fields
     )
+
+
+def stationed_group(commission_agency: Agency, *, stationed_at=(), **fields) -> Agency:
+    """A stationed discipline inspection group dispatched by ``commission_agency``."""
+    fields.setdefault("region", commission_agency.region)
+    return AgencyFactory(
+        kind=AgencyKind.STATIONED_GROUP,
+        supervision_class=SupervisionClass.PARTY,
+        dispatched_by=commission_agency,
+        stationed_at=list(stationed_at),
+        **fields,
+    )

@@ -1,0 +1,29 @@
+"""``manage.py seed_demo``: the demo city 江州市, its agencies, people and portal pages.
+
+Safe to run again: it changes nothing that is already as the demo describes it.
+"""
+
+from django.core.management.base import BaseCommand
+
+from agencies import demo
+from portal import demo as portal_demo
+
+
+class Command(BaseCommand):
+    help = "Create or update the demo city (agencies, users, memberships) and its portal pages."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset-passwords", action="store_true",
+            help=f"Set every demo login's password back to {demo.DEMO_PASSWORD!r}.",
+        )
+
+    def handle(self, *args, reset_passwords=False, **options):
+        counts = demo.seed(reset_passwords=reset_passwords)
+        portal_demo.seed_pages()
+        self.stdout.write(self.style.SUCCESS("Demo city 江州市 is ready."))
+        self.stdout.write("  " + ", ".join(f"{number} {name}" for name, number in counts.items()))
+        self.stdout.write(f"  Every demo login below uses the password {demo.DEMO_PASSWORD}")
+        for login in demo.DEMO_LOGINS:
+            where = f"{login.agency_name} · {login.role}" if login.agency else "superuser"
+            self.stdout.write(f"  {login.username:<14} {login.full_name}  {where}")
