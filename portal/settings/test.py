@@ -14,3 +14,15 @@ from .base import *  # noqa: E402,F403
 # Hashing passwords slowly is the point in production and wasted time in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SEARCH_INDEX_PREFIX = "test-portal"
+
+# Tests that enqueue work must neither leave it for the worker of `make run` (it would run it
+# against the demo database) nor take that worker's messages: their own broker folder.
+if CELERY_BROKER_URL == "filesystem://":
+    CELERY_BROKER_FOLDER = VAR_DIR / "test-celery-broker"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "data_folder_in": str(CELERY_BROKER_FOLDER),
+        "data_folder_out": str(CELERY_BROKER_FOLDER),
+        "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
+    }
+    (CELERY_BROKER_FOLDER / "processed").mkdir(parents=True, exist_ok=True)
