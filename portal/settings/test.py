@@ -26,3 +26,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
     }
     (CELERY_BROKER_FOLDER / "processed").mkdir(parents=True, exist_ok=True)
+
+# No persistent connections in tests: the threads that Channels and asgiref run database work in
+# must not keep sessions open on PostgreSQL, or the test database cannot be dropped at the end.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
