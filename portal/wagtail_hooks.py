@@ -14,3 +14,9 @@ def require_sign_in(page, request, serve_args, serve_kwargs):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return None
+
+
+@hooks.register("construct_help_menu")
+def drop_online_guides(request, menu_items):
+    """The help menu links to Wagtail's online guide; intranets cannot reach it."""
+    menu_items[:] = [item for item in menu_items if not str(getattr(item, "url", "")).startswith("http")]

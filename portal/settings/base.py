@@ -270,6 +270,10 @@ WAGTAILADMIN_LOGIN_URL = "login"
 # "private page" restriction sends people to the same sign-in page.
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_I18N_ENABLED = False
+# Intranets are offline: no version check against releases.wagtail.io from the browser, no
+# banner pointing at the online guide (the help menu's links to it go too: portal/wagtail_hooks.py).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "txt", "odt", "ods"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
