@@ -48,9 +48,7 @@ class AgencyFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=AgencyKind.choices, empty_label=_("All kinds")
     )
-    level = django_filters.TypedChoiceFilter(
-        label=_("Level"), choices=Level.choices, coerce=int, empty_label=_("All levels")
-    )
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices, empty_label=_("All levels"))
     region = RegionFilter(
         label=_("Region"), queryset=_region_choices, to_field_name="code", method="filter_region",
         empty_label=_("All regions"),

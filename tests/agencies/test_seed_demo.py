@@ -1,0 +1,146 @@
+"""manage.py seed_demo: the demo city, complete and idempotent."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from agencies import demo
+from agencies.models import Agency, AgencyKind, Level, Membership, Region, Role, SupervisionClass, User
+
+
+@pytest.fixture
+def pages(monkeypatch):
+    """Stand in for portal.demo.seed_pages (the portal's own tests cover it); count the calls."""
+    calls = []
+    monkeypatch.setattr("portal.demo.seed_pages", lambda: calls.append(1))
+    return calls
+
+
+@pytest.fixture
+def seeded(db, pages):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict:
+    through = Agency.stationed_at.through
+    return {
+        "regions": sorted(Region.objects.values_list()),
+        "agencies": sorted(Agency.objects.values_list()),
+        "stations": sorted(through.objects.values_list("from_agency_id", "to_agency_id")),
+        "users": sorted(User.objects.values_list("pk", "username", "full_name", "password", "is_staff",
+                                                 "is_superuser", "is_active")),
+        "memberships": sorted(Membership.objects.values_list("pk", "user_id", "agency_id", "role", "title")),
+        "groups": sorted(Group.objects.values_list()),
+        "user_groups": sorted(User.groups.through.objects.values_list("user_id", "group_id")),
+    }
+
+
+def test_it_works(seeded, pages):
+    assert "江州市" in seeded
+    assert demo.DEMO_PASSWORD in seeded
+    for login in demo.DEMO_LOGINS:
+        assert login.username in seeded
+    assert pages == [1]
+
+
+def test_it_is_idempotent(seeded, pages):
+    before = snapshot()
+    call_command("seed_demo", stdout=StringIO())
+    assert snapshot() == before
+    assert pages == [1, 1]
+
+
+def test_it_builds_a_city_in_a_province(seeded):
+    city = Region.objects.get(code=demo.CITY)
+    assert city.level == Level.CITY
+    assert city.parent.code == demo.PROVINCE
+    assert city.parent.name == "江东省"
+
+
+def test_it_has_the_ten_classes_in_the_city(seeded):
+    classes = set(
+        Agency.objects.filter(region__code=demo.CITY, kind=AgencyKind.SUPERVISORY)
+        .values_list("supervision_class", flat=True)
+    )
+    assert classes == set(SupervisionClass.values)
+
+
+def test_it_has_twenty_city_departments_and_project_owners(seeded):
+    city = Agency.objects.filter(region__code=demo.CITY)
+    assert city.filter(kind=AgencyKind.DEPARTMENT).count() >= 20
+    assert city.filter(kind=AgencyKind.PROJECT_OWNER).count() >= 2
+    assert all(agency.name_en for agency in Agency.objects.all())
+
+
+def test_it_gives_every_district_a_commission_and_departments(seeded):
+    districts = Region.objects.filter(parent__code=demo.CITY, level=Level.DISTRICT)
+    assert districts.count() >= 4
+    city_commission = Agency.objects.get(code=demo.COMMISSION)
+    for district in districts:
+        commission = Agency.objects.get(region=district, kind=AgencyKind.SUPERVISORY,
+                                        supervision_class=SupervisionClass.PARTY)
+        assert commission.parent == city_commission
+        departments = Agency.objects.filter(region=district, kind=AgencyKind.DEPARTMENT)
+        assert departments.count() >= 4
+        for department in departments:
+            assert department.parent.region.code == demo.CITY
+            line = department.code.removeprefix(f"{district.code}-")
+            assert department.parent.code == demo.department_code(demo.CITY, line)
+
+
+def test_it_covers_every_department_with_one_stationed_group(seeded):
+    for department in Agency.objects.filter(kind=AgencyKind.DEPARTMENT):
+        groups = list(department.stationed_groups.all())
+        assert len(groups) == 1, department.name
+        group = groups[0]
+        assert group.region == department.region
+        assert group.dispatched_by.is_commission
+        assert group.dispatched_by.region == department.region
+
+
+def test_it_keeps_every_agency_valid(seeded):
+    for agency in Agency.objects.all():
+        agency.full_clean()
+        assert agency.group.name == f"agency:{agency.code}"
+
+
+def test_it_has_every_role_and_a_user_in_two_agencies(seeded):
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    in_two = [user for user in User.objects.all() if user.memberships.count() >= 2]
+    assert in_two
+
+
+def test_it_keeps_groups_in_step_with_memberships(seeded):
+    for user in User.objects.all():
+        agency_groups = set(user.groups.filter(agency__isnull=False).values_list("pk", flat=True))
+        assert agency_groups == set(user.memberships.values_list("agency__group_id", flat=True))
+
+
+def test_it_matches_the_published_logins(seeded):
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+    for login in demo.DEMO_LOGINS:
+        user = User.objects.get(username=login.username)
+        assert user.full_name == login.full_name
+        assert user.check_password(demo.DEMO_PASSWORD)
+        if login.agency:
+            assert user.memberships.filter(agency__code=login.agency, role=login.role).exists()
+            assert login.agency_name == Agency.objects.get(code=login.agency).name
+    for username in ("jw_admin", "zjj_staff", "zjj_leader", "jw_liaison"):
+        assert username in {login.username for login in demo.DEMO_LOGINS}
+
+
+def test_it_leaves_changed_passwords_alone_unless_asked(seeded):
+    user = User.objects.get(username="zjj_staff")
+    user.set_password("changed-by-its-owner")
+    user.save()
+    call_command("seed_demo", stdout=StringIO())
+    assert User.objects.get(username="zjj_staff").check_password("changed-by-its-owner")
+    call_command("seed_demo", "--reset-passwords", stdout=StringIO())
+    assert User.objects.get(username="zjj_staff").check_password(demo.DEMO_PASSWORD)
