@@ -179,9 +179,10 @@ if not CELERY_BROKER_URL:
         "data_folder_in": str(CELERY_BROKER_FOLDER),
         "data_folder_out": str(CELERY_BROKER_FOLDER),
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         "store_processed": False,
     }
-    for _folder in (CELERY_BROKER_FOLDER, CELERY_BROKER_FOLDER / "processed"):
+    for _folder in (CELERY_BROKER_FOLDER, CELERY_BROKER_FOLDER / "processed", CELERY_BROKER_FOLDER / "control"):
         _folder.mkdir(parents=True, exist_ok=True)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
