@@ -24,8 +24,10 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(CELERY_BROKER_FOLDER),
         "data_folder_out": str(CELERY_BROKER_FOLDER),
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
     }
-    (CELERY_BROKER_FOLDER / "processed").mkdir(parents=True, exist_ok=True)
+    for _folder in ("processed", "control"):
+        (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
 
 # No persistent connections in tests: the threads that Channels and asgiref run database work in
 # must not keep sessions open on PostgreSQL, or the test database cannot be dropped at the end.
