@@ -11,7 +11,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from .models import CircularIndexPage, CircularPage, HomePage, PolicyIndexPage, PolicyPage
 
@@ -191,6 +192,11 @@ def _home_page() -> HomePage:
     if home is not None:
         return home
     root = Page.get_first_root_node()
+    if root is None:  # a flushed database (say, after a TransactionTestCase) has no tree at all
+        Locale.objects.get_or_create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+        root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
     # Wagtail's first migration creates a plain "Welcome" page with the slug "home" under the
     # root, and the default site points at it. Sites cascade-delete with their root page, so
     # point them at the tree root first, then remove the welcome page and put ours in its place.

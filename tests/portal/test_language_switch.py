@@ -17,6 +17,14 @@ def test_the_header_offers_the_other_language(client, pages, alice):
     assert 'name="language" value="zh-hans"' in english
 
 
+def test_each_language_is_offered_by_its_own_name(client, pages, alice):
+    client.force_login(alice)
+    chinese = client.get("/").content.decode()
+    assert 'value="en" lang="en">English</button>' in chinese  # not 英语
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'value="zh-hans" lang="zh-hans">简体中文</button>' in english
+
+
 def test_it_works(client, pages, alice):
     client.force_login(alice)
     response = client.post(SETLANG, {"language": "en", "next": "/circulars/"})
