@@ -182,8 +182,8 @@ if not CELERY_BROKER_URL:
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         "store_processed": False,
     }
-    for _folder in (CELERY_BROKER_FOLDER, CELERY_BROKER_FOLDER / "processed", CELERY_BROKER_FOLDER / "control"):
-        _folder.mkdir(parents=True, exist_ok=True)
+    for _folder in ("", "processed", "control"):
+        (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
