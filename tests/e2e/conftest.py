@@ -7,8 +7,9 @@ import os
 import pytest
 
 # Playwright's sync API runs an event loop in the test's thread; Django would then refuse the
-# ORM calls the test makes to set up data. Nothing here is actually concurrent.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# ORM calls the test makes to set up data. Nothing here is actually concurrent. Set while this
+# folder's tests run only (see allow_async_unsafe), so other suites keep Django's check.
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -21,8 +22,21 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="module", autouse=True)
+def allow_async_unsafe():
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    yield
+    if previous is None:
+        os.environ.pop(ASYNC_UNSAFE, None)
+    else:
+        os.environ[ASYNC_UNSAFE] = previous
+
+
+@pytest.fixture(scope="module")
+def browser(allow_async_unsafe):
+    """One Chromium per test module. Not per session: Playwright's event loop would stay
+    running in the main thread and break the asyncio tests that run after these."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
