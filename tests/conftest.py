@@ -76,6 +76,7 @@ def service_configured(marker: str) -> bool:
 _deselected_for: dict[str, int] = {}
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django's reordering, which this keeps
 def pytest_collection_modifyitems(config, items):
     missing = [marker for marker in SERVICE_VARIABLES if not service_configured(marker)]
     selected, deselected = [], []
@@ -89,7 +90,9 @@ def pytest_collection_modifyitems(config, items):
             selected.append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = selected
+    # Browser tests last: Playwright's sync API keeps an event loop running in the main thread
+    # for as long as its (session-wide) browser lives, and no asyncio test can run beside it.
+    items[:] = sorted(selected, key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 def pytest_report_header(config):
