@@ -182,3 +182,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             + ", ".join(_skipped[:10]),
             red=True,
         )
+
+
+@pytest.fixture(autouse=True)
+def _async_safety(request, monkeypatch):
+    """Django's guard against ORM calls from async code stays on outside browser tests.
+
+    Playwright's sync API needs it off (tests/e2e sets DJANGO_ALLOW_ASYNC_UNSAFE for the
+    process); everywhere else it would hide the very mistakes consumers and async views make.
+    """
+    if request.node.get_closest_marker("browser") is None:
+        monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)

@@ -74,7 +74,7 @@ def daphne(django_db_setup, django_db_blocker, tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("daphne") / "daphne.log"
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
         "SECRET_KEY": settings.SECRET_KEY,
         "DATABASE_URL": database_url,
