@@ -61,7 +61,7 @@ seed: venv
 # daphne, a Celery worker and beat together; Ctrl-C (or any one of them dying) stops all three.
 serve: venv
 	@echo "监督一张网: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 	$(BIN)/celery -A portal worker --loglevel=warning --concurrency=2 & \
 	$(BIN)/celery -A portal beat --loglevel=warning & \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) portal.asgi:application & \
