@@ -193,3 +193,27 @@ def _async_safety(request, monkeypatch):
     """
     if request.node.get_closest_marker("browser") is None:
         monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, with stray connections closed before they are dropped.
+
+    Async tests leave connections open in the threads asgiref runs sync code in (the test
+    client closes none); PostgreSQL refuses to drop a database that still has sessions.
+    """
+    yield
+    import gc
+
+    from asgiref.sync import SyncToAsync
+    from django.db import connection, connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=30)
+    gc.collect()  # connections of finished threads close when collected
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        connection.close()
