@@ -5,9 +5,18 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from agencies.models import Agency, AgencyKind, Level, Region, SupervisionClass
 from tests.factories import AgencyFactory, RegionFactory, commission
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """These tests read the English messages; Chinese is checked by the catalogue tests."""
+    with translation.override("en"):
+        yield
+
 
 
 @pytest.fixture

@@ -5,10 +5,19 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from agencies import actions
 from agencies.models import Agency, AgencyKind, Level
 from tests.factories import AgencyFactory, RegionFactory, commission, stationed_group
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """These tests read the English messages; Chinese is checked by the catalogue tests."""
+    with translation.override("en"):
+        yield
+
 
 
 @pytest.fixture
