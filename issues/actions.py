@@ -1,0 +1,572 @@
+"""Every change to an issue happens here, and nowhere else (DESIGN §5, Zulip's zerver/actions).
+
+Each action: takes the acting user and the agency acted for keyword-only; locks the issue row;
+checks that the agency is the right kind of party and that the user's role in it allows the
+action; moves state with compare-and-set; writes one IssueEvent to the issue's hash chain;
+updates parties and permissions; and registers the live event to be sent on commit. All of it
+in one transaction: a failure anywhere leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, Membership
+
+from . import permissions as perms
+from .models import (
+    OPEN_ASSIGNMENT_STATES,
+    Assignment,
+    AssignmentState,
+    Comment,
+    HandlerRole,
+    Issue,
+    IssueEvent,
+    IssueState,
+    Participant,
+    PartyRole,
+    Urge,
+)
+from .record import GENESIS, chain_hash
+
+
+class ActionError(Exception):
+    """An action that cannot be taken; the message is for the user, in their language."""
+
+
+class NotPermitted(ActionError):
+    """The agency is not the right party, or the user's role does not allow the action."""
+
+
+class Conflict(ActionError):
+    """Someone else changed the issue first; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object
+    agency: Agency
+    role: str
+
+
+# --- the shared steps of every action ------------------------------------------------------
+
+def _actor(action: str, acting_user, agency: Agency) -> Actor:
+    membership = Membership.objects.filter(user=acting_user, agency=agency, agency__is_active=True).first()
+    if membership is None or not acting_user.is_active:
+        raise NotPermitted(_("You do not act for this agency."))
+    if membership.role not in perms.ROLES_FOR_ACTION[action]:
+        raise NotPermitted(_("Your role in %(agency)s does not allow this action.") % {"agency": agency})
+    return Actor(acting_user, agency, membership.role)
+
+
+def _lock(issue: Issue | int) -> Issue:
+    """Re-read the issue under a row lock: actions on one issue take turns."""
+    pk = issue.pk if isinstance(issue, Issue) else issue
+    return Issue.objects.select_for_update().get(pk=pk)
+
+
+def _require(actor: Actor, issue: Issue, codename: str) -> None:
+    if not perms.agency_holds(actor.agency, issue, codename):
+        raise NotPermitted(_("%(agency)s cannot do this on this issue.") % {"agency": actor.agency})
+
+
+def _require_issue_state(issue: Issue, *states: str) -> None:
+    if issue.state not in states:
+        raise Conflict(
+            _("This issue is now “%(state)s”; refresh the page to see what changed.")
+            % {"state": issue.get_state_display()}
+        )
+
+
+def _move_issue(issue: Issue, expected: str, new: str, **fields) -> None:
+    """Compare-and-set the issue's state; zero rows means someone else got there first."""
+    now = timezone.now()
+    changed = Issue.objects.filter(pk=issue.pk, state=expected).update(state=new, updated_at=now, **fields)
+    if not changed:
+        raise Conflict(_("Someone else changed this issue at the same moment; nothing was saved."))
+    issue.state = new
+    issue.updated_at = now
+    for name, value in fields.items():
+        setattr(issue, name, value)
+
+
+def _move_assignment(assignment: Assignment, expected: Sequence[str] | str, new: str, **fields) -> None:
+    expected = [expected] if isinstance(expected, str) else list(expected)
+    changed = Assignment.objects.filter(pk=assignment.pk, state__in=expected).update(state=new, **fields)
+    if not changed:
+        raise Conflict(_("Someone else changed this assignment at the same moment; nothing was saved."))
+    assignment.state = new
+    for name, value in fields.items():
+        setattr(assignment, name, value)
+
+
+def _assignment(issue: Issue, assignment: Assignment | int) -> Assignment:
+    pk = assignment.pk if isinstance(assignment, Assignment) else assignment
+    try:
+        return Assignment.objects.select_related("agency").get(pk=pk, issue=issue)
+    except Assignment.DoesNotExist:
+        raise ActionError(_("That assignment is not part of this issue.")) from None
+
+
+def _own_assignment(actor: Actor, issue: Issue, assignment) -> Assignment:
+    found = _assignment(issue, assignment)
+    if found.agency_id != actor.agency.pk:
+        raise NotPermitted(_("Only the handler it was assigned to can do this."))
+    return found
+
+
+def _record(
+    issue: Issue, actor: Actor | None, action: str, *, before=None, after=None, reason: str = "",
+    assignment: Assignment | None = None, related_agency: Agency | None = None,
+    automation_rule: str = "", request_id: str = "",
+) -> IssueEvent:
+    """Append one event to the issue's hash chain and move the chain's head."""
+    event = IssueEvent(
+        issue=issue,
+        seq=issue.event_count + 1,
+        assignment=assignment,
+        action=action,
+        actor=actor.user if actor else None,
+        actor_name=(actor.user.get_full_name() if actor else _("Deadline rule")),
+        agency=actor.agency if actor else None,
+        related_agency=related_agency,
+        before=before or {},
+        after=after or {},
+        reason=reason,
+        automation_rule=automation_rule,
+        request_id=request_id,
+        created_at=timezone.now(),
+        prev_hash=issue.record_head or GENESIS,
+    )
+    event.hash = chain_hash(event.prev_hash, event)
+    event.save()
+    moved = Issue.objects.filter(pk=issue.pk, event_count=issue.event_count).update(
+        event_count=event.seq, record_head=event.hash
+    )
+    if not moved:
+        raise Conflict(_("Someone else changed this issue at the same moment; nothing was saved."))
+    issue.event_count, issue.record_head = event.seq, event.hash
+    transaction.on_commit(lambda: _publish(event.pk))
+    return event
+
+
+def _publish(event_id: int) -> None:
+    from notifications.live import publish_issue_event
+
+    publish_issue_event(event_id)
+
+
+def _add_party(issue: Issue, agency: Agency, role: str) -> bool:
+    _, created = Participant.objects.get_or_create(issue=issue, agency=agency, role=role)
+    return created
+
+
+def _add_handler_parties(issue: Issue, agency: Agency, role: str) -> None:
+    _add_party(issue, agency, role)
+    for supervisor in perms.supervisors_of(agency):
+        _add_party(issue, supervisor, PartyRole.SUPERVISOR)
+
+
+def _retire_handler(issue: Issue, assignment: Assignment) -> None:
+    """The handler's party row becomes "former handler" (reads what happened, acts no more)."""
+    still_live = Assignment.objects.filter(
+        issue=issue, agency=assignment.agency, state__in=OPEN_ASSIGNMENT_STATES + (AssignmentState.ACCEPTED,)
+    ).exclude(pk=assignment.pk)
+    if not still_live.exists():
+        Participant.objects.filter(
+            issue=issue, agency=assignment.agency, role__in=[PartyRole.LEAD, PartyRole.CO_HANDLER]
+        ).delete()
+    _add_party(issue, assignment.agency, PartyRole.FORMER_HANDLER)
+
+
+def _snapshot(assignment: Assignment) -> dict:
+    return {"assignment": assignment.pk, "agency": assignment.agency_id, "state": assignment.state}
+
+
+def _live_assignments(issue: Issue):
+    return Assignment.objects.filter(
+        issue=issue, state__in=OPEN_ASSIGNMENT_STATES + (AssignmentState.ACCEPTED,)
+    )
+
+
+def _settle_issue_state(issue: Issue) -> None:
+    """The issue is "reported" when every live handler has reported (or been accepted)."""
+    live = list(_live_assignments(issue).values_list("state", flat=True))
+    done = {AssignmentState.REPORTED, AssignmentState.ACCEPTED}
+    if issue.state == IssueState.IN_PROGRESS and live and all(state in done for state in live):
+        _move_issue(issue, IssueState.IN_PROGRESS, IssueState.REPORTED)
+    elif issue.state == IssueState.REPORTED and not all(state in done for state in live):
+        _move_issue(issue, IssueState.REPORTED, IssueState.IN_PROGRESS)
+
+
+def _open_assignment(issue, agency, role, *, assigned_by, deadline, transferred_from=None) -> Assignment:
+    if _live_assignments(issue).filter(agency=agency).exists():
+        raise ActionError(_("%(agency)s is already handling this issue.") % {"agency": agency})
+    assignment = Assignment.objects.create(
+        issue=issue, agency=agency, role=role, deadline=deadline or issue.deadline,
+        assigned_by=assigned_by, transferred_from=transferred_from,
+    )
+    _add_handler_parties(issue, agency, role)
+    return assignment
+
+
+# --- the actions ------------------------------------------------------------------------------
+
+@transaction.atomic
+def push(
+    *, acting_user, agency: Agency, title: str, description: str, category: str, source: str,
+    priority: str, deadline: dt.date | None, lead: Agency, co_handlers: Iterable[Agency] = (),
+    copied: Iterable[Agency] = (),
+) -> Issue:
+    """发起/推送: create an issue and push it to a lead handler and any co-handlers."""
+    actor = _actor("push", acting_user, agency)
+    co_handlers = [a for a in co_handlers if a.pk != lead.pk]
+    if lead.pk == agency.pk or any(a.pk == agency.pk for a in co_handlers):
+        raise ActionError(_("An agency cannot push an issue to itself."))
+    if deadline is not None and deadline < timezone.localdate():
+        raise ActionError(_("The deadline cannot be in the past."))
+    now = timezone.now()
+    issue = Issue.objects.create(
+        number=f"tmp-{now.timestamp()}", title=title, description=description, category=category,
+        source=source, priority=priority, initiator=agency, created_by=acting_user, deadline=deadline,
+        state=IssueState.PUSHED, pushed_at=now,
+    )
+    issue.number = f"JD{now:%Y}{issue.pk:07d}"
+    Issue.objects.filter(pk=issue.pk).update(number=issue.number)
+    _add_party(issue, agency, PartyRole.INITIATOR)
+    handlers = [(lead, HandlerRole.LEAD)] + [(a, HandlerRole.CO_HANDLER) for a in co_handlers]
+    for handler, role in handlers:
+        _open_assignment(issue, handler, role, assigned_by=agency, deadline=deadline)
+    for body in copied:
+        if body.pk != agency.pk:
+            _add_party(issue, body, PartyRole.COPIED)
+    perms.sync_issue_permissions(issue)
+    _record(
+        issue, actor, "push",
+        after={"state": issue.state, "lead": lead.pk, "co_handlers": [a.pk for a, _ in handlers[1:]],
+               "copied": [a.pk for a in copied], "deadline": deadline.isoformat() if deadline else None},
+        related_agency=lead,
+    )
+    return issue
+
+
+@transaction.atomic
+def sign(*, acting_user, agency: Agency, issue, assignment) -> Assignment:
+    """签收: the handler takes the assignment on."""
+    actor = _actor("sign", acting_user, agency)
+    issue = _lock(issue)
+    _require(actor, issue, perms.HANDLE)
+    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
+    assignment = _own_assignment(actor, issue, assignment)
+    if assignment.state != AssignmentState.PENDING:
+        raise Conflict(_("This assignment has already been signed for or has ended."))
+    before = _snapshot(assignment)
+    _move_assignment(assignment, AssignmentState.PENDING, AssignmentState.SIGNED, signed_at=timezone.now())
+    if issue.state == IssueState.PUSHED:
+        _move_issue(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
+    _record(issue, actor, "sign", before=before, after=_snapshot(assignment), assignment=assignment)
+    return assignment
+
+
+@transaction.atomic
+def decline(*, acting_user, agency: Agency, issue, assignment, reason: str, suggested: Agency | None) -> Assignment:
+    """退回: not ours. Back to the initiator with the reason and the body we suggest."""
+    actor = _actor("decline", acting_user, agency)
+    issue = _lock(issue)
+    _require(actor, issue, perms.HANDLE)
+    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
+    if not reason.strip():
+        raise ActionError(_("Say why this issue is not yours."))
+    assignment = _own_assignment(actor, issue, assignment)
+    if assignment.state not in (AssignmentState.PENDING, AssignmentState.SIGNED):
+        raise Conflict(_("Only an assignment that is still open can be declined."))
+    before = _snapshot(assignment)
+    _move_assignment(
+        assignment, [AssignmentState.PENDING, AssignmentState.SIGNED], AssignmentState.DECLINED,
+        end_reason=reason.strip(), suggested_agency=suggested, ended_at=timezone.now(),
+    )
+    _retire_handler(issue, assignment)
+    perms.sync_issue_permissions(issue)
+    _settle_issue_state(issue)
+    _record(issue, actor, "decline", before=before, after=_snapshot(assignment), reason=reason.strip(),
+            assignment=assignment, related_agency=suggested)
+    return assignment
+
+
+@transaction.atomic
+def transfer(*, acting_user, agency: Agency, issue, assignment, to: Agency, reason: str) -> Assignment:
+    """转办: hand an assignment to the body that should own it.
+
+    The handler transfers its own open assignment; the initiator re-routes any open or declined
+    one. The old handler keeps read access to what happened; the routing history is kept.
+    """
+    actor = _actor("transfer", acting_user, agency)
+    issue = _lock(issue)
+    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
+    if not reason.strip():
+        raise ActionError(_("Say why the issue is transferred."))
+    assignment = _assignment(issue, assignment)
+    by_initiator = perms.agency_holds(actor.agency, issue, perms.MANAGE)
+    by_handler = assignment.agency_id == actor.agency.pk and perms.agency_holds(actor.agency, issue, perms.HANDLE)
+    if not (by_initiator or by_handler):
+        raise NotPermitted(_("Only the handler or the initiator can transfer this assignment."))
+    if to.pk in (assignment.agency_id, issue.initiator_id):
+        raise ActionError(_("Choose another body to transfer to."))
+    rerouting_declined = assignment.state == AssignmentState.DECLINED
+    if rerouting_declined:
+        if not by_initiator or assignment.transferred_to.exists():
+            raise Conflict(_("This declined assignment has already been re-routed."))
+    elif assignment.state not in (AssignmentState.PENDING, AssignmentState.SIGNED):
+        raise Conflict(_("Only an open assignment can be transferred."))
+    before = _snapshot(assignment)
+    if not rerouting_declined:
+        _move_assignment(
+            assignment, [AssignmentState.PENDING, AssignmentState.SIGNED], AssignmentState.TRANSFERRED,
+            end_reason=reason.strip(), suggested_agency=to, ended_at=timezone.now(),
+        )
+        _retire_handler(issue, assignment)
+    new = _open_assignment(
+        issue, to, assignment.role, assigned_by=actor.agency, deadline=assignment.deadline,
+        transferred_from=assignment,
+    )
+    perms.sync_issue_permissions(issue)
+    _settle_issue_state(issue)
+    _record(issue, actor, "transfer", before=before, after=_snapshot(new), reason=reason.strip(),
+            assignment=new, related_agency=to)
+    return new
+
+
+@transaction.atomic
+def assign(*, acting_user, agency: Agency, issue, co_handlers: Iterable[Agency], deadline=None) -> list[Assignment]:
+    """分办: the lead handler splits the work to co-handlers."""
+    actor = _actor("assign", acting_user, agency)
+    issue = _lock(issue)
+    _require(actor, issue, perms.HANDLE)
+    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
+    lead = _live_assignments(issue).filter(agency=actor.agency, role=HandlerRole.LEAD).first()
+    if lead is None or lead.state not in (AssignmentState.PENDING, AssignmentState.SIGNED):
+        raise NotPermitted(_("Only the lead handler, while handling, can assign co-handlers."))
+    co_handlers = [a for a in co_handlers if a.pk not in (actor.agency.pk, issue.initiator_id)]
+    if not co_handlers:
+        raise ActionError(_("Choose at least one co-handler."))
+    if deadline is not None and lead.deadline and deadline > lead.deadline:
+        raise ActionError(_("A co-handler's deadline cannot be later than the lead's."))
+    created = [
+        _open_assignment(issue, body, HandlerRole.CO_HANDLER, assigned_by=actor.agency,
+                         deadline=deadline or lead.deadline)
+        for body in co_handlers
+    ]
+    perms.sync_issue_permissions(issue)
+    _settle_issue_state(issue)
+    _record(issue, actor, "assign", after={"co_handlers": [a.agency_id for a in created]})
+    return created
+
+
+@transaction.atomic
+def report(*, acting_user, agency: Agency, issue, assignment, text: str, attachments=()) -> Assignment:
+    """反馈: the handler reports what it did. Some agencies' reports need the leader's approval first."""
+    from .attachments import store_attachments
+
+    actor = _actor("report", acting_user, agency)
+    issue = _lock(issue)
+    _require(actor, issue, perms.HANDLE)
+    _require_issue_state(issue, IssueState.IN_PROGRESS)
+    if not text.strip():
+        raise ActionError(_("Write what was done."))
+    assignment = _own_assignment(actor, issue, assignment)
+    if assignment.state != AssignmentState.SIGNED:
+        raise Conflict(_("Only an assignment being handled can be reported."))
+    before = _snapshot(assignment)
+    needs_approval = agency.report_needs_approval and actor.role != "leader"
+    new_state = AssignmentState.AWAITING_APPROVAL if needs_approval else AssignmentState.REPORTED
+    fields = {"report_text": text.strip()}
+    if not needs_approval:
+        fields["reported_at"] = timezone.now()
+    _move_assignment(assignment, AssignmentState.SIGNED, new_state, **fields)
+    stored = store_attachments(issue, attachments, user=acting_user, agency=agency, assignment=assignment)
+    _settle_issue_state(issue)
+    _record(issue, actor, "report", before=before,
+            after={**_snapshot(assignment), "attachments": [a.pk for a in stored]}, assignment=assignment)
+    return assignment
+
+
+@transaction.atomic
+def approve_report(*, acting_user, agency: Agency, issue, assignment) -> Assignment:
+    """The department leader lets a report go out."""
+    actor = _actor("approve_report", acting_user, agency)
+    issue = _lock(issue)
+    _require(actor, issue, perms.HANDLE)
+    assignment = _own_assignment(actor, issue, assignment)
+    if assignment.state != AssignmentState.AWAITING_APPROVAL:
+        raise Conflict(_("This report is not waiting for approval."))
+    before = _snapshot(assignment)
+    _move_assignment(assignment, AssignmentState.AWAITING_APPROVAL, AssignmentState.REPORTED,
+                     reported_at=timezone.now())
+    _settle_issue_state(issue)
+    _record(issue, actor, "approve_report", before=before, after=_snapshot(assignment), assignment=assignment)
+    return assignment
+
+
+def _initiator_review(action, acting_user, agency, issue, assignment):
+    actor = _actor(action, acting_user, agency)
+    issue = _lock(issue)
+    _require(actor, issue, perms.MANAGE)
+    _require_issue_state(issue, IssueState.IN_PROGRESS, IssueState.REPORTED)
+    assignment = _assignment(issue, assignment)
+    if assignment.state != AssignmentState.REPORTED:
+        raise Conflict(_("This handler's report is not waiting for verification."))
+    return actor, issue, assignment
+
+
+@transaction.atomic
+def accept_report(*, acting_user, agency: Agency, issue, assignment) -> Assignment:
+    """The initiator verifies one handler's report."""
+    actor, issue, assignment = _initiator_review("accept_report", acting_user, agency, issue, assignment)
+    before = _snapshot(assignment)
+    _move_assignment(assignment, AssignmentState.REPORTED, AssignmentState.ACCEPTED, accepted_at=timezone.now())
+    _record(issue, actor, "accept_report", before=before, after=_snapshot(assignment), assignment=assignment)
+    return assignment
+
+
+@transaction.atomic
+def reject_report(*, acting_user, agency: Agency, issue, assignment, reason: str) -> Assignment:
+    """退回重办: the report is not enough; the handler works on."""
+    actor, issue, assignment = _initiator_review("reject_report", acting_user, agency, issue, assignment)
+    if not reason.strip():
+        raise ActionError(_("Say what is missing from the report."))
+    before = _snapshot(assignment)
+    _move_assignment(assignment, AssignmentState.REPORTED, AssignmentState.SIGNED, reported_at=None)
+    _settle_issue_state(issue)
+    _record(issue, actor, "reject_report", before=before, after=_snapshot(assignment),
+            reason=reason.strip(), assignment=assignment)
+    return assignment
+
+
+@transaction.atomic
+def close(*, acting_user, agency: Agency, issue, summary: str = "") -> Issue:
+    """对账销号: verify and close, once every handler's report is accepted."""
+    actor = _actor("close", acting_user, agency)
+    issue = _lock(issue)
+    _require(actor, issue, perms.MANAGE)
+    _require_issue_state(issue, IssueState.REPORTED)
+    live = _live_assignments(issue)
+    if not live.exists() or live.exclude(state=AssignmentState.ACCEPTED).exists():
+        raise ActionError(_("Every handler's report must be accepted before the issue is closed."))
+    _move_issue(issue, IssueState.REPORTED, IssueState.CLOSED, closed_at=timezone.now())
+    _record(issue, actor, "close", before={"state": IssueState.REPORTED}, after={"state": issue.state},
+            reason=summary.strip())
+    return issue
+
+
+@transaction.atomic
+def withdraw(*, acting_user, agency: Agency, issue, reason: str) -> Issue:
+    """The initiator takes the issue back; open assignments end with it."""
+    actor = _actor("withdraw", acting_user, agency)
+    issue = _lock(issue)
+    _require(actor, issue, perms.MANAGE)
+    _require_issue_state(issue, IssueState.DRAFT, IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
+    if not reason.strip():
+        raise ActionError(_("Say why the issue is withdrawn."))
+    before = issue.state
+    now = timezone.now()
+    for assignment in _live_assignments(issue):
+        _move_assignment(assignment, assignment.state, AssignmentState.WITHDRAWN, ended_at=now,
+                         end_reason=reason.strip())
+    _move_issue(issue, before, IssueState.WITHDRAWN, closed_at=now)
+    _record(issue, actor, "withdraw", before={"state": before}, after={"state": issue.state}, reason=reason.strip())
+    return issue
+
+
+@transaction.atomic
+def reopen(*, acting_user, agency: Agency, issue, reason: str) -> Issue:
+    """Open a closed issue again (the initiator, or the commission in re-supervision, 再监督)."""
+    actor = _actor("reopen", acting_user, agency)
+    issue = _lock(issue)
+    if not (perms.agency_holds(actor.agency, issue, perms.MANAGE)
+            or (actor.agency.is_commission and perms.agency_holds(actor.agency, issue, perms.SUPERVISE))):
+        raise NotPermitted(_("Only the initiator or the discipline commission can reopen an issue."))
+    _require_issue_state(issue, IssueState.CLOSED)
+    if not reason.strip():
+        raise ActionError(_("Say why the issue is reopened."))
+    for assignment in Assignment.objects.filter(issue=issue, state=AssignmentState.ACCEPTED):
+        _move_assignment(assignment, AssignmentState.ACCEPTED, AssignmentState.SIGNED,
+                         reported_at=None, accepted_at=None)
+    _move_issue(issue, IssueState.CLOSED, IssueState.IN_PROGRESS, closed_at=None)
+    _record(issue, actor, "reopen", before={"state": IssueState.CLOSED}, after={"state": issue.state},
+            reason=reason.strip())
+    return issue
+
+
+def _invite(action, role, acting_user, agency, issue, bodies):
+    actor = _actor(action, acting_user, agency)
+    issue = _lock(issue)
+    if not perms.agency_holds(actor.agency, issue, perms.VIEW):
+        raise NotPermitted(_("%(agency)s is not a party to this issue.") % {"agency": actor.agency})
+    if action == "copy" and not (perms.agency_holds(actor.agency, issue, perms.MANAGE)
+                                 or perms.agency_holds(actor.agency, issue, perms.HANDLE)):
+        raise NotPermitted(_("Only the initiator or a handler can copy this issue."))
+    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
+    added = [body for body in bodies if body.pk != actor.agency.pk and _add_party(issue, body, role)]
+    if not added:
+        raise ActionError(_("Everyone chosen is already on this issue."))
+    perms.sync_issue_permissions(issue)
+    _record(issue, actor, action, after={role: [body.pk for body in added]},
+            related_agency=added[0] if len(added) == 1 else None)
+    return added
+
+
+@transaction.atomic
+def copy(*, acting_user, agency: Agency, issue, bodies: Iterable[Agency]) -> list[Agency]:
+    """抄送: let other bodies follow the issue (read only)."""
+    return _invite("copy", PartyRole.COPIED, acting_user, agency, issue, bodies)
+
+
+@transaction.atomic
+def consult(*, acting_user, agency: Agency, issue, bodies: Iterable[Agency], question: str) -> list[Agency]:
+    """会商: invite bodies in to read and comment."""
+    if not question.strip():
+        raise ActionError(_("Say what you want to consult about."))
+    added = _invite("consult", PartyRole.CONSULTEE, acting_user, agency, issue, bodies)
+    comment(acting_user=acting_user, agency=agency, issue=issue, text=question)
+    return added
+
+
+@transaction.atomic
+def urge(*, acting_user, agency: Agency, issue, assignment, text: str, due_date: dt.date) -> Urge:
+    """督办: a supervisor presses a handler, on the record, with a due date."""
+    actor = _actor("urge", acting_user, agency)
+    issue = _lock(issue)
+    _require(actor, issue, perms.SUPERVISE)
+    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
+    assignment = _assignment(issue, assignment)
+    if not assignment.is_open:
+        raise Conflict(_("Only an open assignment can be urged."))
+    if not text.strip():
+        raise ActionError(_("Write what the handler must do."))
+    if due_date < timezone.localdate():
+        raise ActionError(_("The due date cannot be in the past."))
+    created = Urge.objects.create(issue=issue, assignment=assignment, by_agency=actor.agency,
+                                  by_user=acting_user, text=text.strip(), due_date=due_date)
+    _record(issue, actor, "urge", after={"urge": created.pk, "due_date": due_date.isoformat()},
+            reason=text.strip(), assignment=assignment, related_agency=assignment.agency)
+    return created
+
+
+@transaction.atomic
+def comment(*, acting_user, agency: Agency, issue, text: str) -> Comment:
+    actor = _actor("comment", acting_user, agency)
+    issue = _lock(issue)
+    if not perms.agency_holds(actor.agency, issue, perms.VIEW):
+        raise NotPermitted(_("%(agency)s is not a party to this issue.") % {"agency": actor.agency})
+    if not text.strip():
+        raise ActionError(_("Write a comment first."))
+    created = Comment.objects.create(issue=issue, author=acting_user, agency=actor.agency, text=text.strip())
+    _record(issue, actor, "comment", after={"comment": created.pk}, reason=text.strip())
+    return created
