@@ -54,6 +54,7 @@ class AgencyAdminForm(forms.ModelForm):
         fields = [
             "code", "name", "short_name", "name_en", "kind", "supervision_class", "region", "level",
             "parent", "dispatched_by", "stationed_at", "phone", "address", "description", "is_active",
+            "report_needs_approval",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -105,7 +106,7 @@ class AgencyAdmin(admin.ModelAdmin):
         (_("Place in the hierarchy"), {"fields": ("region", "level", "parent")}),
         (_("Stationed group"), {"fields": ("dispatched_by", "stationed_at")}),
         (_("Contact"), {"fields": ("phone", "address", "description")}),
-        (_("Status"), {"fields": ("is_active", "group")}),
+        (_("Status"), {"fields": ("is_active", "report_needs_approval", "group")}),
     )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -163,6 +163,11 @@ class Agency(BilingualNameMixin):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Some departments let no report leave without the leader's sign-off (领导审核后反馈).
+    report_needs_approval = models.BooleanField(
+        _("reports need the leader's approval"), default=False,
+        help_text=_("A report written by staff waits for a leader of this agency to approve it."),
+    )
 
     class Meta:
         verbose_name = _("agency")
