@@ -57,6 +57,7 @@ class Actor:
 
 # --- the shared steps of every action ------------------------------------------------------
 
+
 def _actor(action: str, acting_user, agency: Agency) -> Actor:
     membership = Membership.objects.filter(user=acting_user, agency=agency, agency__is_active=True).first()
     if membership is None or not acting_user.is_active:
@@ -123,9 +124,17 @@ def _own_assignment(actor: Actor, issue: Issue, assignment) -> Assignment:
 
 
 def _record(
-    issue: Issue, actor: Actor | None, action: str, *, before=None, after=None, reason: str = "",
-    assignment: Assignment | None = None, related_agency: Agency | None = None,
-    automation_rule: str = "", request_id: str = "",
+    issue: Issue,
+    actor: Actor | None,
+    action: str,
+    *,
+    before=None,
+    after=None,
+    reason: str = "",
+    assignment: Assignment | None = None,
+    related_agency: Agency | None = None,
+    automation_rule: str = "",
+    request_id: str = "",
 ) -> IssueEvent:
     """Append one event to the issue's hash chain and move the chain's head."""
     event = IssueEvent(
@@ -210,8 +219,12 @@ def _open_assignment(issue, agency, role, *, assigned_by, deadline, transferred_
     if _live_assignments(issue).filter(agency=agency).exists():
         raise ActionError(_("%(agency)s is already handling this issue.") % {"agency": agency})
     assignment = Assignment.objects.create(
-        issue=issue, agency=agency, role=role, deadline=deadline or issue.deadline,
-        assigned_by=assigned_by, transferred_from=transferred_from,
+        issue=issue,
+        agency=agency,
+        role=role,
+        deadline=deadline or issue.deadline,
+        assigned_by=assigned_by,
+        transferred_from=transferred_from,
     )
     _add_handler_parties(issue, agency, role)
     return assignment
@@ -219,10 +232,20 @@ def _open_assignment(issue, agency, role, *, assigned_by, deadline, transferred_
 
 # --- the actions ------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def push(
-    *, acting_user, agency: Agency, title: str, description: str, category: str, source: str,
-    priority: str, deadline: dt.date | None, lead: Agency, co_handlers: Iterable[Agency] = (),
+    *,
+    acting_user,
+    agency: Agency,
+    title: str,
+    description: str,
+    category: str,
+    source: str,
+    priority: str,
+    deadline: dt.date | None,
+    lead: Agency,
+    co_handlers: Iterable[Agency] = (),
     copied: Iterable[Agency] = (),
 ) -> Issue:
     """发起/推送: create an issue and push it to a lead handler and any co-handlers."""
@@ -234,9 +257,17 @@ def push(
         raise ActionError(_("The deadline cannot be in the past."))
     now = timezone.now()
     issue = Issue.objects.create(
-        number=f"tmp-{now.timestamp()}", title=title, description=description, category=category,
-        source=source, priority=priority, initiator=agency, created_by=acting_user, deadline=deadline,
-        state=IssueState.PUSHED, pushed_at=now,
+        number=f"tmp-{now.timestamp()}",
+        title=title,
+        description=description,
+        category=category,
+        source=source,
+        priority=priority,
+        initiator=agency,
+        created_by=acting_user,
+        deadline=deadline,
+        state=IssueState.PUSHED,
+        pushed_at=now,
     )
     issue.number = f"JD{now:%Y}{issue.pk:07d}"
     Issue.objects.filter(pk=issue.pk).update(number=issue.number)
@@ -249,9 +280,16 @@ def push(
             _add_party(issue, body, PartyRole.COPIED)
     perms.sync_issue_permissions(issue)
     _record(
-        issue, actor, "push",
-        after={"state": issue.state, "lead": lead.pk, "co_handlers": [a.pk for a, _ in handlers[1:]],
-               "copied": [a.pk for a in copied], "deadline": deadline.isoformat() if deadline else None},
+        issue,
+        actor,
+        "push",
+        after={
+            "state": issue.state,
+            "lead": lead.pk,
+            "co_handlers": [a.pk for a, _ in handlers[1:]],
+            "copied": [a.pk for a in copied],
+            "deadline": deadline.isoformat() if deadline else None,
+        },
         related_agency=lead,
     )
     return issue
@@ -276,7 +314,9 @@ def sign(*, acting_user, agency: Agency, issue, assignment) -> Assignment:
 
 
 @transaction.atomic
-def decline(*, acting_user, agency: Agency, issue, assignment, reason: str, suggested: Agency | None) -> Assignment:
+def decline(
+    *, acting_user, agency: Agency, issue, assignment, reason: str, suggested: Agency | None
+) -> Assignment:
     """退回: not ours. Back to the initiator with the reason and the body we suggest."""
     actor = _actor("decline", acting_user, agency)
     issue = _lock(issue)
@@ -289,14 +329,26 @@ def decline(*, acting_user, agency: Agency, issue, assignment, reason: str, sugg
         raise Conflict(_("Only an assignment that is still open can be declined."))
     before = _snapshot(assignment)
     _move_assignment(
-        assignment, [AssignmentState.PENDING, AssignmentState.SIGNED], AssignmentState.DECLINED,
-        end_reason=reason.strip(), suggested_agency=suggested, ended_at=timezone.now(),
+        assignment,
+        [AssignmentState.PENDING, AssignmentState.SIGNED],
+        AssignmentState.DECLINED,
+        end_reason=reason.strip(),
+        suggested_agency=suggested,
+        ended_at=timezone.now(),
     )
     _retire_handler(issue, assignment)
     perms.sync_issue_permissions(issue)
     _settle_issue_state(issue)
-    _record(issue, actor, "decline", before=before, after=_snapshot(assignment), reason=reason.strip(),
-            assignment=assignment, related_agency=suggested)
+    _record(
+        issue,
+        actor,
+        "decline",
+        before=before,
+        after=_snapshot(assignment),
+        reason=reason.strip(),
+        assignment=assignment,
+        related_agency=suggested,
+    )
     return assignment
 
 
@@ -314,7 +366,9 @@ def transfer(*, acting_user, agency: Agency, issue, assignment, to: Agency, reas
         raise ActionError(_("Say why the issue is transferred."))
     assignment = _assignment(issue, assignment)
     by_initiator = perms.agency_holds(actor.agency, issue, perms.MANAGE)
-    by_handler = assignment.agency_id == actor.agency.pk and perms.agency_holds(actor.agency, issue, perms.HANDLE)
+    by_handler = assignment.agency_id == actor.agency.pk and perms.agency_holds(
+        actor.agency, issue, perms.HANDLE
+    )
     if not (by_initiator or by_handler):
         raise NotPermitted(_("Only the handler or the initiator can transfer this assignment."))
     if to.pk in (assignment.agency_id, issue.initiator_id):
@@ -328,23 +382,41 @@ def transfer(*, acting_user, agency: Agency, issue, assignment, to: Agency, reas
     before = _snapshot(assignment)
     if not rerouting_declined:
         _move_assignment(
-            assignment, [AssignmentState.PENDING, AssignmentState.SIGNED], AssignmentState.TRANSFERRED,
-            end_reason=reason.strip(), suggested_agency=to, ended_at=timezone.now(),
+            assignment,
+            [AssignmentState.PENDING, AssignmentState.SIGNED],
+            AssignmentState.TRANSFERRED,
+            end_reason=reason.strip(),
+            suggested_agency=to,
+            ended_at=timezone.now(),
         )
         _retire_handler(issue, assignment)
     new = _open_assignment(
-        issue, to, assignment.role, assigned_by=actor.agency, deadline=assignment.deadline,
+        issue,
+        to,
+        assignment.role,
+        assigned_by=actor.agency,
+        deadline=assignment.deadline,
         transferred_from=assignment,
     )
     perms.sync_issue_permissions(issue)
     _settle_issue_state(issue)
-    _record(issue, actor, "transfer", before=before, after=_snapshot(new), reason=reason.strip(),
-            assignment=new, related_agency=to)
+    _record(
+        issue,
+        actor,
+        "transfer",
+        before=before,
+        after=_snapshot(new),
+        reason=reason.strip(),
+        assignment=new,
+        related_agency=to,
+    )
     return new
 
 
 @transaction.atomic
-def assign(*, acting_user, agency: Agency, issue, co_handlers: Iterable[Agency], deadline=None) -> list[Assignment]:
+def assign(
+    *, acting_user, agency: Agency, issue, co_handlers: Iterable[Agency], deadline=None
+) -> list[Assignment]:
     """分办: the lead handler splits the work to co-handlers."""
     actor = _actor("assign", acting_user, agency)
     issue = _lock(issue)
@@ -359,8 +431,9 @@ def assign(*, acting_user, agency: Agency, issue, co_handlers: Iterable[Agency],
     if deadline is not None and lead.deadline and deadline > lead.deadline:
         raise ActionError(_("A co-handler's deadline cannot be later than the lead's."))
     created = [
-        _open_assignment(issue, body, HandlerRole.CO_HANDLER, assigned_by=actor.agency,
-                         deadline=deadline or lead.deadline)
+        _open_assignment(
+            issue, body, HandlerRole.CO_HANDLER, assigned_by=actor.agency, deadline=deadline or lead.deadline
+        )
         for body in co_handlers
     ]
     perms.sync_issue_permissions(issue)
@@ -392,8 +465,14 @@ def report(*, acting_user, agency: Agency, issue, assignment, text: str, attachm
     _move_assignment(assignment, AssignmentState.SIGNED, new_state, **fields)
     stored = store_attachments(issue, attachments, user=acting_user, agency=agency, assignment=assignment)
     _settle_issue_state(issue)
-    _record(issue, actor, "report", before=before,
-            after={**_snapshot(assignment), "attachments": [a.pk for a in stored]}, assignment=assignment)
+    _record(
+        issue,
+        actor,
+        "report",
+        before=before,
+        after={**_snapshot(assignment), "attachments": [a.pk for a in stored]},
+        assignment=assignment,
+    )
     return assignment
 
 
@@ -407,8 +486,9 @@ def approve_report(*, acting_user, agency: Agency, issue, assignment) -> Assignm
     if assignment.state != AssignmentState.AWAITING_APPROVAL:
         raise Conflict(_("This report is not waiting for approval."))
     before = _snapshot(assignment)
-    _move_assignment(assignment, AssignmentState.AWAITING_APPROVAL, AssignmentState.REPORTED,
-                     reported_at=timezone.now())
+    _move_assignment(
+        assignment, AssignmentState.AWAITING_APPROVAL, AssignmentState.REPORTED, reported_at=timezone.now()
+    )
     _settle_issue_state(issue)
     _record(issue, actor, "approve_report", before=before, after=_snapshot(assignment), assignment=assignment)
     return assignment
@@ -430,7 +510,9 @@ def accept_report(*, acting_user, agency: Agency, issue, assignment) -> Assignme
     """The initiator verifies one handler's report."""
     actor, issue, assignment = _initiator_review("accept_report", acting_user, agency, issue, assignment)
     before = _snapshot(assignment)
-    _move_assignment(assignment, AssignmentState.REPORTED, AssignmentState.ACCEPTED, accepted_at=timezone.now())
+    _move_assignment(
+        assignment, AssignmentState.REPORTED, AssignmentState.ACCEPTED, accepted_at=timezone.now()
+    )
     _record(issue, actor, "accept_report", before=before, after=_snapshot(assignment), assignment=assignment)
     return assignment
 
@@ -444,8 +526,15 @@ def reject_report(*, acting_user, agency: Agency, issue, assignment, reason: str
     before = _snapshot(assignment)
     _move_assignment(assignment, AssignmentState.REPORTED, AssignmentState.SIGNED, reported_at=None)
     _settle_issue_state(issue)
-    _record(issue, actor, "reject_report", before=before, after=_snapshot(assignment),
-            reason=reason.strip(), assignment=assignment)
+    _record(
+        issue,
+        actor,
+        "reject_report",
+        before=before,
+        after=_snapshot(assignment),
+        reason=reason.strip(),
+        assignment=assignment,
+    )
     return assignment
 
 
@@ -460,8 +549,14 @@ def close(*, acting_user, agency: Agency, issue, summary: str = "") -> Issue:
     if not live.exists() or live.exclude(state=AssignmentState.ACCEPTED).exists():
         raise ActionError(_("Every handler's report must be accepted before the issue is closed."))
     _move_issue(issue, IssueState.REPORTED, IssueState.CLOSED, closed_at=timezone.now())
-    _record(issue, actor, "close", before={"state": IssueState.REPORTED}, after={"state": issue.state},
-            reason=summary.strip())
+    _record(
+        issue,
+        actor,
+        "close",
+        before={"state": IssueState.REPORTED},
+        after={"state": issue.state},
+        reason=summary.strip(),
+    )
     return issue
 
 
@@ -471,16 +566,26 @@ def withdraw(*, acting_user, agency: Agency, issue, reason: str) -> Issue:
     actor = _actor("withdraw", acting_user, agency)
     issue = _lock(issue)
     _require(actor, issue, perms.MANAGE)
-    _require_issue_state(issue, IssueState.DRAFT, IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
+    _require_issue_state(
+        issue, IssueState.DRAFT, IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED
+    )
     if not reason.strip():
         raise ActionError(_("Say why the issue is withdrawn."))
     before = issue.state
     now = timezone.now()
     for assignment in _live_assignments(issue):
-        _move_assignment(assignment, assignment.state, AssignmentState.WITHDRAWN, ended_at=now,
-                         end_reason=reason.strip())
+        _move_assignment(
+            assignment, assignment.state, AssignmentState.WITHDRAWN, ended_at=now, end_reason=reason.strip()
+        )
     _move_issue(issue, before, IssueState.WITHDRAWN, closed_at=now)
-    _record(issue, actor, "withdraw", before={"state": before}, after={"state": issue.state}, reason=reason.strip())
+    _record(
+        issue,
+        actor,
+        "withdraw",
+        before={"state": before},
+        after={"state": issue.state},
+        reason=reason.strip(),
+    )
     return issue
 
 
@@ -489,18 +594,27 @@ def reopen(*, acting_user, agency: Agency, issue, reason: str) -> Issue:
     """Open a closed issue again (the initiator, or the commission in re-supervision, 再监督)."""
     actor = _actor("reopen", acting_user, agency)
     issue = _lock(issue)
-    if not (perms.agency_holds(actor.agency, issue, perms.MANAGE)
-            or (actor.agency.is_commission and perms.agency_holds(actor.agency, issue, perms.SUPERVISE))):
+    if not (
+        perms.agency_holds(actor.agency, issue, perms.MANAGE)
+        or (actor.agency.is_commission and perms.agency_holds(actor.agency, issue, perms.SUPERVISE))
+    ):
         raise NotPermitted(_("Only the initiator or the discipline commission can reopen an issue."))
     _require_issue_state(issue, IssueState.CLOSED)
     if not reason.strip():
         raise ActionError(_("Say why the issue is reopened."))
     for assignment in Assignment.objects.filter(issue=issue, state=AssignmentState.ACCEPTED):
-        _move_assignment(assignment, AssignmentState.ACCEPTED, AssignmentState.SIGNED,
-                         reported_at=None, accepted_at=None)
+        _move_assignment(
+            assignment, AssignmentState.ACCEPTED, AssignmentState.SIGNED, reported_at=None, accepted_at=None
+        )
     _move_issue(issue, IssueState.CLOSED, IssueState.IN_PROGRESS, closed_at=None)
-    _record(issue, actor, "reopen", before={"state": IssueState.CLOSED}, after={"state": issue.state},
-            reason=reason.strip())
+    _record(
+        issue,
+        actor,
+        "reopen",
+        before={"state": IssueState.CLOSED},
+        after={"state": issue.state},
+        reason=reason.strip(),
+    )
     return issue
 
 
@@ -509,16 +623,23 @@ def _invite(action, role, acting_user, agency, issue, bodies):
     issue = _lock(issue)
     if not perms.agency_holds(actor.agency, issue, perms.VIEW):
         raise NotPermitted(_("%(agency)s is not a party to this issue.") % {"agency": actor.agency})
-    if action == "copy" and not (perms.agency_holds(actor.agency, issue, perms.MANAGE)
-                                 or perms.agency_holds(actor.agency, issue, perms.HANDLE)):
+    if action == "copy" and not (
+        perms.agency_holds(actor.agency, issue, perms.MANAGE)
+        or perms.agency_holds(actor.agency, issue, perms.HANDLE)
+    ):
         raise NotPermitted(_("Only the initiator or a handler can copy this issue."))
     _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
     added = [body for body in bodies if body.pk != actor.agency.pk and _add_party(issue, body, role)]
     if not added:
         raise ActionError(_("Everyone chosen is already on this issue."))
     perms.sync_issue_permissions(issue)
-    _record(issue, actor, action, after={role: [body.pk for body in added]},
-            related_agency=added[0] if len(added) == 1 else None)
+    _record(
+        issue,
+        actor,
+        action,
+        after={role: [body.pk for body in added]},
+        related_agency=added[0] if len(added) == 1 else None,
+    )
     return added
 
 
@@ -552,10 +673,23 @@ def urge(*, acting_user, agency: Agency, issue, assignment, text: str, due_date:
         raise ActionError(_("Write what the handler must do."))
     if due_date < timezone.localdate():
         raise ActionError(_("The due date cannot be in the past."))
-    created = Urge.objects.create(issue=issue, assignment=assignment, by_agency=actor.agency,
-                                  by_user=acting_user, text=text.strip(), due_date=due_date)
-    _record(issue, actor, "urge", after={"urge": created.pk, "due_date": due_date.isoformat()},
-            reason=text.strip(), assignment=assignment, related_agency=assignment.agency)
+    created = Urge.objects.create(
+        issue=issue,
+        assignment=assignment,
+        by_agency=actor.agency,
+        by_user=acting_user,
+        text=text.strip(),
+        due_date=due_date,
+    )
+    _record(
+        issue,
+        actor,
+        "urge",
+        after={"urge": created.pk, "due_date": due_date.isoformat()},
+        reason=text.strip(),
+        assignment=assignment,
+        related_agency=assignment.agency,
+    )
     return created
 
 

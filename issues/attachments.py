@@ -16,8 +16,24 @@ MAX_ATTACHMENT_SIZE = 20 * 1024 * 1024
 MAX_ATTACHMENTS = 10
 # Office documents, PDFs, pictures and archives of them: what departments file as evidence.
 ALLOWED_EXTENSIONS = {
-    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".wps", ".ofd",
-    ".txt", ".csv", ".jpg", ".jpeg", ".png", ".gif", ".zip",
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+    ".odt",
+    ".ods",
+    ".wps",
+    ".ofd",
+    ".txt",
+    ".csv",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".zip",
 }
 # A file's first bytes must agree with its extension, so a renamed executable is refused.
 _SIGNATURES = {
@@ -50,7 +66,11 @@ def validate_upload(upload) -> None:
     if upload.size > MAX_ATTACHMENT_SIZE:
         raise ValidationError(
             _("“%(name)s” is %(size)s; the limit is %(limit)s.")
-            % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(MAX_ATTACHMENT_SIZE)}
+            % {
+                "name": name,
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(MAX_ATTACHMENT_SIZE),
+            }
         )
     if upload.size == 0:
         raise ValidationError(_("“%(name)s” is empty.") % {"name": name})
@@ -61,7 +81,8 @@ def validate_upload(upload) -> None:
         upload.seek(0)
         if not any(head.startswith(signature) for signature in signatures):
             raise ValidationError(
-                _("“%(name)s” does not look like a %(type)s file.") % {"name": name, "type": extension[1:].upper()}
+                _("“%(name)s” does not look like a %(type)s file.")
+                % {"name": name, "type": extension[1:].upper()}
             )
 
 
@@ -85,8 +106,14 @@ def store_attachments(issue, uploads, *, user, agency, assignment=None) -> list[
         name = PurePath(upload.name).name
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         attachment = Attachment(
-            issue=issue, assignment=assignment, name=name, size=upload.size, content_type=content_type,
-            sha256=digest.hexdigest(), uploaded_by=user, agency=agency,
+            issue=issue,
+            assignment=assignment,
+            name=name,
+            size=upload.size,
+            content_type=content_type,
+            sha256=digest.hexdigest(),
+            uploaded_by=user,
+            agency=agency,
         )
         attachment.file.save(name, upload, save=False)
         attachment.save()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import AssignmentState, Assignment, IssueState, Participant, PartyRole
+from .models import Assignment, AssignmentState, IssueState, Participant, PartyRole
 from .permissions import visible_issues
 
 
@@ -49,23 +49,26 @@ def tab_condition(slug: str, agency) -> Q:
         return Q(_our_assignments(agency, [AssignmentState.PENDING]), state__in=open_states)
     if slug == "handling":
         return Q(
-            _our_assignments(agency, [AssignmentState.SIGNED, AssignmentState.AWAITING_APPROVAL,
-                                      AssignmentState.REPORTED]),
+            _our_assignments(
+                agency, [AssignmentState.SIGNED, AssignmentState.AWAITING_APPROVAL, AssignmentState.REPORTED]
+            ),
             state__in=open_states,
         )
     if slug == "to-verify":
         waiting = Exists(
             Assignment.objects.filter(issue=OuterRef("pk"), state=AssignmentState.REPORTED)
         ) | Exists(
-            Assignment.objects.filter(issue=OuterRef("pk"), state=AssignmentState.DECLINED,
-                                      transferred_to__isnull=True)
+            Assignment.objects.filter(
+                issue=OuterRef("pk"), state=AssignmentState.DECLINED, transferred_to__isnull=True
+            )
         )
         return Q(waiting, initiator=agency, state__in=open_states) | Q(
             initiator=agency, state=IssueState.REPORTED
         )
     if slug == "closed":
         return Q(state=IssueState.CLOSED) & (
-            Q(initiator=agency) | _party(agency, [PartyRole.LEAD, PartyRole.CO_HANDLER, PartyRole.FORMER_HANDLER])
+            Q(initiator=agency)
+            | _party(agency, [PartyRole.LEAD, PartyRole.CO_HANDLER, PartyRole.FORMER_HANDLER])
         )
     if slug == "initiated":
         return Q(initiator=agency)

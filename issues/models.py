@@ -105,11 +105,15 @@ class Issue(models.Model):
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
     initiator = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("initiator"), on_delete=models.PROTECT,
+        "agencies.Agency",
+        verbose_name=_("initiator"),
+        on_delete=models.PROTECT,
         related_name="initiated_issues",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
@@ -150,28 +154,43 @@ class Assignment(models.Model):
         Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="assignments"
     )
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("handler"), on_delete=models.PROTECT,
+        "agencies.Agency",
+        verbose_name=_("handler"),
+        on_delete=models.PROTECT,
         related_name="assignments",
     )
     role = models.CharField(_("role"), max_length=20, choices=HandlerRole.choices)
     state = models.CharField(
-        _("state"), max_length=20, choices=AssignmentState.choices,
-        default=AssignmentState.PENDING, db_index=True,
+        _("state"),
+        max_length=20,
+        choices=AssignmentState.choices,
+        default=AssignmentState.PENDING,
+        db_index=True,
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     assigned_by = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("assigned by"), on_delete=models.PROTECT,
+        "agencies.Agency",
+        verbose_name=_("assigned by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     transferred_from = models.ForeignKey(
-        "self", verbose_name=_("transferred from"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="transferred_to",
+        "self",
+        verbose_name=_("transferred from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transferred_to",
     )
     # Set when the assignment ends without a result (declined, transferred): why, and to whom.
     end_reason = models.TextField(_("reason"), blank=True)
     suggested_agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("suggested body"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "agencies.Agency",
+        verbose_name=_("suggested body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     report_text = models.TextField(_("report"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -209,7 +228,9 @@ class Participant(models.Model):
         Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="participants"
     )
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT,
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
         related_name="participations",
     )
     role = models.CharField(_("role"), max_length=20, choices=PartyRole.choices)
@@ -238,8 +259,12 @@ class Urge(models.Model):
         "agencies.Agency", verbose_name=_("urged by"), on_delete=models.PROTECT, related_name="+"
     )
     by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("urged by (person)"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("urged by (person)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     text = models.TextField(_("instructions"))
     due_date = models.DateField(_("due"))
@@ -252,9 +277,14 @@ class Urge(models.Model):
         verbose_name_plural = _("urges")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.issue_id} · {self.by_agency_id} → {self.assignment_id} ({self.due_date})"
+
 
 class Comment(models.Model):
-    issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="comments")
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="comments"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
     )
@@ -269,6 +299,9 @@ class Comment(models.Model):
         verbose_name_plural = _("comments")
         ordering = ["created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.issue_id} · {self.author_id} · {self.created_at:%Y-%m-%d %H:%M}"
+
 
 def attachment_path(instance, filename: str) -> str:
     return f"issues/{instance.issue_id}/{filename}"
@@ -279,7 +312,11 @@ class Attachment(models.Model):
         Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="attachments"
     )
     assignment = models.ForeignKey(
-        Assignment, verbose_name=_("report of"), null=True, blank=True, on_delete=models.PROTECT,
+        Assignment,
+        verbose_name=_("report of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="attachments",
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
@@ -300,6 +337,9 @@ class Attachment(models.Model):
         verbose_name_plural = _("attachments")
         ordering = ["created_at"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class IssueEvent(models.Model):
     """全程留痕: one row per action, append-only and hash-chained across the whole board.
@@ -312,22 +352,38 @@ class IssueEvent(models.Model):
     # Position in the issue's chain, from 1; with the unique constraint a gap or a duplicate shows.
     seq = models.PositiveIntegerField(_("number"))
     assignment = models.ForeignKey(
-        Assignment, verbose_name=_("assignment"), null=True, blank=True, on_delete=models.PROTECT,
+        Assignment,
+        verbose_name=_("assignment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="events",
     )
     action = models.CharField(_("action"), max_length=30, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     actor_name = models.CharField(_("actor's name"), max_length=150)
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("on behalf of"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "agencies.Agency",
+        verbose_name=_("on behalf of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     related_agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("related agency"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "agencies.Agency",
+        verbose_name=_("related agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)

@@ -125,8 +125,10 @@ def supervisors_of(handler: Agency) -> list[Agency]:
         region_ids.append(region.pk)
         region = region.parent
     commissions = Agency.objects.filter(
-        kind=AgencyKind.SUPERVISORY, supervision_class=SupervisionClass.PARTY,
-        region_id__in=region_ids, is_active=True,
+        kind=AgencyKind.SUPERVISORY,
+        supervision_class=SupervisionClass.PARTY,
+        region_id__in=region_ids,
+        is_active=True,
     )
     groups = handler.stationed_groups.filter(is_active=True)
     return [agency for agency in list(groups) + list(commissions) if agency.pk != handler.pk]

@@ -21,8 +21,15 @@ def publish_issue_event(event_id: int) -> None:
     if event is None:
         return
     layer = get_channel_layer()
-    message = {"type": "issue.changed", "issue": event["issue_id"], "action": event["action"], "seq": event["seq"]}
-    agency_ids = set(Participant.objects.filter(issue_id=event["issue_id"]).values_list("agency_id", flat=True))
+    message = {
+        "type": "issue.changed",
+        "issue": event["issue_id"],
+        "action": event["action"],
+        "seq": event["seq"],
+    }
+    agency_ids = set(
+        Participant.objects.filter(issue_id=event["issue_id"]).values_list("agency_id", flat=True)
+    )
     for agency_id in agency_ids:
         async_to_sync(layer.group_send)(agency_group(agency_id), message)
     async_to_sync(layer.group_send)(issue_group(event["issue_id"]), message)

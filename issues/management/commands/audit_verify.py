@@ -23,17 +23,21 @@ class Command(BaseCommand):
             if issue is not None:
                 heads = heads.filter(pk=issue)
             last = {
-                row["issue_id"]: row for row in
-                IssueEvent.objects.filter(issue__in=heads, seq=F("issue__event_count"))
-                .values("issue_id", "hash", "pk", "seq")
+                row["issue_id"]: row
+                for row in IssueEvent.objects.filter(issue__in=heads, seq=F("issue__event_count")).values(
+                    "issue_id", "hash", "pk", "seq"
+                )
             }
             for pk, head, count in heads.values_list("pk", "record_head", "event_count").iterator():
                 row = last.get(pk)
                 if row is None or row["hash"] != head:
-                    raise CommandError(f"Issue {pk}: the record ends before event {count}; events are missing.")
+                    raise CommandError(
+                        f"Issue {pk}: the record ends before event {count}; events are missing."
+                    )
         if broken is not None:
             raise CommandError(
-                f"Broken record: event {broken.event_id} (issue {broken.issue_id}, number {broken.seq}) {broken.why}."
+                f"Broken record: event {broken.event_id} "
+                f"(issue {broken.issue_id}, number {broken.seq}) {broken.why}."
             )
         count = events.count()
         self.stdout.write(self.style.SUCCESS(f"The record holds: {count} events verified."))
