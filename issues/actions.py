@@ -156,14 +156,26 @@ def _record(
     )
     event.hash = chain_hash(event.prev_hash, event)
     event.save()
+    due_date = _earliest_open_deadline(issue)
     moved = Issue.objects.filter(pk=issue.pk, event_count=issue.event_count).update(
-        event_count=event.seq, record_head=event.hash
+        event_count=event.seq, record_head=event.hash, due_date=due_date
     )
     if not moved:
         raise Conflict(_("Someone else changed this issue at the same moment; nothing was saved."))
-    issue.event_count, issue.record_head = event.seq, event.hash
+    issue.event_count, issue.record_head, issue.due_date = event.seq, event.hash, due_date
     transaction.on_commit(lambda: _publish(event.pk))
     return event
+
+
+def _earliest_open_deadline(issue: Issue) -> dt.date | None:
+    if issue.state in (IssueState.CLOSED, IssueState.WITHDRAWN):
+        return None
+    return (
+        Assignment.objects.filter(issue=issue, state__in=OPEN_ASSIGNMENT_STATES, deadline__isnull=False)
+        .order_by("deadline")
+        .values_list("deadline", flat=True)
+        .first()
+    )
 
 
 def _publish(event_id: int) -> None:

@@ -7,12 +7,18 @@ permission rows), so a tab can never list what the user could not open.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import Agency
+
+from .lights import annotate_light, light_condition
 from .models import Assignment, AssignmentState, IssueState, Participant, PartyRole
 from .permissions import visible_issues
 
@@ -87,13 +93,102 @@ def tab_counts(user, agency) -> dict[str, int]:
     return {tab.slug: tab_queryset(user, agency, tab.slug).count() for tab in TABS}
 
 
-# --- keyset pages --------------------------------------------------------------------------
+# --- filters, sorting and keyset pages -------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """What the board's filter form asks for; every field optional."""
+
+    supervision_class: str = ""
+    agency: Agency | None = None  # another party on the issue (handler, initiator, supervisor...)
+    light: str = ""
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+    keyword: str = ""
+
+
+def apply_filters(queryset, filters: BoardFilters):
+    if filters.supervision_class:
+        # Issues raised by, or supervised by, a body of that supervision class.
+        queryset = queryset.filter(
+            Q(initiator__supervision_class=filters.supervision_class)
+            | Exists(
+                Participant.objects.filter(
+                    issue=OuterRef("pk"), agency__supervision_class=filters.supervision_class
+                )
+            )
+        )
+    if filters.agency is not None:
+        queryset = queryset.filter(
+            Exists(Participant.objects.filter(issue=OuterRef("pk"), agency=filters.agency))
+        )
+    if filters.light:
+        queryset = queryset.filter(light_condition(filters.light))
+    if filters.due_from:
+        queryset = queryset.filter(due_date__gte=filters.due_from)
+    if filters.due_to:
+        queryset = queryset.filter(due_date__lte=filters.due_to)
+    for word in filters.keyword.split()[:5]:
+        queryset = queryset.filter(Q(title__icontains=word) | Q(number__iexact=word))
+    return queryset
+
+
+# Each sort is a pair of keys, the second unique, so a cursor names an exact position.
+# Deadline order puts issues without one last.
+FAR_FUTURE = dt.date(9999, 12, 31)
 SORTS = {
     "updated": ("-updated_at", "-id"),
-    "deadline": ("deadline", "id"),
     "created": ("-created_at", "-id"),
+    "due": ("due_key", "id"),
 }
+SORT_LABELS = {
+    "updated": _("Recently changed"),
+    "created": _("Newest first"),
+    "due": _("Deadline soonest"),
+}
+PAGE_SIZE = 20
+
+
+@dataclass
+class BoardPage:
+    issues: list
+    next_cursor: str | None
+
+
+def _sort_value(issue, field: str):
+    return getattr(issue, field.lstrip("-"))
+
+
+def board_page(
+    user,
+    agency,
+    slug: str,
+    filters: BoardFilters = BoardFilters(),
+    sort: str = "updated",
+    cursor: str = "",
+    size: int = PAGE_SIZE,
+) -> BoardPage:
+    """One page of a tab: ``size`` issues after ``cursor`` in ``sort`` order."""
+    keys = SORTS.get(sort, SORTS["updated"])
+    queryset = apply_filters(tab_queryset(user, agency, slug), filters)
+    queryset = queryset.annotate(due_key=Coalesce("due_date", Value(FAR_FUTURE)))
+    position = decode_cursor(cursor) if cursor else None
+    if position is not None:
+        first, last_id = position
+        name = keys[0].lstrip("-")
+        after = "lt" if keys[0].startswith("-") else "gt"
+        try:
+            queryset = queryset.filter(
+                Q(**{f"{name}__{after}": first}) | Q(**{name: first, f"id__{after}": last_id})
+            )
+        except (ValueError, TypeError, ValidationError):
+            queryset = queryset.none()
+    rows = list(annotate_light(queryset).select_related("initiator").order_by(*keys)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = encode_cursor([_sort_value(rows[-1], keys[0]), rows[-1].id]) if more else None
+    return BoardPage(rows, next_cursor)
 
 
 def encode_cursor(values: list) -> str:

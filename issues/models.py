@@ -117,6 +117,9 @@ class Issue(models.Model):
         related_name="+",
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    # The earliest deadline among the open assignments, kept by every action: the issue's light
+    # is its worst assignment's, and the board sorts and filters on it without a join.
+    due_date = models.DateField(_("due"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=20, choices=IssueState.choices, default=IssueState.DRAFT, db_index=True
     )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("search/pages/", views.page_search, name="page_search"),
     path("agencies/", include("agencies.urls")),
+    path("issues/", include("issues.urls")),
     path("admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

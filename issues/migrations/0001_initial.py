@@ -53,6 +53,7 @@ class Migration(migrations.Migration):
                 ('source', models.CharField(choices=[('supervision', 'Found in supervision'), ('hotline', '12345 hotline'), ('letters', 'Letters and visits'), ('audit', 'Audit'), ('media', 'Media report'), ('data', 'Linked-system data'), ('inspection', 'Inspection tour'), ('other', 'Other')], max_length=20, verbose_name='source')),
                 ('priority', models.CharField(choices=[('normal', 'Normal'), ('urgent', 'Urgent'), ('critical', 'Critical')], default='normal', max_length=10, verbose_name='priority')),
                 ('deadline', models.DateField(blank=True, null=True, verbose_name='deadline')),
+                ('due_date', models.DateField(blank=True, null=True, verbose_name='due')),
                 ('state', models.CharField(choices=[('draft', 'Draft'), ('pushed', 'Pushed'), ('in_progress', 'In progress'), ('reported', 'Reported'), ('closed', 'Closed'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=20, verbose_name='state')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
