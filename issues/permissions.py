@@ -132,3 +132,12 @@ def supervisors_of(handler: Agency) -> list[Agency]:
     )
     groups = handler.stationed_groups.filter(is_active=True)
     return [agency for agency in list(groups) + list(commissions) if agency.pk != handler.pk]
+
+
+def held_codenames(agency: Agency, issue: Issue) -> set[str]:
+    """Every issue permission ``agency`` holds on ``issue``, in one query (for the issue page)."""
+    return set(
+        IssueGroupObjectPermission.objects.filter(group_id=agency.group_id, content_object=issue).values_list(
+            "permission__codename", flat=True
+        )
+    )
