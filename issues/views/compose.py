@@ -1,7 +1,45 @@
+"""The new-issue page: a body pushes a problem to the departments that must solve it."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from agencies.acting import acting_membership
+
+from .. import actions
+from ..forms import NewIssueForm
+from ..permissions import ROLES_FOR_ACTION
+
+PUSHED_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "source",
+    "priority",
+    "deadline",
+    "lead",
+    "co_handlers",
+    "copied",
+    "attachments",
+)
 
 
 @login_required
 def new_issue(request):
-    return HttpResponse("new")
+    membership = acting_membership(request)
+    if membership is None or membership.role not in ROLES_FOR_ACTION["push"]:
+        raise Http404
+    form = NewIssueForm(request.POST or None, request.FILES or None, initiator=membership.agency)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in PUSHED_FIELDS}
+        try:
+            issue = actions.push(acting_user=request.user, agency=membership.agency, **fields)
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Issue %(number)s pushed.") % {"number": issue.number})
+            return redirect(issue)
+    status = 400 if form.is_bound else 200
+    return render(request, "issues/new.html", {"form": form, "agency": membership.agency}, status=status)

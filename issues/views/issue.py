@@ -1,17 +1,89 @@
+"""The issue page, its action buttons, and its attachments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from agencies.acting import acting_membership, user_memberships
+
+from .. import actions
+from ..action_specs import SPECS
+from ..models import Attachment
+from ..pages import issue_page
+from ..permissions import access_issue
+
+
+def _membership_for(request, agency_id):
+    """The membership the user acts through: the agency the form was shown for, if theirs."""
+    for membership in user_memberships(request):
+        if agency_id is not None and membership.agency_id == agency_id:
+            return membership
+    return acting_membership(request)
+
+
+def _issue(request, pk):
+    issue = access_issue(request.user, pk)
+    return type(issue).objects.select_related("initiator", "created_by").get(pk=issue.pk)
 
 
 @login_required
+@require_GET
 def detail(request, pk):
-    raise Http404
+    issue = _issue(request, pk)
+    return render(request, "issues/detail.html", issue_page(request, issue, acting_membership(request)))
+
+
+def _posted_id(request, name):
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return None
 
 
 @login_required
+@require_POST
 def act(request, pk, action):
-    raise Http404
+    issue = _issue(request, pk)
+    spec = SPECS.get(action)
+    membership = _membership_for(request, _posted_id(request, "agency"))
+    if spec is None or membership is None:
+        raise Http404
+    assignment_id = _posted_id(request, "assignment") if spec.on_assignment else None
+    form = spec.form(request.POST, request.FILES, auto_id=f"{action}-{assignment_id or 'issue'}-%s")
+    status = 400
+    if form.is_valid():
+        arguments = {name: form.cleaned_data[name] for name in spec.fields}
+        if spec.on_assignment:
+            arguments["assignment"] = assignment_id
+        try:
+            getattr(actions, action)(
+                acting_user=request.user, agency=membership.agency, issue=issue, **arguments
+            )
+        except actions.NotPermitted:
+            raise Http404 from None  # forbidden answers like missing
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+            status = 409 if isinstance(error, actions.Conflict) else 400
+        else:
+            messages.success(request, spec.done)
+            return redirect(f"{issue.get_absolute_url()}#timeline")
+    # Show the page again, as it is now, with this form open, its input kept and its errors shown.
+    context = issue_page(request, _issue(request, pk), membership, bound=(action, assignment_id, form))
+    context["failed_action"] = action
+    return render(request, "issues/detail.html", context, status=status)
 
 
 @login_required
+@require_GET
 def attachment(request, pk, attachment_pk):
-    raise Http404
+    issue = access_issue(request.user, pk)
+    found = get_object_or_404(Attachment, pk=attachment_pk, issue=issue)
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=found.name, content_type=found.content_type)

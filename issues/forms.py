@@ -1,0 +1,270 @@
+"""Forms of the issue page and the new-issue page: they parse input; ``issues.actions`` acts on it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+
+from .attachments import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_SIZE, validate_uploads
+from .models import Category, Priority, Source
+
+TEXT_LIMIT = 5000
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Agency) -> str:
+        return obj.display_name
+
+
+class AgencyMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Agency) -> str:
+        return obj.display_name
+
+
+def active_agencies():
+    agencies = Agency.objects.filter(is_active=True).select_related("region")
+    return agencies.order_by("level", "region__code", "code")
+
+
+def grouped_agency_choices(agencies, *, blank: bool):
+    """Agencies grouped by region, in the order of ``active_agencies``: a long list stays findable."""
+    groups: dict[str, list] = {}
+    for agency in agencies:
+        groups.setdefault(agency.region.display_name, []).append((agency.pk, agency.display_name))
+    choices = list(groups.items())
+    return [("", "---------"), *choices] if blank else choices
+
+
+def use_agencies(form, *names, exclude: Agency | None = None) -> None:
+    """Offer the active agencies (but ``exclude``) in the named fields, grouped, filterable."""
+    agencies = active_agencies()
+    if exclude is not None:
+        agencies = agencies.exclude(pk=exclude.pk)
+    listed = list(agencies)
+    for name in names:
+        field = form.fields[name]
+        field.queryset = agencies
+        single = not isinstance(field, forms.ModelMultipleChoiceField)
+        field.choices = grouped_agency_choices(listed, blank=single)
+        field.widget.attrs["data-filterable"] = "true"
+        field.widget.attrs["data-filter-placeholder"] = _("Type part of a name to filter")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files at once (Django's documented pattern), checked for size, type and content."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            _("Up to %(size)s each: %(types)s")
+            % {
+                "size": f"{MAX_ATTACHMENT_SIZE // (1024 * 1024)} MB",
+                "types": " ".join(sorted(ALLOWED_EXTENSIONS)),
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        items = data if isinstance(data, list | tuple) else [data]
+        files = [single(item, initial) for item in items]
+        files = [f for f in files if f]
+        validate_uploads(files)
+        return files
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _not_past(value):
+    if value is not None and value < timezone.localdate():
+        raise ValidationError(_("The date cannot be in the past."))
+    return value
+
+
+class BootstrapForm(forms.Form):
+    """Gives every widget Bootstrap's class, and marks the fields that came back with errors."""
+
+    compact = False  # small controls, for the forms folded under the issue page's buttons
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{css} {css}-sm" if self.compact else css
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+
+
+class NewIssueForm(BootstrapForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), max_length=TEXT_LIMIT
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput, required=False)
+    lead = AgencyChoiceField(label=_("Lead handler"), queryset=Agency.objects.none())
+    co_handlers = AgencyMultipleChoiceField(
+        label=_("Co-handlers"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    copied = AgencyMultipleChoiceField(
+        label=_("Copy to"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    attachments = AttachmentsField(label=_("Attachments"))
+
+    def __init__(self, *args, initiator: Agency | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initiator = initiator
+        use_agencies(self, "lead", "co_handlers", "copied", exclude=initiator)
+
+    def clean_title(self):
+        return self.cleaned_data["title"].strip()
+
+    def clean_deadline(self):
+        return _not_past(self.cleaned_data.get("deadline"))
+
+    def clean(self):
+        cleaned = super().clean()
+        lead = cleaned.get("lead")
+        co_handlers = cleaned.get("co_handlers") or []
+        if lead is not None and lead in co_handlers:
+            self.add_error("co_handlers", _("The lead handler cannot also be a co-handler."))
+        handlers = {a.pk for a in co_handlers} | ({lead.pk} if lead else set())
+        if any(body.pk in handlers for body in cleaned.get("copied") or []):
+            self.add_error("copied", _("A handler is already a party; copy other bodies."))
+        return cleaned
+
+
+# --- the issue page's action forms -------------------------------------------------------------
+
+
+class ActionForm(BootstrapForm):
+    """Base of every action form; the assignment, when the action is on one, comes as a hidden field."""
+
+    compact = True
+    assignment = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The agency the page was shown for: a user who switched agency in another tab still acts
+    # for the one whose buttons they pressed.
+    agency = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LIMIT
+    )
+
+
+class DeclineForm(ReasonForm):
+    suggested = AgencyChoiceField(
+        label=_("Suggested body"),
+        queryset=Agency.objects.none(),
+        help_text=_("Which body should handle it instead."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_agencies(self, "suggested")
+
+
+class TransferForm(ReasonForm):
+    to = AgencyChoiceField(label=_("Transfer to"), queryset=Agency.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_agencies(self, "to")
+
+
+class AssignForm(ActionForm):
+    co_handlers = AgencyMultipleChoiceField(
+        label=_("Co-handlers"), queryset=Agency.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    deadline = forms.DateField(
+        label=_("Their deadline"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Leave empty to give them the lead's deadline."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_agencies(self, "co_handlers")
+
+    def clean_deadline(self):
+        return _not_past(self.cleaned_data.get("deadline"))
+
+
+class ReportForm(ActionForm):
+    text = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 5}), max_length=TEXT_LIMIT
+    )
+    attachments = AttachmentsField(label=_("Evidence"))
+
+
+class UrgeForm(ActionForm):
+    text = forms.CharField(
+        label=_("Instructions"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LIMIT
+    )
+    due_date = forms.DateField(label=_("Due"), widget=DateInput)
+
+    def clean_due_date(self):
+        return _not_past(self.cleaned_data.get("due_date"))
+
+
+class BodiesForm(ActionForm):
+    bodies = AgencyMultipleChoiceField(
+        label=_("Bodies"), queryset=Agency.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_agencies(self, "bodies")
+
+
+class ConsultForm(BodiesForm):
+    question = forms.CharField(
+        label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LIMIT
+    )
+
+
+class CommentForm(ActionForm):
+    text = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LIMIT
+    )
+
+
+class CloseForm(ActionForm):
+    summary = forms.CharField(
+        label=_("Verification summary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
+        required=False,
+    )
