@@ -1,0 +1,66 @@
+"""Issues in the admin: to look, never to change.
+
+Only ``issues.actions`` changes an issue (DESIGN §5), so the admin offers no add, change or
+delete: administrators read issues, their handlers, parties and record here, and act on the
+issue page like everyone else.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import Assignment, Issue, IssueEvent, Participant
+from .permissions import permitted_issue_ids
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AssignmentInline(ReadOnlyMixin, admin.TabularInline):
+    model = Assignment
+    fk_name = "issue"
+    fields = ("agency", "role", "state", "deadline", "signed_at", "reported_at", "end_reason")
+    readonly_fields = fields
+    extra = 0
+
+
+class ParticipantInline(ReadOnlyMixin, admin.TabularInline):
+    model = Participant
+    fields = ("agency", "role", "created_at")
+    readonly_fields = fields
+    extra = 0
+
+
+class EventInline(ReadOnlyMixin, admin.TabularInline):
+    model = IssueEvent
+    fields = ("seq", "created_at", "action", "actor_name", "agency", "related_agency", "reason", "hash")
+    readonly_fields = fields
+    extra = 0
+    ordering = ("seq",)
+
+
+@admin.register(Issue)
+class IssueAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("number", "title", "state", "initiator", "priority", "deadline", "updated_at")
+    list_filter = ("state", "category", "source", "priority")
+    search_fields = ("number", "title")
+    list_select_related = ("initiator",)
+    show_full_result_count = False  # a count of a million rows on every page is not worth it
+    inlines = [AssignmentInline, ParticipantInline, EventInline]
+    readonly_fields = [field.name for field in Issue._meta.fields]
+
+
+    def get_queryset(self, request):
+        # Staff who are not superusers see in the admin only what they see on the board.
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=permitted_issue_ids(request.user))
