@@ -10,16 +10,19 @@ in one transaction: a failure anywhere leaves nothing half-written.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, Membership
+from agencies.models import Agency, Membership, Role
 
 from . import permissions as perms
+from .attachments import files_removed_on_failure, store_attachments, validate_uploads
 from .models import (
     OPEN_ASSIGNMENT_STATES,
     Assignment,
@@ -121,6 +124,51 @@ def _own_assignment(actor: Actor, issue: Issue, assignment) -> Assignment:
     if found.agency_id != actor.agency.pk:
         raise NotPermitted(_("Only the handler it was assigned to can do this."))
     return found
+
+
+def _text(value, message: str) -> str:
+    """A required free-text input, stripped; refused with ``message`` when blank."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise ActionError(message)
+    return text
+
+
+def _date(value, message: str) -> dt.date | None:
+    """An optional date that may not lie in the past."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise ActionError(_("Give the date as a calendar day."))
+    if value < timezone.localdate():
+        raise ActionError(message)
+    return value
+
+
+def _active_bodies(bodies) -> list[Agency]:
+    """The chosen agencies, each once, in order; an inactive one is refused by name."""
+    chosen: dict[int, Agency] = {}
+    for body in bodies:
+        if body is None:
+            continue
+        if not body.is_active:
+            raise ActionError(_("%(agency)s is no longer active on the portal.") % {"agency": body})
+        chosen.setdefault(body.pk, body)
+    return list(chosen.values())
+
+
+def _checked_uploads(uploads) -> list:
+    """Every file checked before anything is written; a refused one is named in the message."""
+    uploads = list(uploads)
+    try:
+        validate_uploads(uploads)
+    except ValidationError as error:
+        raise ActionError(" ".join(error.messages)) from None
+    return uploads
+
+
+def _party_roles(issue: Issue, agency: Agency) -> set[str]:
+    return set(Participant.objects.filter(issue=issue, agency=agency).values_list("role", flat=True))
 
 
 def _record(
@@ -245,7 +293,6 @@ def _open_assignment(issue, agency, role, *, assigned_by, deadline, transferred_
 # --- the actions ------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def push(
     *,
     acting_user,
@@ -259,19 +306,30 @@ def push(
     lead: Agency,
     co_handlers: Iterable[Agency] = (),
     copied: Iterable[Agency] = (),
+    attachments=(),
 ) -> Issue:
-    """发起/推送: create an issue and push it to a lead handler and any co-handlers."""
+    """发起/推送: create an issue and push it to a lead handler and any co-handlers.
+
+    Every input, attached files included, is checked before anything is written; the files
+    are removed again if the push fails after storing them.
+    """
     actor = _actor("push", acting_user, agency)
-    co_handlers = [a for a in co_handlers if a.pk != lead.pk]
-    if lead.pk == agency.pk or any(a.pk == agency.pk for a in co_handlers):
+    if lead is None:
+        raise ActionError(_("Choose the lead handler."))
+    lead, *co_handlers = _active_bodies([lead, *co_handlers])
+    if agency.pk in {lead.pk, *(a.pk for a in co_handlers)}:
         raise ActionError(_("An agency cannot push an issue to itself."))
-    if deadline is not None and deadline < timezone.localdate():
-        raise ActionError(_("The deadline cannot be in the past."))
-    now = timezone.now()
-    issue = Issue.objects.create(
-        number=f"tmp-{now.timestamp()}",
-        title=title,
-        description=description,
+    copied = [
+        body
+        for body in _active_bodies(copied)
+        if body.pk not in {agency.pk, lead.pk, *(a.pk for a in co_handlers)}
+    ]
+    deadline = _date(deadline, _("The deadline cannot be in the past."))
+    issue = Issue(
+        # A placeholder unique to this push until the row's id gives the real number.
+        number=uuid.uuid4().hex,
+        title=title.strip() if isinstance(title, str) else title,
+        description=description.strip() if isinstance(description, str) else description,
         category=category,
         source=source,
         priority=priority,
@@ -279,31 +337,40 @@ def push(
         created_by=acting_user,
         deadline=deadline,
         state=IssueState.PUSHED,
-        pushed_at=now,
     )
-    issue.number = f"JD{now:%Y}{issue.pk:07d}"
-    Issue.objects.filter(pk=issue.pk).update(number=issue.number)
-    _add_party(issue, agency, PartyRole.INITIATOR)
-    handlers = [(lead, HandlerRole.LEAD)] + [(a, HandlerRole.CO_HANDLER) for a in co_handlers]
-    for handler, role in handlers:
-        _open_assignment(issue, handler, role, assigned_by=agency, deadline=deadline)
-    for body in copied:
-        if body.pk != agency.pk:
+    try:
+        issue.full_clean(exclude=["number", "initiator", "created_by"], validate_unique=False)
+    except ValidationError as error:
+        raise ActionError(" ".join(error.messages)) from None
+    uploads = _checked_uploads(attachments)
+    with files_removed_on_failure(), transaction.atomic():
+        now = timezone.now()
+        issue.pushed_at = now
+        issue.save(force_insert=True)
+        issue.number = f"JD{now:%Y}{issue.pk:07d}"
+        Issue.objects.filter(pk=issue.pk).update(number=issue.number)
+        _add_party(issue, agency, PartyRole.INITIATOR)
+        handlers = [(lead, HandlerRole.LEAD)] + [(a, HandlerRole.CO_HANDLER) for a in co_handlers]
+        for handler, role in handlers:
+            _open_assignment(issue, handler, role, assigned_by=agency, deadline=deadline)
+        for body in copied:
             _add_party(issue, body, PartyRole.COPIED)
-    perms.sync_issue_permissions(issue)
-    _record(
-        issue,
-        actor,
-        "push",
-        after={
-            "state": issue.state,
-            "lead": lead.pk,
-            "co_handlers": [a.pk for a, _ in handlers[1:]],
-            "copied": [a.pk for a in copied],
-            "deadline": deadline.isoformat() if deadline else None,
-        },
-        related_agency=lead,
-    )
+        stored = store_attachments(issue, uploads, user=acting_user, agency=agency)
+        perms.sync_issue_permissions(issue)
+        _record(
+            issue,
+            actor,
+            "push",
+            after={
+                "state": issue.state,
+                "lead": lead.pk,
+                "co_handlers": [a.pk for a in co_handlers],
+                "copied": [a.pk for a in copied],
+                "deadline": deadline.isoformat() if deadline else None,
+                "attachments": [a.pk for a in stored],
+            },
+            related_agency=lead,
+        )
     return issue
 
 
@@ -329,13 +396,22 @@ def sign(*, acting_user, agency: Agency, issue, assignment) -> Assignment:
 def decline(
     *, acting_user, agency: Agency, issue, assignment, reason: str, suggested: Agency | None
 ) -> Assignment:
-    """退回: not ours. Back to the initiator with the reason and the body we suggest."""
+    """退回: not ours. Back to the initiator with the reason and the body we suggest.
+
+    The suggestion is optional (a department often knows only that the work is not its own)
+    but may not be the declining agency itself. With no open assignment left the issue stays
+    where it is, on the initiator's "to verify" tab, until the initiator re-routes the declined
+    assignment (``transfer``) or withdraws the issue.
+    """
     actor = _actor("decline", acting_user, agency)
     issue = _lock(issue)
     _require(actor, issue, perms.HANDLE)
     _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
-    if not reason.strip():
-        raise ActionError(_("Say why this issue is not yours."))
+    reason = _text(reason, _("Say why this issue is not yours."))
+    if suggested is not None:
+        (suggested,) = _active_bodies([suggested])
+        if suggested.pk == actor.agency.pk:
+            raise ActionError(_("Suggest another body than your own."))
     assignment = _own_assignment(actor, issue, assignment)
     if assignment.state not in (AssignmentState.PENDING, AssignmentState.SIGNED):
         raise Conflict(_("Only an assignment that is still open can be declined."))
@@ -344,7 +420,7 @@ def decline(
         assignment,
         [AssignmentState.PENDING, AssignmentState.SIGNED],
         AssignmentState.DECLINED,
-        end_reason=reason.strip(),
+        end_reason=reason,
         suggested_agency=suggested,
         ended_at=timezone.now(),
     )
@@ -357,7 +433,7 @@ def decline(
         "decline",
         before=before,
         after=_snapshot(assignment),
-        reason=reason.strip(),
+        reason=reason,
         assignment=assignment,
         related_agency=suggested,
     )
@@ -374,8 +450,10 @@ def transfer(*, acting_user, agency: Agency, issue, assignment, to: Agency, reas
     actor = _actor("transfer", acting_user, agency)
     issue = _lock(issue)
     _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
-    if not reason.strip():
-        raise ActionError(_("Say why the issue is transferred."))
+    reason = _text(reason, _("Say why the issue is transferred."))
+    if to is None:
+        raise ActionError(_("Choose the body to transfer to."))
+    (to,) = _active_bodies([to])
     assignment = _assignment(issue, assignment)
     by_initiator = perms.agency_holds(actor.agency, issue, perms.MANAGE)
     by_handler = assignment.agency_id == actor.agency.pk and perms.agency_holds(
@@ -397,7 +475,7 @@ def transfer(*, acting_user, agency: Agency, issue, assignment, to: Agency, reas
             assignment,
             [AssignmentState.PENDING, AssignmentState.SIGNED],
             AssignmentState.TRANSFERRED,
-            end_reason=reason.strip(),
+            end_reason=reason,
             suggested_agency=to,
             ended_at=timezone.now(),
         )
@@ -418,7 +496,7 @@ def transfer(*, acting_user, agency: Agency, issue, assignment, to: Agency, reas
         "transfer",
         before=before,
         after=_snapshot(new),
-        reason=reason.strip(),
+        reason=reason,
         assignment=new,
         related_agency=to,
     )
@@ -437,9 +515,12 @@ def assign(
     lead = _live_assignments(issue).filter(agency=actor.agency, role=HandlerRole.LEAD).first()
     if lead is None or lead.state not in (AssignmentState.PENDING, AssignmentState.SIGNED):
         raise NotPermitted(_("Only the lead handler, while handling, can assign co-handlers."))
-    co_handlers = [a for a in co_handlers if a.pk not in (actor.agency.pk, issue.initiator_id)]
+    co_handlers = [
+        a for a in _active_bodies(co_handlers) if a.pk not in (actor.agency.pk, issue.initiator_id)
+    ]
     if not co_handlers:
         raise ActionError(_("Choose at least one co-handler."))
+    deadline = _date(deadline, _("The deadline cannot be in the past."))
     if deadline is not None and lead.deadline and deadline > lead.deadline:
         raise ActionError(_("A co-handler's deadline cannot be later than the lead's."))
     created = [
@@ -454,28 +535,36 @@ def assign(
     return created
 
 
-@transaction.atomic
 def report(*, acting_user, agency: Agency, issue, assignment, text: str, attachments=()) -> Assignment:
-    """反馈: the handler reports what it did. Some agencies' reports need the leader's approval first."""
-    from .attachments import store_attachments
+    """反馈: the handler reports what it did. Some agencies' reports need the leader's approval first.
 
+    The files are checked before anything is written and removed again if the report fails.
+    """
+    uploads = _checked_uploads(attachments)
+    with files_removed_on_failure(), transaction.atomic():
+        return _report(acting_user, agency, issue, assignment, text, uploads)
+
+
+def _report(acting_user, agency, issue, assignment, text, uploads) -> Assignment:
     actor = _actor("report", acting_user, agency)
     issue = _lock(issue)
     _require(actor, issue, perms.HANDLE)
     _require_issue_state(issue, IssueState.IN_PROGRESS)
-    if not text.strip():
-        raise ActionError(_("Write what was done."))
+    text = _text(text, _("Write what was done."))
     assignment = _own_assignment(actor, issue, assignment)
     if assignment.state != AssignmentState.SIGNED:
         raise Conflict(_("Only an assignment being handled can be reported."))
     before = _snapshot(assignment)
-    needs_approval = agency.report_needs_approval and actor.role != "leader"
+    # The setting as stored now, not as the caller's copy of the agency remembers it.
+    needs_approval = (
+        Agency.objects.filter(pk=agency.pk, report_needs_approval=True).exists() and actor.role != Role.LEADER
+    )
     new_state = AssignmentState.AWAITING_APPROVAL if needs_approval else AssignmentState.REPORTED
-    fields = {"report_text": text.strip()}
+    fields = {"report_text": text}
     if not needs_approval:
         fields["reported_at"] = timezone.now()
     _move_assignment(assignment, AssignmentState.SIGNED, new_state, **fields)
-    stored = store_attachments(issue, attachments, user=acting_user, agency=agency, assignment=assignment)
+    stored = store_attachments(issue, uploads, user=acting_user, agency=agency, assignment=assignment)
     _settle_issue_state(issue)
     _record(
         issue,
@@ -494,6 +583,7 @@ def approve_report(*, acting_user, agency: Agency, issue, assignment) -> Assignm
     actor = _actor("approve_report", acting_user, agency)
     issue = _lock(issue)
     _require(actor, issue, perms.HANDLE)
+    _require_issue_state(issue, IssueState.IN_PROGRESS)
     assignment = _own_assignment(actor, issue, assignment)
     if assignment.state != AssignmentState.AWAITING_APPROVAL:
         raise Conflict(_("This report is not waiting for approval."))
@@ -533,8 +623,7 @@ def accept_report(*, acting_user, agency: Agency, issue, assignment) -> Assignme
 def reject_report(*, acting_user, agency: Agency, issue, assignment, reason: str) -> Assignment:
     """退回重办: the report is not enough; the handler works on."""
     actor, issue, assignment = _initiator_review("reject_report", acting_user, agency, issue, assignment)
-    if not reason.strip():
-        raise ActionError(_("Say what is missing from the report."))
+    reason = _text(reason, _("Say what is missing from the report."))
     before = _snapshot(assignment)
     _move_assignment(assignment, AssignmentState.REPORTED, AssignmentState.SIGNED, reported_at=None)
     _settle_issue_state(issue)
@@ -544,7 +633,7 @@ def reject_report(*, acting_user, agency: Agency, issue, assignment, reason: str
         "reject_report",
         before=before,
         after=_snapshot(assignment),
-        reason=reason.strip(),
+        reason=reason,
         assignment=assignment,
     )
     return assignment
@@ -567,28 +656,33 @@ def close(*, acting_user, agency: Agency, issue, summary: str = "") -> Issue:
         "close",
         before={"state": IssueState.REPORTED},
         after={"state": issue.state},
-        reason=summary.strip(),
+        reason=summary.strip() if isinstance(summary, str) else "",
     )
     return issue
 
 
 @transaction.atomic
 def withdraw(*, acting_user, agency: Agency, issue, reason: str) -> Issue:
-    """The initiator takes the issue back; open assignments end with it."""
+    """The initiator takes the issue back; open assignments end with it.
+
+    The handlers become former handlers, as after a transfer: they keep reading what happened
+    (it was their work) but can no longer act, so "can handle" always means a live assignment.
+    """
     actor = _actor("withdraw", acting_user, agency)
     issue = _lock(issue)
     _require(actor, issue, perms.MANAGE)
     _require_issue_state(
         issue, IssueState.DRAFT, IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED
     )
-    if not reason.strip():
-        raise ActionError(_("Say why the issue is withdrawn."))
+    reason = _text(reason, _("Say why the issue is withdrawn."))
     before = issue.state
     now = timezone.now()
-    for assignment in _live_assignments(issue):
+    for assignment in _live_assignments(issue).select_related("agency"):
         _move_assignment(
-            assignment, assignment.state, AssignmentState.WITHDRAWN, ended_at=now, end_reason=reason.strip()
+            assignment, assignment.state, AssignmentState.WITHDRAWN, ended_at=now, end_reason=reason
         )
+        _retire_handler(issue, assignment)
+    perms.sync_issue_permissions(issue)
     _move_issue(issue, before, IssueState.WITHDRAWN, closed_at=now)
     _record(
         issue,
@@ -596,14 +690,19 @@ def withdraw(*, acting_user, agency: Agency, issue, reason: str) -> Issue:
         "withdraw",
         before={"state": before},
         after={"state": issue.state},
-        reason=reason.strip(),
+        reason=reason,
     )
     return issue
 
 
 @transaction.atomic
-def reopen(*, acting_user, agency: Agency, issue, reason: str) -> Issue:
-    """Open a closed issue again (the initiator, or the commission in re-supervision, 再监督)."""
+def reopen(*, acting_user, agency: Agency, issue, reason: str, deadline: dt.date | None = None) -> Issue:
+    """Open a closed issue again (the initiator, or the commission in re-supervision, 再监督).
+
+    The handlers whose reports were accepted work on (signed, no new signature needed). Their
+    old deadlines have usually passed, so a new ``deadline`` may be given for all of them;
+    without one they keep theirs and the issue shows red at once, which is the honest light.
+    """
     actor = _actor("reopen", acting_user, agency)
     issue = _lock(issue)
     if not (
@@ -612,11 +711,17 @@ def reopen(*, acting_user, agency: Agency, issue, reason: str) -> Issue:
     ):
         raise NotPermitted(_("Only the initiator or the discipline commission can reopen an issue."))
     _require_issue_state(issue, IssueState.CLOSED)
-    if not reason.strip():
-        raise ActionError(_("Say why the issue is reopened."))
+    reason = _text(reason, _("Say why the issue is reopened."))
+    deadline = _date(deadline, _("The deadline cannot be in the past."))
+    new_deadline = {"deadline": deadline} if deadline else {}
     for assignment in Assignment.objects.filter(issue=issue, state=AssignmentState.ACCEPTED):
         _move_assignment(
-            assignment, AssignmentState.ACCEPTED, AssignmentState.SIGNED, reported_at=None, accepted_at=None
+            assignment,
+            AssignmentState.ACCEPTED,
+            AssignmentState.SIGNED,
+            reported_at=None,
+            accepted_at=None,
+            **new_deadline,
         )
     _move_issue(issue, IssueState.CLOSED, IssueState.IN_PROGRESS, closed_at=None)
     _record(
@@ -624,73 +729,121 @@ def reopen(*, acting_user, agency: Agency, issue, reason: str) -> Issue:
         actor,
         "reopen",
         before={"state": IssueState.CLOSED},
-        after={"state": issue.state},
-        reason=reason.strip(),
+        after={"state": issue.state, "deadline": deadline.isoformat() if deadline else None},
+        reason=reason,
     )
     return issue
 
 
-def _invite(action, role, acting_user, agency, issue, bodies):
-    actor = _actor(action, acting_user, agency)
-    issue = _lock(issue)
-    if not perms.agency_holds(actor.agency, issue, perms.VIEW):
-        raise NotPermitted(_("%(agency)s is not a party to this issue.") % {"agency": actor.agency})
-    if action == "copy" and not (
-        perms.agency_holds(actor.agency, issue, perms.MANAGE)
-        or perms.agency_holds(actor.agency, issue, perms.HANDLE)
-    ):
-        raise NotPermitted(_("Only the initiator or a handler can copy this issue."))
+# Who may bring others in: the initiator, a handler, a supervisor. Copied bodies follow the issue
+# read-only, consultees answer what they were asked, former handlers no longer act.
+_INVITING_PERMISSIONS = (perms.MANAGE, perms.HANDLE, perms.SUPERVISE)
+# Whose voice the issue's comments carry; copied bodies and former handlers read only.
+COMMENTING_ROLES = {
+    PartyRole.INITIATOR,
+    PartyRole.LEAD,
+    PartyRole.CO_HANDLER,
+    PartyRole.SUPERVISOR,
+    PartyRole.CONSULTEE,
+}
+# A body already on the issue in one of these roles gains nothing by being invited again.
+_ALREADY_COVERED = {
+    PartyRole.COPIED: set(PartyRole) - {PartyRole.FORMER_HANDLER},
+    PartyRole.CONSULTEE: COMMENTING_ROLES,
+}
+
+
+def _invite(action, role, actor, issue, bodies) -> list[Agency]:
+    allowed = _INVITING_PERMISSIONS if action == "consult" else (perms.MANAGE, perms.HANDLE)
+    if not any(perms.agency_holds(actor.agency, issue, codename) for codename in allowed):
+        if action == "copy":
+            raise NotPermitted(_("Only the initiator or a handler can copy this issue."))
+        raise NotPermitted(_("Only the initiator, a handler or a supervisor can consult on this issue."))
     _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
-    added = [body for body in bodies if body.pk != actor.agency.pk and _add_party(issue, body, role)]
+    covered = set(
+        Participant.objects.filter(issue=issue, role__in=_ALREADY_COVERED[role]).values_list(
+            "agency_id", flat=True
+        )
+    )
+    added = [body for body in _active_bodies(bodies) if body.pk != actor.agency.pk and body.pk not in covered]
     if not added:
         raise ActionError(_("Everyone chosen is already on this issue."))
+    for body in added:
+        _add_party(issue, body, role)
     perms.sync_issue_permissions(issue)
-    _record(
-        issue,
-        actor,
-        action,
-        after={role: [body.pk for body in added]},
-        related_agency=added[0] if len(added) == 1 else None,
-    )
     return added
 
 
 @transaction.atomic
 def copy(*, acting_user, agency: Agency, issue, bodies: Iterable[Agency]) -> list[Agency]:
     """抄送: let other bodies follow the issue (read only)."""
-    return _invite("copy", PartyRole.COPIED, acting_user, agency, issue, bodies)
-
-
-@transaction.atomic
-def consult(*, acting_user, agency: Agency, issue, bodies: Iterable[Agency], question: str) -> list[Agency]:
-    """会商: invite bodies in to read and comment."""
-    if not question.strip():
-        raise ActionError(_("Say what you want to consult about."))
-    added = _invite("consult", PartyRole.CONSULTEE, acting_user, agency, issue, bodies)
-    comment(acting_user=acting_user, agency=agency, issue=issue, text=question)
+    actor = _actor("copy", acting_user, agency)
+    issue = _lock(issue)
+    added = _invite("copy", PartyRole.COPIED, actor, issue, bodies)
+    _record(
+        issue,
+        actor,
+        "copy",
+        after={PartyRole.COPIED: [body.pk for body in added]},
+        related_agency=added[0] if len(added) == 1 else None,
+    )
     return added
 
 
 @transaction.atomic
+def consult(*, acting_user, agency: Agency, issue, bodies: Iterable[Agency], question: str) -> list[Agency]:
+    """会商: invite bodies in to read and comment.
+
+    The question opens the conversation as the first comment; the consultation is one event on
+    the record (the question is its reason), not two.
+    """
+    actor = _actor("consult", acting_user, agency)
+    issue = _lock(issue)
+    question = _text(question, _("Say what you want to consult about."))
+    added = _invite("consult", PartyRole.CONSULTEE, actor, issue, bodies)
+    created = Comment.objects.create(issue=issue, author=acting_user, agency=actor.agency, text=question)
+    _record(
+        issue,
+        actor,
+        "consult",
+        after={PartyRole.CONSULTEE: [body.pk for body in added], "comment": created.pk},
+        reason=question,
+        related_agency=added[0] if len(added) == 1 else None,
+    )
+    return added
+
+
+# Urging presses a handler that still owes work; a report waiting for the initiator owes nothing.
+URGEABLE_STATES = (AssignmentState.PENDING, AssignmentState.SIGNED, AssignmentState.AWAITING_APPROVAL)
+
+
+@transaction.atomic
 def urge(*, acting_user, agency: Agency, issue, assignment, text: str, due_date: dt.date) -> Urge:
-    """督办: a supervisor presses a handler, on the record, with a due date."""
+    """督办: a supervisor presses a handler, on the record, with a due date.
+
+    A supervisor urges the handlers it supervises: a stationed group the departments it is
+    stationed at, a commission those of its jurisdiction. Being a supervisor of the issue (for
+    another handler) is not enough.
+    """
     actor = _actor("urge", acting_user, agency)
     issue = _lock(issue)
     _require(actor, issue, perms.SUPERVISE)
-    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
+    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
     assignment = _assignment(issue, assignment)
-    if not assignment.is_open:
-        raise Conflict(_("Only an open assignment can be urged."))
-    if not text.strip():
-        raise ActionError(_("Write what the handler must do."))
-    if due_date < timezone.localdate():
-        raise ActionError(_("The due date cannot be in the past."))
+    if all(body.pk != actor.agency.pk for body in perms.supervisors_of(assignment.agency)):
+        raise NotPermitted(_("%(agency)s does not supervise this handler.") % {"agency": actor.agency})
+    if assignment.state not in URGEABLE_STATES:
+        raise Conflict(_("Only an assignment still being worked on can be urged."))
+    text = _text(text, _("Write what the handler must do."))
+    if due_date is None:
+        raise ActionError(_("Give the date the handler must answer by."))
+    due_date = _date(due_date, _("The due date cannot be in the past."))
     created = Urge.objects.create(
         issue=issue,
         assignment=assignment,
         by_agency=actor.agency,
         by_user=acting_user,
-        text=text.strip(),
+        text=text,
         due_date=due_date,
     )
     _record(
@@ -698,7 +851,7 @@ def urge(*, acting_user, agency: Agency, issue, assignment, text: str, due_date:
         actor,
         "urge",
         after={"urge": created.pk, "due_date": due_date.isoformat()},
-        reason=text.strip(),
+        reason=text,
         assignment=assignment,
         related_agency=assignment.agency,
     )
@@ -707,12 +860,15 @@ def urge(*, acting_user, agency: Agency, issue, assignment, text: str, due_date:
 
 @transaction.atomic
 def comment(*, acting_user, agency: Agency, issue, text: str) -> Comment:
+    """A party's remark on the issue (initiator, handlers, supervisors, consultees)."""
     actor = _actor("comment", acting_user, agency)
     issue = _lock(issue)
-    if not perms.agency_holds(actor.agency, issue, perms.VIEW):
+    roles = _party_roles(issue, actor.agency)
+    if not roles:
         raise NotPermitted(_("%(agency)s is not a party to this issue.") % {"agency": actor.agency})
-    if not text.strip():
-        raise ActionError(_("Write a comment first."))
-    created = Comment.objects.create(issue=issue, author=acting_user, agency=actor.agency, text=text.strip())
-    _record(issue, actor, "comment", after={"comment": created.pk}, reason=text.strip())
+    if not roles & COMMENTING_ROLES:
+        raise NotPermitted(_("%(agency)s follows this issue read-only.") % {"agency": actor.agency})
+    text = _text(text, _("Write a comment first."))
+    created = Comment.objects.create(issue=issue, author=acting_user, agency=actor.agency, text=text)
+    _record(issue, actor, "comment", after={"comment": created.pk}, reason=text)
     return created
