@@ -58,7 +58,12 @@ class HomePage(Page):
         )
         context["circular_index"] = CircularIndexPage.objects.live().child_of(self).first()
         context["policy_index"] = PolicyIndexPage.objects.live().child_of(self).first()
-        context["agency_summary"] = agency_summary(request)
+        context["agency_summary"] = summary = agency_summary(request)
+        if summary is not None:
+            from issues.board import TABS, tab_counts
+
+            counts = tab_counts(request.user, summary["agency"])
+            context["board_tabs"] = [(tab, counts[tab.slug]) for tab in TABS]
         return context
 
 

@@ -93,3 +93,23 @@ def test_it_links_the_sections_in_the_header(client, pages, alice):
     text = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f'href="{pages.circular_index.url}">Circulars</a>' in text
     assert f'href="{pages.policy_index.url}">Policies</a>' in text
+
+
+def test_it_counts_the_acting_agencys_board_tabs(client, pages, alice, our_agency, city):
+    from tests.factories import commission, member, pushed_issue
+
+    jw = commission(city, code="home-jw")
+    pushed_issue(member(jw, username="pusher"), jw, our_agency, title="小区雨污管网混接")
+    pushed_issue(member(jw, username="pusher2"), jw, our_agency, title="农贸市场消防通道堵塞")
+    client.force_login(alice)
+    text = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="board-summary"' in text
+    link = 'href="/issues/?tab=to-sign" data-tab="to-sign"'
+    assert link in text
+    tile = text[text.index(link):]
+    assert ">2</div>" in tile[: tile.index("</a>")]  # two issues wait to be signed for
+
+
+def test_someone_without_an_agency_has_no_board_summary(client, pages, charlie):
+    client.force_login(charlie)
+    assert 'id="board-summary"' not in client.get("/").content.decode()
