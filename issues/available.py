@@ -9,8 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import OPEN_ASSIGNMENT_STATES, Assignment, AssignmentState, HandlerRole, Issue, IssueState
-from .permissions import HANDLE, MANAGE, ROLES_FOR_ACTION, SUPERVISE, VIEW, held_codenames
+from .actions import COMMENTING_ROLES, URGEABLE_STATES
+from .models import (
+    OPEN_ASSIGNMENT_STATES,
+    Assignment,
+    AssignmentState,
+    HandlerRole,
+    Issue,
+    IssueState,
+    Participant,
+)
+from .permissions import HANDLE, MANAGE, ROLES_FOR_ACTION, SUPERVISE, VIEW, held_codenames, supervisors_of
 
 OPEN_ISSUE_STATES = (IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
 HANDLING_STATES = (IssueState.PUSHED, IssueState.IN_PROGRESS)
@@ -47,6 +56,13 @@ def available_actions(agency, role: str | None, issue: Issue, assignments: list[
     state = issue.state
     manages, handles, supervises = MANAGE in held, HANDLE in held, SUPERVISE in held
     rerouted = {a.transferred_from_id for a in assignments if a.transferred_from_id}
+    supervised: dict[int, bool] = {}
+
+    def supervises_handler(handler) -> bool:
+        """A supervisor urges only the handlers it supervises, not every handler of the issue."""
+        if handler.pk not in supervised:
+            supervised[handler.pk] = any(body.pk == agency.pk for body in supervisors_of(handler))
+        return supervised[handler.pk]
 
     for assignment in assignments:
         actions = []
@@ -71,8 +87,8 @@ def available_actions(agency, role: str | None, issue: Issue, assignments: list[
         verifiable = state in (IssueState.IN_PROGRESS, IssueState.REPORTED)
         if manages and verifiable and assignment.state == AssignmentState.REPORTED:
             actions += [a for a in ("accept_report", "reject_report") if may(a)]
-        urgeable = state in OPEN_ISSUE_STATES and assignment.state in OPEN_ASSIGNMENT_STATES
-        if supervises and urgeable and may("urge"):
+        urgeable = state in HANDLING_STATES and assignment.state in URGEABLE_STATES
+        if supervises and urgeable and may("urge") and supervises_handler(assignment.agency):
             actions.append("urge")
         if actions:
             result.by_assignment[assignment.pk] = actions
@@ -89,7 +105,7 @@ def available_actions(agency, role: str | None, issue: Issue, assignments: list[
         issue_actions.append("assign")
     if (manages or handles) and state in OPEN_ISSUE_STATES and may("copy"):
         issue_actions.append("copy")
-    if state in OPEN_ISSUE_STATES and may("consult"):
+    if (manages or handles or supervises) and state in OPEN_ISSUE_STATES and may("consult"):
         issue_actions.append("consult")
     all_accepted = bool(live) and all(a.state == AssignmentState.ACCEPTED for a in live)
     if manages and state == IssueState.REPORTED and all_accepted and may("close"):
@@ -99,9 +115,14 @@ def available_actions(agency, role: str | None, issue: Issue, assignments: list[
     reopener = manages or (agency.is_commission and supervises)
     if state == IssueState.CLOSED and reopener and may("reopen"):
         issue_actions.append("reopen")
-    if may("comment"):
+    if may("comment") and _party_roles(issue, agency) & COMMENTING_ROLES:
         issue_actions.append("comment")
     return result
+
+
+def _party_roles(issue: Issue, agency) -> set[str]:
+    """Copied bodies and former handlers read only; the others have a voice in the comments."""
+    return set(Participant.objects.filter(issue=issue, agency=agency).values_list("role", flat=True))
 
 
 def acting_role(membership) -> str | None:
