@@ -1,5 +1,4 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import F
 
 from issues.models import Issue, IssueEvent
 from issues.record import verify
@@ -16,28 +15,42 @@ class Command(BaseCommand):
         events = IssueEvent.objects.order_by("issue_id", "seq")
         if issue is not None:
             events = events.filter(issue_id=issue)
-        broken = verify(events.iterator(chunk_size=batch))
-        if broken is None:
-            # The chain of each issue must also end at the head the issue remembers.
-            heads = Issue.objects.exclude(event_count=0)
-            if issue is not None:
-                heads = heads.filter(pk=issue)
-            last = {
-                row["issue_id"]: row
-                for row in IssueEvent.objects.filter(issue__in=heads, seq=F("issue__event_count")).values(
-                    "issue_id", "hash", "pk", "seq"
-                )
-            }
-            for pk, head, count in heads.values_list("pk", "record_head", "event_count").iterator():
-                row = last.get(pk)
-                if row is None or row["hash"] != head:
-                    raise CommandError(
-                        f"Issue {pk}: the record ends before event {count}; events are missing."
-                    )
+        # The last event seen of each issue, as (pk, seq, hash), gathered in the same single pass.
+        last: dict[int, tuple[int, int, str]] = {}
+
+        def walked():
+            for event in events.iterator(chunk_size=batch):
+                last[event.issue_id] = (event.pk, event.seq, event.hash)
+                yield event
+
+        broken = verify(walked())
         if broken is not None:
             raise CommandError(
                 f"Broken record: event {broken.event_id} "
                 f"(issue {broken.issue_id}, number {broken.seq}) {broken.why}."
             )
-        count = events.count()
+        # Each chain must end exactly at the head its issue remembers: a head further on means
+        # events were removed from the end; a chain running past the head, or ending elsewhere,
+        # means events were added or replaced behind the actions' back (anyone can compute a
+        # hash; only the head, moved in the same transaction as each event, tells them apart).
+        issues = Issue.objects.order_by("pk")
+        if issue is not None:
+            issues = issues.filter(pk=issue)
+        for pk, head, count in issues.values_list("pk", "record_head", "event_count").iterator(
+            chunk_size=batch
+        ):
+            event_pk, seq, tail_hash = last.get(pk, (None, 0, ""))
+            if seq < count:
+                raise CommandError(f"Issue {pk}: the record ends before event {count}; events are missing.")
+            if seq > count:
+                raise CommandError(
+                    f"Broken record: event {event_pk} (issue {pk}, number {seq}) "
+                    f"runs past the issue's last recorded event ({count})."
+                )
+            if count and tail_hash != head:
+                raise CommandError(
+                    f"Broken record: event {event_pk} (issue {pk}, number {seq}) "
+                    "is not the event the issue's record ends at."
+                )
+        count = sum(seq for _, seq, _ in last.values())
         self.stdout.write(self.style.SUCCESS(f"The record holds: {count} events verified."))
