@@ -1,9 +1,82 @@
 """The board: one tab of the acting agency's issues, with counts, filters, sorting and keyset pages."""
 
+from __future__ import annotations
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from agencies.acting import acting_membership
+
+from ..board import TABS, BoardFilters, apply_filters, board_page, tab_counts, tab_queryset
+from ..board_forms import BoardForm
+from ..lights import Light
+from ..models import Priority
+from ..permissions import ROLES_FOR_ACTION
+
+# With nothing chosen, the board opens on the first of these that has work in it: what the
+# agency must act on comes before what it watches.
+WORK_TABS = ("to-sign", "handling", "to-verify")
+DEFAULT_TAB = "to-sign"
+FLAGGED_PRIORITIES = {Priority.URGENT, Priority.CRITICAL}
+
+
+def default_tab(counts: dict[str, int]) -> str:
+    return next((slug for slug in WORK_TABS if counts.get(slug)), DEFAULT_TAB)
+
+
+# Counting what passes the filters stops here: on a tab of a few hundred thousand issues an exact
+# count would cost more than the page itself, and "999+" tells the user to narrow the filters.
+MATCH_COUNT_CAP = 1000
+
+
+def matching_count(user, agency, slug: str, filters: BoardFilters) -> int | None:
+    """How many issues of the tab pass the filters, at most MATCH_COUNT_CAP; None without filters
+    (the tab's own count says it)."""
+    if filters == BoardFilters():
+        return None
+    queryset = apply_filters(tab_queryset(user, agency, slug), filters).order_by()
+    return queryset[:MATCH_COUNT_CAP].count()
+
+
+def _label_rows(issues) -> None:
+    # The light's words go next to its colour (never colour alone), in the user's language.
+    for issue in issues:
+        issue.light_label = Light(issue.light).label
+        issue.flag_priority = issue.priority in FLAGGED_PRIORITIES
 
 
 @login_required
+@require_GET
 def board(request):
-    return HttpResponse("board")  # placeholder: the board page is being built
+    membership = acting_membership(request)
+    if membership is None:
+        return render(request, "issues/board.html", {"membership": None})
+    agency = membership.agency
+    form = BoardForm(request.GET, agency=agency)
+    form.is_valid()  # errors are shown beside their fields; the valid fields still filter
+    counts = tab_counts(request.user, agency)
+    slug = form.tab_slug or default_tab(counts)
+    filters = form.board_filters()
+    page = board_page(request.user, agency, slug, filters, sort=form.sort_key, cursor=form.page_cursor)
+    _label_rows(page.issues)
+    tabs = [
+        {"slug": tab.slug, "label": tab.label, "count": counts[tab.slug], "work": tab.slug in WORK_TABS}
+        for tab in TABS
+    ]
+    return render(
+        request,
+        "issues/board.html",
+        {
+            "membership": membership,
+            "agency": agency,
+            "form": form,
+            "tabs": tabs,
+            "tab": next(tab for tab in tabs if tab["slug"] == slug),
+            "page": page,
+            "matching": matching_count(request.user, agency, slug, filters),
+            "matching_max": MATCH_COUNT_CAP - 1,
+            "paged": bool(form.page_cursor),
+            "can_push": membership.role in ROLES_FOR_ACTION["push"],
+        },
+    )
