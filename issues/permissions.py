@@ -8,7 +8,9 @@ can be opened.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db.models import Exists, Subquery
 from django.http import Http404
 
 from agencies.models import Agency, AgencyKind, Region, Role, SupervisionClass
@@ -88,11 +90,20 @@ def permitted_issue_ids(user, codename: str = VIEW, agency: Agency | None = None
     With ``agency``, only that agency's permissions count (the board shows what the agency the
     user acts for is party to).
     """
-    rows = IssueGroupObjectPermission.objects.filter(permission__codename=codename)
+    # Written so that PostgreSQL reads the rows straight from guardian's (group, permission,
+    # object) unique index: the permission is one id from a scalar subquery and membership of
+    # the agency's group an uncorrelated EXISTS, both evaluated once per query (InitPlans),
+    # instead of joins to the permission, group and membership tables that hide from the
+    # planner how many rows the group holds (bench/RESULTS.md).
+    permission = Permission.objects.filter(
+        content_type__app_label="issues", content_type__model="issue", codename=codename
+    ).values("pk")[:1]
+    rows = IssueGroupObjectPermission.objects.filter(permission_id=Subquery(permission))
+    memberships = get_user_model().groups.through.objects.filter(user_id=user.pk)
     if agency is not None:
-        rows = rows.filter(group_id=agency.group_id, group__user=user)
+        rows = rows.filter(Exists(memberships.filter(group_id=agency.group_id)), group_id=agency.group_id)
     else:
-        rows = rows.filter(group__user=user)
+        rows = rows.filter(group_id__in=memberships.values("group_id"))
     return rows.values("content_object_id")
 
 

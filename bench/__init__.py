@@ -1,0 +1,1 @@
+"""Benchmarks (DESIGN §3, §9): data generators and measured runs; never part of the test run."""
