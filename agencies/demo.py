@@ -357,6 +357,41 @@ USERS = {
     "dh_liaison": "何静",
     "dh_zjj_leader": "胡敏",
     "dh_zjj_staff": "马超",
+    # Who the demo board's issues (issues.demo) need at work: the bodies that push, the
+    # departments that sign and report (leaders where work is split, approved or transferred),
+    # and the liaisons of the stationed groups that urge them.
+    "dcs_staff": "吕鹏",
+    "jcy_staff": "曹颖",
+    "zx_staff": "邓文博",
+    "tjj_staff": "许佳",
+    "rx_leader": "彭丽华",
+    "ws_liaison": "蒋红梅",
+    "jt_liaison": "沈浩",
+    "fgw_leader": "韩立新",
+    "fgw_staff": "杨帆",
+    "jj_leader": "罗军",
+    "jj_staff": "唐亮",
+    "ybj_leader": "宋春燕",
+    "jtj_leader": "董振华",
+    "wjw_leader": "袁淑芬",
+    "wjw_staff": "潘悦",
+    "cgj_leader": "田国强",
+    "cgj_staff": "梁晨",
+    "scj_staff": "魏琳",
+    "mzj_staff": "姚倩",
+    "rsj_staff": "蔡永",
+    "sthj_staff": "邱敏",
+    "szj_staff": "程刚",
+    "zrj_staff": "汪洁",
+    "yjj_staff": "陆斌",
+    "jyj_staff": "范文静",
+    "ct_staff": "石磊",
+    "dh_cgj_staff": "谢婷",
+    "xs_zjj_staff": "邹凯",
+    "nj_cgj_staff": "崔雨",
+    "bc_wjj_staff": "龚晓燕",
+    "lj_nyj_staff": "贾平",
+    "lj_mzj_staff": "夏雨桐",
 }
 
 MEMBERSHIPS = [
@@ -380,7 +415,62 @@ MEMBERSHIPS = [
     MembershipSpec("dh_liaison", group_code("jz-donghu", 1), Role.LIAISON, "派驻第一纪检监察组组长"),
     MembershipSpec("dh_zjj_leader", department_code("jz-donghu", "housing"), Role.LEADER, "局长"),
     MembershipSpec("dh_zjj_staff", department_code("jz-donghu", "housing"), Role.STAFF, "村镇建设科科员"),
+    MembershipSpec("dcs_staff", "jz-dcs", Role.STAFF, "督查一科科员"),
+    MembershipSpec("jcy_staff", "jz-jcy", Role.STAFF, "第八检察部检察官助理"),
+    MembershipSpec("zx_staff", "jz-zx", Role.STAFF, "提案委员会办公室干部"),
+    MembershipSpec("tjj_staff", "jz-tjj", Role.STAFF, "统计执法监督科科员"),
+    MembershipSpec("rx_leader", "jz-12345", Role.LEADER, "热线管理办公室主任"),
+    MembershipSpec("ws_liaison", group_code(CITY, 3), Role.LIAISON, "派驻第三纪检监察组副组长"),
+    MembershipSpec("jt_liaison", group_code(CITY, 4), Role.LIAISON, "派驻第四纪检监察组副组长"),
+    MembershipSpec("fgw_leader", department_code(CITY, "development"), Role.LEADER, "党组书记、主任"),
+    MembershipSpec("fgw_staff", department_code(CITY, "development"), Role.STAFF, "固定资产投资科科员"),
+    MembershipSpec("jj_leader", department_code(CITY, "traffic-police"), Role.LEADER, "支队长"),
+    MembershipSpec("jj_staff", department_code(CITY, "traffic-police"), Role.STAFF, "交通设施科民警"),
+    MembershipSpec("ybj_leader", department_code(CITY, "medical-insurance"), Role.LEADER, "党组书记、局长"),
+    MembershipSpec("jtj_leader", department_code(CITY, "transport"), Role.LEADER, "局长"),
+    MembershipSpec("wjw_leader", department_code(CITY, "health"), Role.LEADER, "党组书记、主任"),
+    MembershipSpec("wjw_staff", department_code(CITY, "health"), Role.STAFF, "医政医管科科员"),
+    MembershipSpec("cgj_leader", department_code(CITY, "urban-management"), Role.LEADER, "局长"),
+    MembershipSpec("cgj_staff", department_code(CITY, "urban-management"), Role.STAFF, "市容环卫科科员"),
+    MembershipSpec(
+        "scj_staff", department_code(CITY, "market-regulation"), Role.STAFF, "食品安全抽检监测科科员"
+    ),
+    MembershipSpec("mzj_staff", department_code(CITY, "civil-affairs"), Role.STAFF, "社会救助科科员"),
+    MembershipSpec("rsj_staff", department_code(CITY, "hrss"), Role.STAFF, "劳动保障监察支队科员"),
+    MembershipSpec(
+        "sthj_staff", department_code(CITY, "environment"), Role.STAFF, "生态环境保护综合行政执法支队科员"
+    ),
+    MembershipSpec("szj_staff", department_code(CITY, "utilities"), Role.STAFF, "燃气热力管理科科员"),
+    MembershipSpec("zrj_staff", department_code(CITY, "natural-resources"), Role.STAFF, "耕地保护监督科科员"),
+    MembershipSpec(
+        "yjj_staff", department_code(CITY, "emergency"), Role.STAFF, "危险化学品安全监督管理科科员"
+    ),
+    MembershipSpec("jyj_staff", department_code(CITY, "education"), Role.STAFF, "学校安全管理科科员"),
+    MembershipSpec("ct_staff", "jz-ctjt", Role.STAFF, "工程管理部项目经理"),
+    MembershipSpec(
+        "dh_cgj_staff", department_code("jz-donghu", "urban-management"), Role.STAFF, "市容秩序科科员"
+    ),
+    MembershipSpec(
+        "xs_zjj_staff", department_code("jz-xishan", "housing"), Role.STAFF, "建设工程质量安全监督站监督员"
+    ),
+    MembershipSpec(
+        "nj_cgj_staff", department_code("jz-nanjiang", "urban-management"), Role.STAFF, "环境卫生管理科科员"
+    ),
+    MembershipSpec("bc_wjj_staff", department_code("jz-beicheng", "health"), Role.STAFF, "医政医管股科员"),
+    MembershipSpec(
+        "lj_nyj_staff", department_code("jz-linjiang", "agriculture"), Role.STAFF, "农田建设管理股股员"
+    ),
+    MembershipSpec(
+        "lj_mzj_staff", department_code("jz-linjiang", "civil-affairs"), Role.STAFF, "社会救助股股员"
+    ),
 ]
+
+# Departments whose staff's reports go out only after their leader approves them (the demo board
+# shows both the waiting reports and the approvals).
+REPORTS_NEED_APPROVAL = {
+    department_code("jz-donghu", "housing"),
+    department_code(CITY, "medical-insurance"),
+}
 
 
 class DemoLogin(NamedTuple):
@@ -428,6 +518,7 @@ def _save_agency(spec: AgencySpec, regions: dict[str, Region], agencies: dict[st
     agency.parent = agencies[spec.parent] if spec.parent else None
     agency.dispatched_by = agencies[spec.dispatched_by] if spec.dispatched_by else None
     agency.phone, agency.address, agency.description = spec.phone, spec.address, spec.description
+    agency.report_needs_approval = spec.code in REPORTS_NEED_APPROVAL
     agency.is_active = True
     stationed_at = None
     if spec.kind == AgencyKind.STATIONED_GROUP:

@@ -1,4 +1,4 @@
-"""``manage.py seed_demo``: the demo city 江州市, its agencies, people and portal pages.
+"""``manage.py seed_demo``: the demo city 江州市, its agencies, people, board issues and portal pages.
 
 Safe to run again: it changes nothing that is already as the demo describes it.
 """
@@ -6,11 +6,12 @@ Safe to run again: it changes nothing that is already as the demo describes it.
 from django.core.management.base import BaseCommand
 
 from agencies import demo
+from issues import demo as issues_demo
 from portal import demo as portal_demo
 
 
 class Command(BaseCommand):
-    help = "Create or update the demo city (agencies, users, memberships) and its portal pages."
+    help = "Create or update the demo city (agencies, users, memberships, board issues) and its portal pages."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,9 +21,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset_passwords=False, **options):
         counts = demo.seed(reset_passwords=reset_passwords)
+        issues = issues_demo.seed()
         portal_demo.seed_pages()
         self.stdout.write(self.style.SUCCESS("Demo city 江州市 is ready."))
         self.stdout.write("  " + ", ".join(f"{number} {name}" for name, number in counts.items()))
+        total, new = issues.pop("issues"), issues.pop("new")
+        by_state = ", ".join(f"{number} {state}" for state, number in issues.items() if number)
+        self.stdout.write(f"  {total} issues on the board ({new} new): {by_state}")
         self.stdout.write(f"  Every demo login below uses the password {demo.DEMO_PASSWORD}")
         for login in demo.DEMO_LOGINS:
             where = f"{login.agency_name} · {login.role}" if login.agency else "superuser"
