@@ -93,7 +93,13 @@ def main(argv=None) -> None:
     for agency, user, main_tab, parties in personas():
         who = f"{agency.name} ({parties:,} issues as a party)"
         print(f"== {who}, user {user.username}", flush=True)
-        cases = [("tab_counts", lambda agency=agency, user=user: tab_counts(user, agency))]
+        cases = [
+            ("tab_counts", lambda agency=agency, user=user: tab_counts(user, agency)),
+            (
+                "tab_counts exact (cap=None)",
+                lambda agency=agency, user=user: tab_counts(user, agency, cap=None),
+            ),
+        ]
         for tab in TABS:
             cases.append(
                 (
@@ -120,7 +126,7 @@ def main(argv=None) -> None:
             if args.only and args.only not in name:
                 continue
             median, p95, result = timed(function, args.reps, args.warmup)
-            shown = result if name == "tab_counts" else f"{len(result.issues)} rows"
+            shown = result if name.startswith("tab_counts") else f"{len(result.issues)} rows"
             print(f"  {name:<34} median {median:8.1f} ms   p95 {p95:8.1f} ms   {shown}", flush=True)
             rows.append((who, name, median, p95))
             if args.explain:
