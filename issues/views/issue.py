@@ -14,7 +14,7 @@ from .. import actions
 from ..action_specs import SPECS
 from ..models import Attachment
 from ..pages import issue_page
-from ..permissions import access_issue
+from ..permissions import ROLES_FOR_ACTION, access_issue
 
 
 def _membership_for(request, agency_id):
@@ -51,6 +51,9 @@ def act(request, pk, action):
     spec = SPECS.get(action)
     membership = _membership_for(request, _posted_id(request, "agency"))
     if spec is None or membership is None:
+        raise Http404
+    if membership.role not in ROLES_FOR_ACTION[action]:
+        # The role can never do this here: like any forbidden action, 404, whatever was typed.
         raise Http404
     assignment_id = _posted_id(request, "assignment") if spec.on_assignment else None
     form = spec.form(request.POST, request.FILES, auto_id=f"{action}-{assignment_id or 'issue'}-%s")
