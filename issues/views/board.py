@@ -8,7 +8,16 @@ from django.views.decorators.http import require_GET
 
 from agencies.acting import acting_membership
 
-from ..board import TABS, BoardFilters, apply_filters, board_page, tab_counts, tab_queryset
+from ..board import (
+    TAB_COUNT_CAP,
+    TABS,
+    BoardFilters,
+    apply_filters,
+    board_page,
+    count_label,
+    tab_counts,
+    tab_queryset,
+)
 from ..board_forms import BoardForm
 from ..lights import Light
 from ..models import Priority
@@ -25,18 +34,13 @@ def default_tab(counts: dict[str, int]) -> str:
     return next((slug for slug in WORK_TABS if counts.get(slug)), DEFAULT_TAB)
 
 
-# Counting what passes the filters stops here: on a tab of a few hundred thousand issues an exact
-# count would cost more than the page itself, and "999+" tells the user to narrow the filters.
-MATCH_COUNT_CAP = 1000
-
-
 def matching_count(user, agency, slug: str, filters: BoardFilters) -> int | None:
-    """How many issues of the tab pass the filters, at most MATCH_COUNT_CAP; None without filters
-    (the tab's own count says it)."""
+    """How many issues of the tab pass the filters, capped like the tab counts (an exact count of
+    a huge tab costs more than the page); None without filters (the tab's own count says it)."""
     if filters == BoardFilters():
         return None
     queryset = apply_filters(tab_queryset(user, agency, slug), filters).order_by()
-    return queryset[:MATCH_COUNT_CAP].count()
+    return queryset[:TAB_COUNT_CAP].count()
 
 
 def _label_rows(issues) -> None:
@@ -60,8 +64,15 @@ def board(request):
     filters = form.board_filters()
     page = board_page(request.user, agency, slug, filters, sort=form.sort_key, cursor=form.page_cursor)
     _label_rows(page.issues)
+    matching = matching_count(request.user, agency, slug, filters)
     tabs = [
-        {"slug": tab.slug, "label": tab.label, "count": counts[tab.slug], "work": tab.slug in WORK_TABS}
+        {
+            "slug": tab.slug,
+            "label": tab.label,
+            "count": counts[tab.slug],
+            "shown": count_label(counts[tab.slug]),  # "999+" at the cap
+            "work": tab.slug in WORK_TABS,
+        }
         for tab in TABS
     ]
     return render(
@@ -74,8 +85,8 @@ def board(request):
             "tabs": tabs,
             "tab": next(tab for tab in tabs if tab["slug"] == slug),
             "page": page,
-            "matching": matching_count(request.user, agency, slug, filters),
-            "matching_max": MATCH_COUNT_CAP - 1,
+            "matching": matching,
+            "matching_shown": None if matching is None else count_label(matching),
             "paged": bool(form.page_cursor),
             "can_push": membership.role in ROLES_FOR_ACTION["push"],
         },

@@ -20,8 +20,9 @@ from agencies import actions as agency_actions
 from agencies.acting import SESSION_KEY
 from agencies.models import AgencyKind, Role, SupervisionClass
 from issues import actions
-from issues.board import PAGE_SIZE, TABS, tab_counts
+from issues.board import PAGE_SIZE, TAB_COUNT_CAP, TABS, tab_counts
 from issues.models import IssueState
+from issues.views import board as board_view
 from tests.factories import AgencyFactory, member, pushed_issue
 
 URL = reverse("issues:board")
@@ -169,6 +170,17 @@ def test_counts_match_the_tabs(client, alice, scene):
     }
     for slug in TAB_SLUGS:
         assert len(listed(get(client, tab=slug))) == counts[slug], slug
+
+
+def test_a_huge_tab_shows_its_count_capped(client, alice, scene, monkeypatch):
+    capped = {**tab_counts(alice, alice.memberships.get().agency), "closed": TAB_COUNT_CAP}
+    monkeypatch.setattr(board_view, "tab_counts", lambda user, agency: capped)
+    client.force_login(alice)
+    soup = BeautifulSoup(get(client, tab="closed").content, "html.parser")
+    badge = soup.select_one("#count-closed")
+    assert badge.get_text(strip=True) == f"{TAB_COUNT_CAP - 1}+"
+    assert badge["data-count"] == str(TAB_COUNT_CAP)
+    assert f"{TAB_COUNT_CAP - 1}+" in soup.select_one("#board-summary").get_text()
 
 
 # Who sees what on each tab: the handler, the initiator, the stationed group's liaison and the
