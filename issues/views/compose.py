@@ -31,8 +31,12 @@ def new_issue(request):
     membership = acting_membership(request)
     if membership is None or membership.role not in ROLES_FOR_ACTION["push"]:
         raise Http404
-    form = NewIssueForm(request.POST or None, request.FILES or None, initiator=membership.agency)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    # Bound on every POST, even an empty one (``request.POST or None`` would show a fresh form).
+    form = NewIssueForm(
+        request.POST if posted else None, request.FILES if posted else None, initiator=membership.agency
+    )
+    if posted and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in PUSHED_FIELDS}
         try:
             issue = actions.push(acting_user=request.user, agency=membership.agency, **fields)
