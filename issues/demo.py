@@ -91,11 +91,14 @@ SUPERVISOR_NOTES = [
     "请对照时限倒排工期，确保不再出现超期情况。",
     "下周将随机回访反映人，核实整改是否真实到位。",
 ]
-URGES = [
+URGES_OVERDUE = [
     "该件已超过办理时限仍未办结，请于{due}前报送整改结果，逾期将予以通报。",
-    "群众反复反映，请单位主要负责同志牵头推动，{due}前反馈办理情况。",
-    "办理进度明显滞后，请说明原因并于{due}前提交整改措施和时间表。",
-    "请于{due}前完成整改，派驻组将同步开展现场核查。",
+    "群众反复反映，已超期未办结，请单位主要负责同志牵头推动，{due}前反馈办理情况。",
+    "办理已超期，请书面说明超期原因，并于{due}前提交整改措施和完成时间表。",
+]
+URGES_RUNNING = [
+    "办理进度明显滞后，请于{due}前报送阶段性进展，确保在时限内办结。",
+    "请于{due}前完成整改，届时将开展现场核查。",
     "距办理时限仅剩数日，请抓紧推进，{due}前报送结果，不得以阶段性进展代替办结。",
 ]
 REJECTIONS = [
@@ -207,22 +210,28 @@ class _Replay:
         return template.format(**self.fill)
 
     # -- when ----------------------------------------------------------------------------------
-    def office_time(self, moment: dt.datetime, latest: dt.datetime) -> dt.datetime:
-        """Move ``moment`` into office hours of a working day, unless that passes ``latest``."""
+    def office_time(self, moment: dt.datetime, earliest: dt.datetime, latest: dt.datetime) -> dt.datetime:
+        """Move ``moment`` into office hours of a nearby working day between ``earliest`` and ``latest``
+        (people mostly act at work); keep it where it is when no such time fits."""
         local = timezone.localtime(moment, self.town.tz)
         day, minutes = local.date(), local.hour * 60 + local.minute
         if _workday(day) and 510 <= minutes <= 1050:
             return moment
-        while not _workday(day):
-            day += dt.timedelta(days=1)
-        moved = self.town.at(day, 510 + self.rng.randrange(540))
-        return moved if moved <= latest else moment
+        step = self.rng.choice((1, -1))
+        for direction in (step, -step):
+            candidate = day if _workday(day) else day + dt.timedelta(days=direction)
+            while not _workday(candidate):
+                candidate += dt.timedelta(days=direction)
+            moved = self.town.at(candidate, 510 + self.rng.randrange(540))
+            if earliest <= moved <= latest:
+                return moved
+        return moment
 
     def spread(self, start: dt.datetime, end: dt.datetime, count: int) -> list[dt.datetime]:
         span = max((end - start).total_seconds(), 60.0)
         moments, previous = [], start
         for fraction in sorted(self.rng.random() for _ in range(count)):
-            moment = self.office_time(start + dt.timedelta(seconds=span * fraction), end)
+            moment = self.office_time(start + dt.timedelta(seconds=span * fraction), start, end)
             moment = max(moment, previous + dt.timedelta(minutes=self.rng.randrange(4, 40)))
             moments.append(moment)
             previous = moment
@@ -257,10 +266,10 @@ class _Replay:
             if deadline >= town.today - dt.timedelta(days=1):
                 raise DemoError(f"{self.title}: a late closing needs a deadline before yesterday.")
             earliest = town.at(deadline + dt.timedelta(days=1), 540)
-            closed = earliest + (last - earliest) * self.rng.random()
+            closed = self.office_time(earliest + (last - earliest) * self.rng.random(), earliest, last)
         else:
             latest = min(last, town.at(deadline, 1020))
-            closed = pushed + (latest - pushed) * self.rng.uniform(0.7, 1.0)
+            closed = self.office_time(pushed + (latest - pushed) * self.rng.uniform(0.7, 1.0), pushed, latest)
         before = self.spread(pushed, closed, at - 1)
         closed = max([closed] + [moment + dt.timedelta(minutes=20) for moment in before[-1:]])
         after = self.spread(closed, last, len(steps) - at - 1)
@@ -424,8 +433,12 @@ class _Replay:
         if target is None:
             return
         agency, user = by or self.supervisor(target)
-        due = timezone.localdate() + dt.timedelta(days=self.rng.randrange(3, 8))
-        text = self.rng.choice(URGES).format(due=f"{due.month}月{due.day}日")
+        today = timezone.localdate()
+        if by is not None and self.issue.urges.filter(by_agency=agency).exists():
+            return  # the commission already urged this one itself (no liaison stands between)
+        due = today + dt.timedelta(days=self.rng.randrange(3, 8))
+        texts = URGES_OVERDUE if target.deadline and target.deadline < today else URGES_RUNNING
+        text = self.rng.choice(texts).format(due=f"{due.month}月{due.day}日")
         actions.urge(
             acting_user=user, agency=agency, issue=self.issue, assignment=target, text=text, due_date=due
         )
