@@ -184,9 +184,11 @@ class ReasonForm(ActionForm):
 
 
 class DeclineForm(ReasonForm):
+    # Optional, as in ``issues.actions.decline``: a department often knows only that it is not its own.
     suggested = AgencyChoiceField(
         label=_("Suggested body"),
         queryset=Agency.objects.none(),
+        required=False,
         help_text=_("Which body should handle it instead."),
     )
 

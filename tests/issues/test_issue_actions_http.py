@@ -79,6 +79,15 @@ def test_decline(client, issue, assignment, alice, other_agency):
     assert (assignment.end_reason, assignment.suggested_agency) == ("非我局职责", other_agency)
 
 
+def test_decline_without_a_suggestion(client, issue, assignment, alice):
+    response = post(
+        client, alice, issue, "decline", assignment=assignment.pk, reason="不清楚归属", suggested=""
+    )
+    assert_done(response, issue, 1, "decline")
+    assignment.refresh_from_db()
+    assert (assignment.state, assignment.suggested_agency) == (AssignmentState.DECLINED, None)
+
+
 def test_transfer_by_the_leader(client, issue, assignment, alan, other_agency):
     response = post(
         client, alan, issue, "transfer", assignment=assignment.pk, to=other_agency.pk, reason="应由财政局办理"
@@ -261,3 +270,14 @@ def test_a_missing_or_foreign_assignment_is_refused(client, issue, alice, carol,
 def test_get_is_not_allowed(client, issue, alice):
     client.force_login(alice)
     assert client.get(reverse("issues:act", args=[issue.pk, "sign"])).status_code == 405
+
+
+def test_an_empty_comment_is_shown_under_the_comment_box(client, issue, carol):
+    response = post(client, carol, issue, "comment", text="   ")
+    assert response.status_code == 400
+    form = response.context["comment_form"]
+    assert form.is_bound and "text" in form.errors
+    html = response.content.decode()
+    comments = html[html.index('id="comments"') : html.index('id="timeline"')]
+    assert form.errors["text"][0] in comments
+    assert issue.comments.count() == 0 and issue.events.count() == 1
