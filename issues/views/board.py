@@ -43,8 +43,11 @@ def matching_count(user, agency, slug: str, filters: BoardFilters) -> int | None
     return queryset[:TAB_COUNT_CAP].count()
 
 
-def _label_rows(issues) -> None:
-    # The light's words go next to its colour (never colour alone), in the user's language.
+def label_rows(issues) -> None:
+    """What _board_row.html needs beyond the row itself; a live update rendering one row calls it too.
+
+    The light's words go next to its colour (never colour alone), in the user's language.
+    """
     for issue in issues:
         issue.light_label = Light(issue.light).label
         issue.flag_priority = issue.priority in FLAGGED_PRIORITIES
@@ -63,7 +66,7 @@ def board(request):
     slug = form.tab_slug or default_tab(counts)
     filters = form.board_filters()
     page = board_page(request.user, agency, slug, filters, sort=form.sort_key, cursor=form.page_cursor)
-    _label_rows(page.issues)
+    label_rows(page.issues)
     matching = matching_count(request.user, agency, slug, filters)
     tabs = [
         {
