@@ -119,6 +119,19 @@ def build(state: str, cast):
         _sign(issue, cast, "other")
         _report(issue, cast, "our")
         return issue
+    if state == "consulted":
+        # The copied body is asked in as a consultee too: now it may comment, still not act.
+        actions.consult(
+            acting_user=_persona(cast, "carol"), agency=cast["commission"], issue=issue,
+            bodies=[cast["copied"]], question="请提供统计口径",
+        )  # fmt: skip
+        return issue
+    if state == "transferred":
+        actions.transfer(
+            acting_user=_persona(cast, "alan"), agency=cast["our"], issue=issue,
+            assignment=_lead(issue, cast), to=cast["other"], reason="应由财政局办理",
+        )  # fmt: skip
+        return issue
     if state == "declined":
         actions.decline(
             acting_user=_persona(cast, "alice"),
@@ -203,6 +216,8 @@ STATES = [
     "closed",
     "withdrawn",
     "declined",
+    "consulted",
+    "transferred",
     "two_handlers_pushed",
     "two_handlers_one_reported",
 ]
