@@ -61,16 +61,14 @@ def tab_condition(slug: str, agency) -> Q:
             state__in=open_states,
         )
     if slug == "to-verify":
-        waiting = Exists(
-            Assignment.objects.filter(issue=OuterRef("pk"), state=AssignmentState.REPORTED)
-        ) | Exists(
-            Assignment.objects.filter(
-                issue=OuterRef("pk"), state=AssignmentState.DECLINED, transferred_to__isnull=True
-            )
+        # A handler's report to verify, or a declined assignment not yet re-routed; or the whole
+        # issue reported. One EXISTS probed per issue through the assignment's issue index: two
+        # EXISTS joined by OR made PostgreSQL hash every reported assignment on the board.
+        rerouted = Assignment.objects.filter(transferred_from=OuterRef("pk"))
+        waiting = Assignment.objects.filter(issue=OuterRef("pk")).filter(
+            Q(state=AssignmentState.REPORTED) | Q(~Exists(rerouted), state=AssignmentState.DECLINED)
         )
-        return Q(waiting, initiator=agency, state__in=open_states) | Q(
-            initiator=agency, state=IssueState.REPORTED
-        )
+        return Q(initiator=agency, state__in=open_states) & (Q(state=IssueState.REPORTED) | Exists(waiting))
     if slug == "closed":
         return Q(state=IssueState.CLOSED) & (
             Q(initiator=agency)

@@ -5,9 +5,12 @@ Only ``issues.actions`` changes these rows; everything else reads them.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -141,7 +144,11 @@ class Issue(models.Model):
             ("supervise_issue", _("Can supervise the issue")),
             ("manage_issue", _("Can manage the issue")),
         ]
-        indexes = [models.Index(fields=["state", "-updated_at", "-id"], name="issue_state_updated")]
+        indexes = [
+            models.Index(fields=["state", "-updated_at", "-id"], name="issue_state_updated"),
+            # The board's deadline sort, issues without a due date last (board.FAR_FUTURE).
+            models.Index(Coalesce("due_date", Value(dt.date(9999, 12, 31))), F("id"), name="issue_due_key"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -214,7 +221,15 @@ class Assignment(models.Model):
                 name="one_live_assignment_per_handler",
             ),
         ]
-        indexes = [models.Index(fields=["agency", "state"], name="assignment_agency_state")]
+        indexes = [
+            models.Index(fields=["agency", "state"], name="assignment_agency_state"),
+            # The initiator's "to verify" tab: reports and declines waiting, a small working set.
+            models.Index(
+                fields=["issue", "state", "id"],
+                condition=Q(state__in=["reported", "declined"]),
+                name="assignment_to_verify",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.issue.number} → {self.agency}"
