@@ -122,8 +122,8 @@ SPECS = {
         ActionSpec(
             "reopen",
             _("Reopen"),
-            forms.ReasonForm,
-            ("reason",),
+            forms.ReopenForm,
+            ("reason", "deadline"),
             style="outline-danger",
             done=_("The issue is open again."),
         ),

@@ -263,6 +263,18 @@ class CommentForm(ActionForm):
     )
 
 
+class ReopenForm(ReasonForm):
+    deadline = forms.DateField(
+        label=_("New deadline"),
+        widget=DateInput,
+        required=False,
+        help_text=_("For every handler working on again; leave empty to keep their deadlines."),
+    )
+
+    def clean_deadline(self):
+        return _not_past(self.cleaned_data.get("deadline"))
+
+
 class CloseForm(ActionForm):
     summary = forms.CharField(
         label=_("Verification summary"),

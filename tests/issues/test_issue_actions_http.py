@@ -197,6 +197,23 @@ def test_reopen(client, closed, assignment, cora):
     assert (closed.state, assignment.state) == (IssueState.IN_PROGRESS, AssignmentState.SIGNED)
 
 
+def test_reopen_with_a_new_deadline(client, closed, assignment, cora):
+    deadline = timezone.localdate() + dt.timedelta(days=7)
+    response = post(client, cora, closed, "reopen", reason="整改反弹", deadline=deadline.isoformat())
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert (assignment.state, assignment.deadline) == (AssignmentState.SIGNED, deadline)
+
+
+def test_reopen_with_a_past_deadline_is_refused(client, closed, assignment, cora):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    response = post(client, cora, closed, "reopen", language="en", reason="整改反弹", deadline=yesterday)
+    assert response.status_code == 400
+    assert "The date cannot be in the past." in response.content.decode()
+    closed.refresh_from_db()
+    assert closed.state == IssueState.CLOSED
+
+
 # --- when it does not work ----------------------------------------------------------------------
 
 
