@@ -421,7 +421,8 @@ class _Replay:
 
     def step_reopen(self):
         commission = self.town.agencies[city.COMMISSION]
-        self.act(actions.reopen, commission, LEADER, reason=self.rng.choice(REOPENINGS))
+        deadline = timezone.localdate() + dt.timedelta(days=14)  # ten working days to redo the work
+        self.act(actions.reopen, commission, LEADER, reason=self.rng.choice(REOPENINGS), deadline=deadline)
 
     def step_note(self):
         commission = self.town.agencies[city.COMMISSION]
