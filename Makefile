@@ -74,6 +74,8 @@ lint: venv-dev
 I18N_IGNORE := --ignore=.venv --ignore=frontend/node_modules --ignore=var
 
 # Compiled catalogues are build output, made from locale/*.po (GNU gettext's msgfmt).
+# Compiling and extracting messages needs settings but no secret: the test settings will do.
+catalogues messages: export DJANGO_SETTINGS_MODULE = portal.settings.test
 catalogues: venv
 	$(BIN)/python manage.py compilemessages -l zh_Hans $(I18N_IGNORE) -v 0
 
