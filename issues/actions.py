@@ -81,6 +81,26 @@ def _require(actor: Actor, issue: Issue, codename: str) -> None:
         raise NotPermitted(_("%(agency)s cannot do this on this issue.") % {"agency": actor.agency})
 
 
+def _require_handler(actor: Actor, issue: Issue) -> None:
+    """The agency must be handling the issue now.
+
+    An agency that handled it until a moment ago (its assignment was transferred, declined or
+    withdrawn, typically by a colleague at the same time) is told the issue changed under it, a
+    Conflict, rather than that it has no business here.
+    """
+    if perms.agency_holds(actor.agency, issue, perms.HANDLE):
+        return
+    if PartyRole.FORMER_HANDLER in _party_roles(issue, actor.agency):
+        raise Conflict(
+            _(
+                "%(agency)s no longer handles this issue: its assignment was transferred, declined or "
+                "withdrawn. Refresh the page to see what changed."
+            )
+            % {"agency": actor.agency}
+        )
+    raise NotPermitted(_("%(agency)s cannot do this on this issue.") % {"agency": actor.agency})
+
+
 def _require_issue_state(issue: Issue, *states: str) -> None:
     if issue.state not in states:
         raise Conflict(
@@ -379,7 +399,7 @@ def sign(*, acting_user, agency: Agency, issue, assignment) -> Assignment:
     """签收: the handler takes the assignment on."""
     actor = _actor("sign", acting_user, agency)
     issue = _lock(issue)
-    _require(actor, issue, perms.HANDLE)
+    _require_handler(actor, issue)
     _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
     assignment = _own_assignment(actor, issue, assignment)
     if assignment.state != AssignmentState.PENDING:
@@ -405,7 +425,7 @@ def decline(
     """
     actor = _actor("decline", acting_user, agency)
     issue = _lock(issue)
-    _require(actor, issue, perms.HANDLE)
+    _require_handler(actor, issue)
     _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
     reason = _text(reason, _("Say why this issue is not yours."))
     if suggested is not None:
@@ -460,6 +480,8 @@ def transfer(*, acting_user, agency: Agency, issue, assignment, to: Agency, reas
         actor.agency, issue, perms.HANDLE
     )
     if not (by_initiator or by_handler):
+        if assignment.agency_id == actor.agency.pk:
+            _require_handler(actor, issue)  # a Conflict if it handled this a moment ago
         raise NotPermitted(_("Only the handler or the initiator can transfer this assignment."))
     if to.pk in (assignment.agency_id, issue.initiator_id):
         raise ActionError(_("Choose another body to transfer to."))
@@ -510,7 +532,7 @@ def assign(
     """分办: the lead handler splits the work to co-handlers."""
     actor = _actor("assign", acting_user, agency)
     issue = _lock(issue)
-    _require(actor, issue, perms.HANDLE)
+    _require_handler(actor, issue)
     _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
     lead = _live_assignments(issue).filter(agency=actor.agency, role=HandlerRole.LEAD).first()
     if lead is None or lead.state not in (AssignmentState.PENDING, AssignmentState.SIGNED):
@@ -548,7 +570,7 @@ def report(*, acting_user, agency: Agency, issue, assignment, text: str, attachm
 def _report(acting_user, agency, issue, assignment, text, uploads) -> Assignment:
     actor = _actor("report", acting_user, agency)
     issue = _lock(issue)
-    _require(actor, issue, perms.HANDLE)
+    _require_handler(actor, issue)
     _require_issue_state(issue, IssueState.IN_PROGRESS)
     text = _text(text, _("Write what was done."))
     assignment = _own_assignment(actor, issue, assignment)
@@ -582,7 +604,7 @@ def approve_report(*, acting_user, agency: Agency, issue, assignment) -> Assignm
     """The department leader lets a report go out."""
     actor = _actor("approve_report", acting_user, agency)
     issue = _lock(issue)
-    _require(actor, issue, perms.HANDLE)
+    _require_handler(actor, issue)
     _require_issue_state(issue, IssueState.IN_PROGRESS)
     assignment = _own_assignment(actor, issue, assignment)
     if assignment.state != AssignmentState.AWAITING_APPROVAL:

@@ -45,8 +45,10 @@ def test_the_handlers_leader_transfers_its_assignment(signed, assignment, alan, 
     assert perms.agency_holds(our_agency, signed, perms.VIEW)
     assert not perms.agency_holds(our_agency, signed, perms.HANDLE)
     assert perms.agency_holds(other_agency, signed, perms.HANDLE)
-    with pytest.raises(actions.NotPermitted):
+    with pytest.raises(actions.Conflict):
         actions.report(acting_user=alan, agency=our_agency, issue=signed, assignment=assignment, text="x")
+    with pytest.raises(actions.Conflict):
+        transfer(alan, our_agency, signed, assignment, other_agency)
     event = signed.events.get(action="transfer")
     assert (event.before["agency"], event.after["agency"], event.related_agency) == (
         our_agency.pk,
