@@ -19,15 +19,20 @@ def tampering():
     """Let the test change the record as an attacker with database access would.
 
     On PostgreSQL the append-only trigger stands in the way; disabling it is transactional, so
-    the test's rollback restores it.
+    the test's rollback restores it. ALTER TABLE refuses while deferred foreign-key checks of
+    the rows just written are pending, so those run first.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE issues_issueevent DISABLE TRIGGER issues_event_append_only")
+    _switch_trigger("DISABLE")
     yield
+    _switch_trigger("ENABLE")
+
+
+def _switch_trigger(how: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE issues_issueevent ENABLE TRIGGER issues_event_append_only")
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE issues_issueevent {how} TRIGGER issues_event_append_only")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def audit(*args) -> str:
