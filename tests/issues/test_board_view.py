@@ -167,6 +167,7 @@ def test_counts_match_the_tabs(client, alice, scene):
         "initiated": 0,
         "copied": 0,
         "supervised": 0,
+        "all": 5,  # every issue our agency is party to
     }
     for slug in TAB_SLUGS:
         assert len(listed(get(client, tab=slug))) == counts[slug], slug
@@ -187,7 +188,12 @@ def test_a_huge_tab_shows_its_count_capped(client, alice, scene, monkeypatch):
 # copied body. Tabs left out are empty for that persona.
 OPEN = ["waiting", "handling", "reported", "copied"]
 EXPECTED = {
-    "alice": {"to-sign": ["waiting", "copied"], "handling": ["handling", "reported"], "closed": ["closed"]},
+    "alice": {
+        "to-sign": ["waiting", "copied"],
+        "handling": ["handling", "reported"],
+        "closed": ["closed"],
+        "all": [*OPEN, "closed"],
+    },
     "carol": {
         "to-verify": ["reported"],
         "closed": ["closed"],
@@ -195,9 +201,11 @@ EXPECTED = {
         # The commission supervises the work of every department of its city (DESIGN §5), its
         # own pushes included.
         "supervised": OPEN,
+        "all": [*OPEN, "closed"],
     },
-    "gina": {"supervised": OPEN},
-    "cora": {"copied": ["copied"]},
+    # A supervisor's "supervised" tab holds open work; what it saw closed stays under "all".
+    "gina": {"supervised": OPEN, "all": [*OPEN, "closed"]},
+    "cora": {"copied": ["copied"], "all": ["copied"]},
 }
 
 

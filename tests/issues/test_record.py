@@ -7,32 +7,11 @@ import io
 
 import pytest
 from django.core.management import CommandError, ManagementUtility, call_command
-from django.db import connection
 
 from issues import actions, record
 from issues.models import Issue, IssueEvent
 from tests.factories import pushed_issue
-
-
-@contextlib.contextmanager
-def tampering():
-    """Let the test change the record as an attacker with database access would.
-
-    On PostgreSQL the append-only trigger stands in the way; disabling it is transactional, so
-    the test's rollback restores it. ALTER TABLE refuses while deferred foreign-key checks of
-    the rows just written are pending, so those run first.
-    """
-    _switch_trigger("DISABLE")
-    yield
-    _switch_trigger("ENABLE")
-
-
-def _switch_trigger(how: str) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE issues_issueevent {how} TRIGGER issues_event_append_only")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+from tests.issues.tamper import tampering
 
 
 def audit(*args) -> str:
