@@ -535,8 +535,11 @@ def assign(
     _require_handler(actor, issue)
     _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
     lead = _live_assignments(issue).filter(agency=actor.agency, role=HandlerRole.LEAD).first()
-    if lead is None or lead.state not in (AssignmentState.PENDING, AssignmentState.SIGNED):
+    if lead is None:
         raise NotPermitted(_("Only the lead handler, while handling, can assign co-handlers."))
+    if lead.state not in (AssignmentState.PENDING, AssignmentState.SIGNED):
+        # Our own work moved on (reported, waiting for approval): a stale page, not a stranger.
+        raise Conflict(_("Only the lead handler, while handling, can assign co-handlers."))
     co_handlers = [
         a for a in _active_bodies(co_handlers) if a.pk not in (actor.agency.pk, issue.initiator_id)
     ]

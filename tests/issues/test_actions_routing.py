@@ -326,3 +326,19 @@ def test_consult_with_the_wrong_role(issue, city_commission, other_agency, with_
             bodies=[other_agency],
             question="?",
         )
+
+
+def test_assign_after_our_own_report_is_a_conflict(
+    carol, city_commission, our_agency, other_agency, alice, alan, city
+):
+    # The issue is still in progress (the co-handler works on), but our lead work was reported:
+    # a page offering "assign" is stale, which is a conflict, not a stranger's attempt.
+    issue = pushed_issue(carol, city_commission, our_agency, co_handlers=[other_agency])
+    lead = issue.assignments.get(agency=our_agency)
+    actions.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=lead)
+    actions.report(acting_user=alice, agency=our_agency, issue=issue, assignment=lead, text="已整改完毕")
+    issue.refresh_from_db()
+    assert issue.state == "in_progress"
+    with pytest.raises(actions.Conflict):
+        third = AgencyFactory(region=city)
+        actions.assign(acting_user=alan, agency=our_agency, issue=issue, co_handlers=[third])
