@@ -176,6 +176,11 @@ class ActionForm(BootstrapForm):
     # for the one whose buttons they pressed.
     agency = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, acting_agency: Agency | None = None, **kwargs):
+        # Lists of bodies leave out the agency acting: no action sends work to itself.
+        self.acting_agency = acting_agency
+        super().__init__(*args, **kwargs)
+
 
 class ReasonForm(ActionForm):
     reason = forms.CharField(
@@ -194,7 +199,7 @@ class DeclineForm(ReasonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        use_agencies(self, "suggested")
+        use_agencies(self, "suggested", exclude=self.acting_agency)
 
 
 class TransferForm(ReasonForm):
@@ -202,7 +207,7 @@ class TransferForm(ReasonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        use_agencies(self, "to")
+        use_agencies(self, "to", exclude=self.acting_agency)
 
 
 class AssignForm(ActionForm):
@@ -218,7 +223,7 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        use_agencies(self, "co_handlers")
+        use_agencies(self, "co_handlers", exclude=self.acting_agency)
 
     def clean_deadline(self):
         return _not_past(self.cleaned_data.get("deadline"))
@@ -248,7 +253,7 @@ class BodiesForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        use_agencies(self, "bodies")
+        use_agencies(self, "bodies", exclude=self.acting_agency)
 
 
 class ConsultForm(BodiesForm):

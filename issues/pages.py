@@ -80,6 +80,7 @@ def _action_form(spec, agency, assignment=None, data=None, files=None):
         files,
         auto_id=f"{spec.name}-{key}-%s",
         initial={"assignment": assignment.pk if assignment else None, "agency": agency.pk},
+        acting_agency=agency,
     )
 
 

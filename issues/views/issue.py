@@ -56,7 +56,10 @@ def act(request, pk, action):
         # The role can never do this here: like any forbidden action, 404, whatever was typed.
         raise Http404
     assignment_id = _posted_id(request, "assignment") if spec.on_assignment else None
-    form = spec.form(request.POST, request.FILES, auto_id=f"{action}-{assignment_id or 'issue'}-%s")
+    form = spec.form(
+        request.POST, request.FILES, auto_id=f"{action}-{assignment_id or 'issue'}-%s",
+        acting_agency=membership.agency,
+    )
     status = 400
     if form.is_valid():
         arguments = {name: form.cleaned_data[name] for name in spec.fields}

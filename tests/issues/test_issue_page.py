@@ -361,3 +361,11 @@ def test_an_intact_record_shows_intact_on_the_page(client, reported, carol):
     html = signed_in(client, carol, language="en").get(detail_url(reported)).content.decode()
     assert "Record intact" in html
     assert html.count('class="issue-event"') == 3
+
+
+def test_the_transfer_list_leaves_out_the_agency_acting(client, signed, alan, our_agency, other_agency):
+    html = signed_in(client, alan).get(detail_url(signed)).content.decode()
+    form = html[html.index('id="form-transfer-'):]
+    form = form[: form.index("</form>")]
+    assert f'<option value="{other_agency.pk}"' in form
+    assert f'<option value="{our_agency.pk}"' not in form  # no transferring to ourselves
