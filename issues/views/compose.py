@@ -11,6 +11,7 @@ from agencies.acting import acting_membership
 from .. import actions
 from ..forms import NewIssueForm
 from ..permissions import ROLES_FOR_ACTION
+from .limits import refuse_oversized_uploads
 
 PUSHED_FIELDS = (
     "title",
@@ -27,6 +28,7 @@ PUSHED_FIELDS = (
 
 
 @login_required
+@refuse_oversized_uploads
 def new_issue(request):
     membership = acting_membership(request)
     if membership is None or membership.role not in ROLES_FOR_ACTION["push"]:

@@ -15,6 +15,7 @@ from ..action_specs import SPECS
 from ..models import Attachment
 from ..pages import issue_page
 from ..permissions import ROLES_FOR_ACTION, access_issue
+from .limits import refuse_oversized_uploads
 
 
 def _membership_for(request, agency_id):
@@ -46,6 +47,7 @@ def _posted_id(request, name):
 
 @login_required
 @require_POST
+@refuse_oversized_uploads
 def act(request, pk, action):
     issue = _issue(request, pk)
     spec = SPECS.get(action)

@@ -179,3 +179,18 @@ def test_a_successful_action_keeps_its_files(media_root, carol, city_commission,
     with attachments.files_removed_on_failure():
         pushed_issue(carol, city_commission, our_agency, attachments=[upload("a.pdf", PDF)])
     assert len(files_in(media_root)) == 1
+
+
+def test_a_request_larger_than_any_valid_upload_is_refused_unread(client, issue, alice, carol):
+    from django.urls import reverse
+
+    from issues.views.limits import MAX_REQUEST_SIZE
+
+    client.force_login(alice)
+    events = issue.events.count()
+    for url in (reverse("issues:act", args=[issue.pk, "comment"]), reverse("issues:new")):
+        response = client.post(url, {"text": "附件太大"}, CONTENT_LENGTH=str(MAX_REQUEST_SIZE + 1),
+                               HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 413
+        assert "Nothing was saved" in response.content.decode()
+    assert issue.events.count() == events
