@@ -897,3 +897,41 @@ def comment(*, acting_user, agency: Agency, issue, text: str) -> Comment:
     created = Comment.objects.create(issue=issue, author=acting_user, agency=actor.agency, text=text)
     _record(issue, actor, "comment", after={"comment": created.pk}, reason=text)
     return created
+
+
+@transaction.atomic
+def auto_urge(*, assignment_id: int, rule: str, due_date: dt.date, by_agency_id: int | None = None) -> Urge:
+    """督办 by a deadline rule (notifications.reminders), not a person.
+
+    On the record the actor is empty and ``automation_rule`` names the rule. The urging body is
+    ``by_agency_id`` (an escalation: the commission one level up) or else the handler's first
+    supervisor, its stationed group where it has one. It must supervise the handler.
+    """
+    issue = _lock(Assignment.objects.values_list("issue_id", flat=True).get(pk=assignment_id))
+    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
+    assignment = _assignment(issue, assignment_id)
+    if assignment.state not in URGEABLE_STATES:
+        raise Conflict(_("Only an assignment still being worked on can be urged."))
+    supervisors = [body for body in perms.supervisors_of(assignment.agency)
+                   if by_agency_id is None or body.pk == by_agency_id]
+    if not supervisors:
+        raise ActionError(_("No body supervises this handler."))
+    text = _("The deadline of %(deadline)s has been reached: answer by %(due)s.") % {
+        "deadline": assignment.deadline.isoformat() if assignment.deadline else "-",
+        "due": due_date.isoformat(),
+    }
+    created = Urge.objects.create(
+        issue=issue, assignment=assignment, by_agency=supervisors[0], text=text, due_date=due_date,
+        automation_rule=rule,
+    )
+    _record(
+        issue,
+        None,
+        "urge",
+        after={"urge": created.pk, "due_date": due_date.isoformat(), "by_agency": supervisors[0].pk},
+        reason=text,
+        assignment=assignment,
+        related_agency=assignment.agency,
+        automation_rule=rule,
+    )
+    return created

@@ -48,6 +48,8 @@ ROLES_FOR_ACTION = {
     "consult": {Role.STAFF, Role.LEADER, Role.LIAISON},
     "urge": {Role.LEADER, Role.LIAISON},
     "comment": {Role.STAFF, Role.LEADER, Role.LIAISON},
+    # Only a deadline rule urges automatically (notifications.reminders); no person acts as one.
+    "auto_urge": set(),
 }
 
 

@@ -194,6 +194,10 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
+    # The deadline reminder ladder (notifications.reminders); each step fires once however often.
+    "reminder-sweep": {"task": "notifications.tasks.sweep_reminders", "schedule": 600.0},
+    # Notifications held outside working hours go out once working hours start again.
+    "reminder-digest": {"task": "notifications.tasks.deliver_digests", "schedule": 300.0},
 }
 
 # --- linked-record search ------------------------------------------------------------------
