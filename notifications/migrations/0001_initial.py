@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='ReminderStep',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(help_text='Shown on the record as the rule that acted, for example deadline-t0.', max_length=60, unique=True, verbose_name='rule')),
+                ('code', models.SlugField(help_text='Shown on the record as the rule that acted, for example deadline-day.', max_length=60, unique=True, verbose_name='rule')),
                 ('offset_working_days', models.SmallIntegerField(help_text='Negative before the deadline, 0 on the deadline day, positive after it.', verbose_name='working days from the deadline')),
                 ('kind', models.CharField(choices=[('remind', 'Reminder'), ('alert', 'Yellow alert'), ('urge', 'Red alert and automatic urge'), ('escalate', 'Escalation to the commission one level up')], max_length=10, verbose_name='kind')),
                 ('to_handler', models.BooleanField(default=False, verbose_name="notify the handler's staff")),
