@@ -257,6 +257,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "frontend" / "static",
     ("vendor/bootstrap", BASE_DIR / "frontend" / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "frontend" / "node_modules" / "bootstrap-icons" / "font"),
+    ("vendor/chart.js", BASE_DIR / "frontend" / "node_modules" / "chart.js" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
