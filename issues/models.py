@@ -299,6 +299,95 @@ class Urge(models.Model):
         return f"{self.issue_id} · {self.by_agency_id} → {self.assignment_id} ({self.due_date})"
 
 
+
+class DeadlineUnit(models.TextChoices):
+    WORKING = "working", _("working days")
+    NATURAL = "natural", _("natural days")
+
+
+class DeadlinePolicy(models.Model):
+    """How long a handler has, by category and priority: proposed on the new-issue form.
+
+    An empty category or priority matches any; the most specific policy wins (category and
+    priority, then category, then priority, then the catch-all).
+    """
+
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, blank=True)
+    sign_within = models.PositiveSmallIntegerField(
+        _("sign within (working days)"), default=1
+    )
+    handle_within = models.PositiveSmallIntegerField(_("handle within"))
+    unit = models.CharField(
+        _("unit"), max_length=10, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING
+    )
+
+    class Meta:
+        verbose_name = _("deadline policy")
+        verbose_name_plural = _("deadline policies")
+        ordering = ["category", "priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "priority"], name="one_policy_per_category_priority"),
+        ]
+
+    def __str__(self) -> str:
+        category = self.get_category_display() if self.category else _("any category")
+        priority = self.get_priority_display() if self.priority else _("any priority")
+        return f"{category} · {priority}: {self.handle_within} {self.get_unit_display()}"
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("Waiting for the initiator")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+class Extension(models.Model):
+    """延期: a handler asks the initiator for a later deadline, with a reason and a date."""
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="extensions"
+    )
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.PROTECT, related_name="extensions"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    old_deadline = models.DateField(_("deadline before"), null=True, blank=True)
+    proposed_deadline = models.DateField(_("proposed deadline"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING
+    )
+    granted_deadline = models.DateField(_("granted deadline"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision_reason = models.TextField(_("reason of the decision"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One question at a time: the initiator answers before the handler asks again.
+            models.UniqueConstraint(
+                fields=["assignment"], condition=Q(state="pending"), name="one_pending_extension"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} → {self.proposed_deadline} ({self.get_state_display()})"
+
+
 class Comment(models.Model):
     issue = models.ForeignKey(
         Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="comments"
