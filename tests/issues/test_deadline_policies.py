@@ -89,3 +89,40 @@ def test_the_new_issue_page_pushes_with_the_policys_deadline(client, carol, city
 
 def test_policies_are_edited_in_the_admin(admin_client):
     assert admin_client.get(reverse("admin:issues_deadlinepolicy_changelist")).status_code == 200
+
+
+# --- lights count "due soon" in working days ----------------------------------------------------------
+
+
+def test_due_soon_counts_working_days_across_national_day(settings):
+    from issues.lights import Light, date_light, due_soon_until
+
+    friday = dt.date(2025, 9, 26)
+    assert due_soon_until(friday) == dt.date(2025, 9, 30)  # Sun 28 (调休), Mon 29, Tue 30
+    assert date_light(dt.date(2025, 9, 30), finished=False, today=friday) == Light.YELLOW
+    assert date_light(dt.date(2025, 10, 9), finished=False, today=friday) == Light.BLUE
+    settings.DUE_SOON_WORKING_DAYS = 4
+    assert date_light(dt.date(2025, 10, 9), finished=False, today=friday) == Light.YELLOW
+
+
+def test_the_board_condition_agrees_with_the_python_light(issue):
+    from issues.lights import Light, annotate_light
+    from issues.models import Issue
+
+    friday = dt.date(2025, 9, 26)
+    for due, light in [(dt.date(2025, 9, 30), Light.YELLOW), (dt.date(2025, 10, 9), Light.BLUE),
+                       (dt.date(2025, 9, 25), Light.RED)]:
+        Issue.objects.filter(pk=issue.pk).update(due_date=due)
+        assert annotate_light(Issue.objects.filter(pk=issue.pk), friday).get().light == light
+
+
+def test_closed_late_is_red_and_says_so(closed, client, carol):
+    from issues.lights import Light, date_light
+
+    assert date_light(dt.date(2025, 1, 2), finished=True, closed_on=dt.date(2025, 1, 3)) == Light.RED
+    assert date_light(dt.date(2025, 1, 3), finished=True, closed_on=dt.date(2025, 1, 3)) == Light.GREEN
+    from issues.models import Issue
+
+    Issue.objects.filter(pk=closed.pk).update(deadline=dt.date(2020, 1, 2))
+    client.force_login(carol)
+    assert "issue-closed-late" in client.get(closed.get_absolute_url()).content.decode()
