@@ -16,7 +16,9 @@ from bench.common import django_setup
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--explain", action="store_true", help="print each query's plan (EXPLAIN ANALYZE)")
