@@ -225,6 +225,20 @@ def _site(home: HomePage) -> Site:
     return site
 
 
+def _seed_section(home, index_page, page_type, pages: list[dict]) -> int:
+    """Publish the index page under home unless it is there, then each missing page under it;
+    returns how many pages were created."""
+    index = _child_of_type(home, type(index_page), index_page.slug)
+    if index is None:
+        index = _publish_child(home, index_page)
+    created = 0
+    for fields in pages:
+        if _child_of_type(index, page_type, fields["slug"]) is None:
+            _publish_child(index, page_type(**fields))
+            created += 1
+    return created
+
+
 @transaction.atomic
 def seed_pages() -> dict[str, int]:
     """Ensure the site, its home page, the circular and policy indexes and their demo pages.
@@ -237,44 +251,29 @@ def seed_pages() -> dict[str, int]:
     created["home"] = 0 if had_home else 1
     _site(home)
 
-    circular_index = _child_of_type(home, CircularIndexPage, "circulars")
-    if circular_index is None:
-        circular_index = _publish_child(
-            home,
-            CircularIndexPage(
-                title="通报", slug="circulars",
-                intro="<p>监督一张网各监督主体发布的工作通报。</p>",
-            ),
-        )
-    for item in CIRCULARS:
-        if _child_of_type(circular_index, CircularPage, item.slug) is None:
-            _publish_child(
-                circular_index,
-                CircularPage(
-                    title=item.title, slug=item.slug, date=item.date,
-                    document_number=item.document_number, issuer=item.issuer,
-                    summary=item.summary, body=item.body,
-                ),
-            )
-            created["circulars"] += 1
-
-    policy_index = _child_of_type(home, PolicyIndexPage, "policies")
-    if policy_index is None:
-        policy_index = _publish_child(
-            home,
-            PolicyIndexPage(
-                title="制度", slug="policies",
-                intro="<p>监督一张网协同监督工作遵循的制度文件。</p>",
-            ),
-        )
-    for item in POLICIES:
-        if _child_of_type(policy_index, PolicyPage, item.slug) is None:
-            _publish_child(
-                policy_index,
-                PolicyPage(
-                    title=item.title, slug=item.slug, effective_date=item.effective_date,
-                    issuer=item.issuer, summary=item.summary, body=item.body,
-                ),
-            )
-            created["policies"] += 1
+    created["circulars"] = _seed_section(
+        home,
+        CircularIndexPage(
+            title="通报", slug="circulars", intro="<p>监督一张网各监督主体发布的工作通报。</p>"
+        ),
+        CircularPage,
+        [
+            {"title": item.title, "slug": item.slug, "date": item.date,
+             "document_number": item.document_number, "issuer": item.issuer,
+             "summary": item.summary, "body": item.body}
+            for item in CIRCULARS
+        ],
+    )
+    created["policies"] = _seed_section(
+        home,
+        PolicyIndexPage(
+            title="制度", slug="policies", intro="<p>监督一张网协同监督工作遵循的制度文件。</p>"
+        ),
+        PolicyPage,
+        [
+            {"title": item.title, "slug": item.slug, "effective_date": item.effective_date,
+             "issuer": item.issuer, "summary": item.summary, "body": item.body}
+            for item in POLICIES
+        ],
+    )
     return created
