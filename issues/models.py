@@ -229,6 +229,12 @@ class Assignment(models.Model):
                 condition=Q(state__in=["reported", "declined"]),
                 name="assignment_to_verify",
             ),
+            # The reminder sweep: open assignments whose deadline makes a step due, in id order.
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(state__in=["pending", "signed", "awaiting_approval"]),
+                name="assignment_open_deadline",
+            ),
         ]
 
     def __str__(self) -> str:
