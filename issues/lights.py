@@ -21,8 +21,6 @@ from agencies import calendar
 
 from .models import IssueState
 
-DUE_SOON_DAYS = 3  # working days, unless settings.DUE_SOON_WORKING_DAYS says otherwise
-
 
 class Light(models.TextChoices):
     GREEN = "green", _("Closed in time")
@@ -36,7 +34,7 @@ FINISHED = (IssueState.CLOSED, IssueState.WITHDRAWN)
 
 def due_soon_until(today: dt.date) -> dt.date:
     """The last due date that is "due soon" today: N working days ahead (a weekend before it is free)."""
-    return calendar.add_working_days(today, getattr(settings, "DUE_SOON_WORKING_DAYS", DUE_SOON_DAYS))
+    return calendar.add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
 
 
 def closed_late(due: dt.date | None, closed_on: dt.date | None) -> bool:

@@ -62,7 +62,7 @@ def threshold(today: dt.date, offset: int) -> dt.date:
 
 
 def _hours() -> tuple[dt.time, dt.time]:
-    start, end = getattr(settings, "NOTIFICATION_WORKING_HOURS", ("08:30", "17:30"))
+    start, end = settings.NOTIFICATION_WORKING_HOURS
     return dt.time.fromisoformat(start), dt.time.fromisoformat(end)
 
 
