@@ -205,9 +205,10 @@ CELERY_BEAT_SCHEDULE = {
 # (issues/lights.py). Counted on the working-day calendar, so a weekend or a holiday in between
 # does not eat into the warning; 0 means only on the deadline day itself.
 DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 3, minimum=0)
-# Reminders and automatic urges reach people's inboxes only between these local times on
-# working days (notifications/reminders.py); what the sweep produces outside them is held and
-# delivered by the reminder-digest task when the next working period starts. "HH:MM,HH:MM".
+# Reminder notifications reach people only between these local times on working days
+# (notifications/reminders.py): people are not paged at night or on holidays. What the sweep
+# produces outside them is held and delivered by the reminder-digest task once the next working
+# period starts. Written "HH:MM,HH:MM".
 NOTIFICATION_WORKING_HOURS = env_time_range("NOTIFICATION_WORKING_HOURS", ("08:30", "17:30"))
 
 # --- linked-record search ------------------------------------------------------------------
