@@ -14,6 +14,7 @@ from agencies.acting import acting_membership
 from agencies.models import Agency, AgencyKind, Region, SupervisionClass
 
 from .. import exports
+from ..forms import BootstrapForm
 from ..ledgers import DIMENSIONS, KINDS, LedgerFilters, drill_issues, key_text, ledger
 from ..lights import annotate_light
 from .board import label_rows
@@ -21,7 +22,7 @@ from .board import label_rows
 DRILL_PAGE_SIZE = 200  # a drill-down says how many there are; the list shows the first ones
 
 
-class LedgerForm(forms.Form):
+class LedgerForm(BootstrapForm):
     kind = forms.ChoiceField(
         label=_("Ledger"), required=False, choices=[(k.slug, k.label) for k in KINDS.values()]
     )
