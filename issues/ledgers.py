@@ -1,68 +1,53 @@
 """台账: ledgers of issues, urges and overdue work, grouped by one dimension, counted in SQL.
 
-Every ledger starts from ``permissions.visible_issues`` of the acting agency, so no number
-counts an issue its viewer could not open. One query per ledger (plus one for the days to
-sign) aggregates with conditional ``Count``/``Avg``; nothing is counted row by row in Python.
+The issues and overdue ledgers count ``LedgerLine`` rows (one per issue, one per live handler
+assignment, kept by the actions; see ``issues.ledger_lines``), the urges ledger counts urges.
+Every ledger keeps only the rows of issues the viewer's agency may open (the permission id
+subquery of ``permissions.permitted_issue_ids``), so no number counts an issue its viewer could
+not open. One aggregate query per ledger (two for the issues ledger by class or month, whose
+signing average is a handler fact); nothing is counted row by row in Python.
 
 Rows of a ledger are the *units* it counts:
 
-- issues ledger: grouped by handler (agency, district) one row per issue and live handler
-  assignment, so an issue handled by two departments counts under each; grouped by the
-  initiator's supervision class or the month pushed, one row per issue;
+- issues ledger: grouped by handler (agency, district) one handler line per issue and live
+  handler, so an issue handled by two departments counts under each; grouped by the initiator's
+  supervision class or the month pushed, one issue line per issue;
 - urges ledger (督办台账): one row per urge;
-- overdue ledger: one row per open handler assignment past its deadline.
+- overdue ledger: one handler line per open assignment past its deadline.
 
 Each number links to the issues behind it: ``drill_issues`` repeats the ledger's own row query
 with the group and the metric as filters, so the list holds exactly the issues counted (for the
 urges and overdue ledgers, the issues the counted urges or assignments belong to).
+
+Averages are in working days on the Chinese calendar (``agencies.calendar``), counted when the
+lines are written: the days to sign run from a handler's assignment to its signing, the days to
+close from the push to the closing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region, SupervisionClass
 
-from .models import (
-    OPEN_ASSIGNMENT_STATES,
-    Assignment,
-    AssignmentState,
-    Issue,
-    IssueState,
-    Urge,
-)
-from .permissions import visible_issues
+from .ledger_lines import COUNTED_ISSUE_STATES, LIVE_ASSIGNMENT_STATES, OPEN_ISSUE_STATES
+from .models import OPEN_ASSIGNMENT_STATES, Issue, LedgerLine, Urge
+from .permissions import VIEW, permitted_issue_ids
 
-# A handler's live share of an issue: still open, or done and accepted (not declined or passed on).
-LIVE_ASSIGNMENT_STATES = (*OPEN_ASSIGNMENT_STATES, AssignmentState.ACCEPTED)
-OPEN_ISSUE_STATES = (IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
-COUNTED_ISSUE_STATES = (*OPEN_ISSUE_STATES, IssueState.CLOSED, IssueState.WITHDRAWN)
+__all__ = ["COUNTED_ISSUE_STATES", "LIVE_ASSIGNMENT_STATES", "OPEN_ISSUE_STATES"]
 
 
-def elapsed(end: str, start: str) -> ExpressionWrapper:
-    """The time between two timestamps, as a duration the database can average.
-
-    Natural days for now: the working-day calendar (``agencies.calendar``) counts in Python,
-    one day at a time, and a ledger must not loop over rows. Switch here once the calendar can
-    be read in SQL (e.g. a count of working days from its table between the two dates).
-    """
-    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
-
-
-def as_days(value) -> float | None:
-    """An averaged duration as days with one decimal (None when nothing was averaged)."""
-    if value is None:
-        return None
-    if not isinstance(value, dt.timedelta):  # SQLite may hand back microseconds
-        value = dt.timedelta(microseconds=value)
-    return round(value.total_seconds() / 86400, 1)
+def _average(value) -> float | None:
+    return None if value is None else round(float(value), 1)
 
 
 # --- what the viewer asks for ----------------------------------------------------------------
@@ -83,26 +68,49 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _handler_q(filters: LedgerFilters, prefix: str = "") -> Q:
-    """The agency and district filters, on a row that is (or leads to) an assignment."""
+def _handler_q(filters: LedgerFilters, agency_field: str = "handler", region_field: str = "district") -> Q:
+    """The agency and district filters, on a row that is (or leads to) a handler."""
     q = Q()
     if filters.agency is not None:
-        q &= Q(**{f"{prefix}agency": filters.agency})
+        q &= Q(**{agency_field: filters.agency})
     if filters.region is not None:
-        q &= Q(**{f"{prefix}agency__region__in": sorted(filters.region.descendant_ids())})
+        q &= Q(**{f"{region_field}__in": sorted(filters.region.descendant_ids())})
     return q
 
 
-def scoped_issues(user, agency, filters: LedgerFilters):
-    """The visible issues that pass the issue-level filters (class, date range); no drafts."""
-    queryset = visible_issues(user, agency).filter(state__in=COUNTED_ISSUE_STATES)
+def _issue_q(filters: LedgerFilters, prefix: str = "") -> Q:
+    """The issue-level filters (class, date range) on rows carrying the issue's facts."""
+    q = Q()
     if filters.supervision_class:
-        queryset = queryset.filter(initiator__supervision_class=filters.supervision_class)
+        q &= Q(**{f"{prefix}initiator_class": filters.supervision_class})
     if filters.date_from:
-        queryset = queryset.filter(pushed_at__gte=_day_start(filters.date_from))
+        q &= Q(**{f"{prefix}pushed_at__gte": _day_start(filters.date_from)})
     if filters.date_to:
-        queryset = queryset.filter(pushed_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
-    return queryset
+        q &= Q(**{f"{prefix}pushed_at__lt": _day_start(filters.date_to + dt.timedelta(days=1))})
+    return q
+
+
+def scoped_lines(user, agency, filters: LedgerFilters):
+    """Lines of the issues the viewer's agency may open that pass the class and date filters."""
+    if not user.is_authenticated:
+        return LedgerLine.objects.none()
+    return LedgerLine.objects.filter(
+        _issue_q(filters), issue_id__in=permitted_issue_ids(user, VIEW, agency)
+    )
+
+
+def handler_lines(user, agency, filters: LedgerFilters):
+    return scoped_lines(user, agency, filters).filter(_handler_q(filters), assignment__isnull=False)
+
+
+def issue_lines(user, agency, filters: LedgerFilters):
+    """One line per visible issue; with a handler filter, the issues that handler has a share in."""
+    lines = scoped_lines(user, agency, filters).filter(assignment__isnull=True)
+    handlers = _handler_q(filters)
+    if handlers:
+        share = LedgerLine.objects.filter(handlers, issue_id=OuterRef("issue_id"), assignment__isnull=False)
+        lines = lines.filter(Exists(share))
+    return lines
 
 
 # --- dimensions --------------------------------------------------------------------------------
@@ -112,7 +120,7 @@ def scoped_issues(user, agency, filters: LedgerFilters):
 class Dimension:
     slug: str
     label: str
-    per_handler: bool  # grouped by something of the handler: rows are handler assignments
+    per_handler: bool  # grouped by something of the handler: rows are handler lines
 
 
 DIMENSIONS = [
@@ -122,6 +130,7 @@ DIMENSIONS = [
     Dimension("month", _("Month"), False),
 ]
 DIMENSION_BY_SLUG = {d.slug: d for d in DIMENSIONS}
+LINE_KEYS = {"agency": "handler", "district": "district", "class": "initiator_class", "month": "pushed_month"}
 
 
 # --- ledger kinds ------------------------------------------------------------------------------
@@ -142,68 +151,54 @@ class Kind:
     rows: Callable
     # dimension slug -> field path or expression of the row's group
     keys: dict
-    issue_path: str  # from a row to its issue's id
-    metrics: list[Metric]
-    month_field: str = "pushed_at"  # what the month dimension groups by
+    metrics: Callable[[Dimension], list[Metric]]
+    issue_path: str = "issue_id"  # from a row to its issue's id
+    # A month as a range on this timestamp, for rows whose month is not stored as a date.
+    month_field: str = ""
 
 
 def _issue_rows(user, agency, filters, dimension):
-    issues = scoped_issues(user, agency, filters)
     if dimension.per_handler:
-        return Assignment.objects.filter(
-            _handler_q(filters), state__in=LIVE_ASSIGNMENT_STATES, issue__in=issues
-        )
-    handlers = _handler_q(filters)
-    if handlers:
-        live = Assignment.objects.filter(handlers, issue=OuterRef("pk"), state__in=LIVE_ASSIGNMENT_STATES)
-        issues = issues.filter(Exists(live))
-    return issues
+        return handler_lines(user, agency, filters)
+    return issue_lines(user, agency, filters)
 
 
-def _issue_conditions(prefix: str) -> list[Metric]:
-    def on(**kwargs) -> Q:
-        return Q(**{prefix + name: value for name, value in kwargs.items()})
-
-    late = Q(**{f"{prefix}deadline__isnull": False, f"{prefix}closed_at__date__gt": F(f"{prefix}deadline")})
-    closed = on(state=IssueState.CLOSED)
+def _issue_metrics(dimension: Dimension) -> list[Metric]:
+    closed = Q(issue_state="closed")
+    if dimension.per_handler:
+        # This handler's own share is overdue: still open, past its own deadline.
+        def overdue(today):
+            return Q(issue_state__in=OPEN_ISSUE_STATES, assignment_state__in=OPEN_ASSIGNMENT_STATES,
+                     deadline__lt=today)
+    else:
+        def overdue(today):
+            return Q(issue_state__in=OPEN_ISSUE_STATES, due_date__lt=today)
     return [
         Metric("total", _("Issues"), lambda today: Q()),
         *(
-            Metric(state.value, state.label, lambda today, state=state: on(state=state))
+            Metric(state.value, state.label, lambda today, state=state: Q(issue_state=state))
             for state in COUNTED_ISSUE_STATES
         ),
-        Metric("on_time", _("Closed on time"), lambda today: closed & ~late),
-        Metric("late", _("Closed late"), lambda today: closed & late),
-        Metric(
-            "overdue",
-            _("Overdue now"),
-            lambda today: on(state__in=OPEN_ISSUE_STATES, due_date__lt=today),
-        ),
+        Metric("on_time", _("Closed on time"), lambda today: closed & Q(closed_late=False)),
+        Metric("late", _("Closed late"), lambda today: closed & Q(closed_late=True)),
+        Metric("overdue", _("Overdue now"), overdue),
     ]
-
-
-def _month(path: str):
-    return TruncMonth(path)
 
 
 ISSUES = Kind(
     slug="issues",
     label=_("Issues ledger"),
     rows=_issue_rows,
-    keys={
-        "agency": "agency",
-        "district": "agency__region",
-        "class": "initiator__supervision_class",
-        "month": _month("pushed_at"),
-    },
-    issue_path="pk",
-    metrics=[],  # per dimension, see metrics_of
+    keys=LINE_KEYS,
+    metrics=_issue_metrics,
 )
 
 
 def _urge_rows(user, agency, filters, dimension):
+    # The urges of the visible issues that pass the issue filters: their issue lines say which.
+    issues = scoped_lines(user, agency, filters).filter(assignment__isnull=True).values("issue_id")
     return Urge.objects.filter(
-        _handler_q(filters, "assignment__"), issue__in=scoped_issues(user, agency, filters)
+        _handler_q(filters, "assignment__agency", "assignment__agency__region"), issue_id__in=issues
     )
 
 
@@ -215,11 +210,10 @@ URGES = Kind(
         "agency": "assignment__agency",
         "district": "assignment__agency__region",
         "class": "by_agency__supervision_class",
-        "month": _month("created_at"),
+        "month": TruncMonth("created_at"),
     },
-    issue_path="issue_id",
     month_field="created_at",
-    metrics=[
+    metrics=lambda dimension: [
         Metric("total", _("Urges"), lambda today: Q()),
         Metric("automatic", _("Automatic urges"), lambda today: ~Q(automation_rule="")),
         Metric("open", _("Still open"), lambda today: Q(assignment__state__in=OPEN_ASSIGNMENT_STATES)),
@@ -233,12 +227,10 @@ URGES = Kind(
 
 
 def _overdue_rows(user, agency, filters, dimension):
-    today = timezone.localdate()
-    return Assignment.objects.filter(
-        _handler_q(filters),
-        state__in=OPEN_ASSIGNMENT_STATES,
-        deadline__lt=today,
-        issue__in=scoped_issues(user, agency, filters).filter(state__in=OPEN_ISSUE_STATES),
+    return handler_lines(user, agency, filters).filter(
+        issue_state__in=OPEN_ISSUE_STATES,
+        assignment_state__in=OPEN_ASSIGNMENT_STATES,
+        deadline__lt=timezone.localdate(),
     )
 
 
@@ -256,15 +248,8 @@ OVERDUE = Kind(
     slug="overdue",
     label=_("Overdue ledger"),
     rows=_overdue_rows,
-    keys={
-        "agency": "agency",
-        "district": "agency__region",
-        "class": "issue__initiator__supervision_class",
-        "month": _month("issue__pushed_at"),
-    },
-    issue_path="issue_id",
-    month_field="issue__pushed_at",
-    metrics=[
+    keys=LINE_KEYS,
+    metrics=lambda dimension: [
         Metric("total", _("Overdue assignments"), lambda today: Q()),
         Metric("late_1_7", _("1–7 days late"), _days_late(1, 7)),
         Metric("late_8_30", _("8–30 days late"), _days_late(8, 30)),
@@ -272,19 +257,6 @@ OVERDUE = Kind(
     ],
 )
 KINDS = {kind.slug: kind for kind in (ISSUES, URGES, OVERDUE)}
-
-
-def metrics_of(kind: Kind, dimension: Dimension) -> list[Metric]:
-    if kind is ISSUES:
-        return _issue_conditions("issue__" if dimension.per_handler else "")
-    return kind.metrics
-
-
-def issue_path(kind: Kind, dimension: Dimension) -> str:
-    """From one counted row to its issue's id."""
-    if kind is ISSUES and dimension.per_handler:
-        return "issue_id"
-    return kind.issue_path
 
 
 def _counts_distinct(kind: Kind, dimension: Dimension) -> bool:
@@ -300,7 +272,7 @@ class LedgerRow:
     key: object  # what the group is: an id, a class, a month (a date)
     label: str
     values: dict  # metric slug -> count
-    averages: dict  # average slug -> days, or None
+    averages: dict  # average slug -> working days, or None
     on_time_rate: float | None = None  # percent, issues ledger only
 
 
@@ -329,62 +301,96 @@ def _label_for(dimension: Dimension, keys: list) -> dict:
     return {}
 
 
+def _month_of(key) -> dt.date:
+    """A month key as its first day, whether it came from a date column or a truncated timestamp."""
+    if isinstance(key, dt.datetime):
+        return timezone.localtime(key).date().replace(day=1) if timezone.is_aware(key) else key.date()
+    if isinstance(key, str):  # SQLite hands truncated timestamps back as text
+        return dt.date.fromisoformat(key[:10])
+    return key
+
+
 def key_text(dimension: Dimension, key) -> str:
     """The group's key as it travels in a drill-down address."""
     if dimension.slug == "month":
-        return (
-            timezone.localtime(key).strftime("%Y-%m")
-            if isinstance(key, dt.datetime)
-            else key.strftime("%Y-%m")
-        )
+        return _month_of(key).strftime("%Y-%m")
     return "" if key is None else str(key)
 
 
+@contextmanager
+def reporting_transaction():
+    """A transaction for one report's aggregate queries; see ``_reporting_settings``."""
+    with transaction.atomic():
+        _reporting_settings()
+        yield
+
+
+def _reporting_settings() -> None:
+    """A ledger aggregates a million rows in one query: give it room on PostgreSQL.
+
+    With the default 4 MB of sort and hash memory the permission hash spills to disk in batches,
+    and compiling the aggregate (JIT) costs more than it saves for a query this short
+    (bench/RESULTS.md). ``SET LOCAL`` ends with the transaction the ledger runs in.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL jit = off")
+
+
 def ledger(user, agency, filters: LedgerFilters, kind: str = "issues", dimension: str = "agency", today=None):
-    """One ledger table: a row per group, a count per metric, averages in days, and totals."""
-    kind_ = KINDS[kind]
-    dimension_ = DIMENSION_BY_SLUG[dimension]
+    """One ledger table: a row per group, a count per metric, averages in working days, and totals."""
+    with reporting_transaction():
+        return _ledger(user, agency, filters, KINDS[kind], DIMENSION_BY_SLUG[dimension], today)
+
+
+def _ledger(user, agency, filters, kind: Kind, dimension: Dimension, today) -> Ledger:
     today = today or timezone.localdate()
-    metrics = metrics_of(kind_, dimension_)
-    distinct = _counts_distinct(kind_, dimension_)
-    counted = issue_path(kind_, dimension_) if distinct else "pk"
+    metrics = kind.metrics(dimension)
+    distinct = _counts_distinct(kind, dimension)
+    counted = kind.issue_path if distinct else "pk"
     aggregates = {
         f"m_{m.slug}": Count(counted, filter=m.condition(today), distinct=distinct) for m in metrics
     }
-    prefix = "issue__" if (kind_ is ISSUES and dimension_.per_handler) else ""
     average_labels = {}
-    if kind_ is ISSUES:
-        aggregates["a_close_days"] = Avg(
-            elapsed(f"{prefix}closed_at", f"{prefix}pushed_at"),
-            filter=Q(**{f"{prefix}state": IssueState.CLOSED}),
-        )
-        average_labels = {"sign_days": _("Average days to sign"), "close_days": _("Average days to close")}
-    rows_qs = _annotate_key(kind_.rows(user, agency, filters, dimension_), kind_, dimension_)
+    if kind is ISSUES:
+        aggregates["a_close_days"] = Avg("close_working_days", filter=Q(issue_state="closed"))
+        if dimension.per_handler:
+            aggregates["a_sign_days"] = Avg("sign_working_days")
+        else:
+            aggregates["sign_total"] = Sum("sign_working_days_total")
+            aggregates["signed"] = Sum("handlers_signed")
+        average_labels = {
+            "sign_days": _("Average working days to sign"),
+            "close_days": _("Average working days to close"),
+        }
+    rows_qs = _annotate_key(kind.rows(user, agency, filters, dimension), kind, dimension)
     grouped = list(rows_qs.values("key").annotate(**aggregates).order_by("key"))
-    sign_days = _sign_days(user, agency, filters, dimension_) if kind_ is ISSUES else {}
-    labels = _label_for(dimension_, [g["key"] for g in grouped])
+    labels = _label_for(dimension, [g["key"] for g in grouped])
     rows = []
     for group in grouped:
         key = group["key"]
+        if dimension.slug == "month":
+            key = _month_of(key)
         values = {m.slug: group[f"m_{m.slug}"] for m in metrics}
         averages = {}
-        if kind_ is ISSUES:
-            averages = {"sign_days": sign_days.get(key), "close_days": as_days(group["a_close_days"])}
-        label = labels.get(key, key_text(dimension_, key) if key is not None else "—")
+        if kind is ISSUES:
+            if dimension.per_handler:
+                sign = group["a_sign_days"]
+            else:
+                sign = group["sign_total"] / group["signed"] if group["signed"] else None
+            averages = {"sign_days": _average(sign), "close_days": _average(group["a_close_days"])}
+        label = labels.get(key, key_text(dimension, key) if key is not None else "—")
         rows.append(LedgerRow(key, str(label), values, averages, _rate(values)))
     totals = {m.slug: sum(r.values[m.slug] for r in rows) for m in metrics}
     if distinct:
         # The groups overlap (an issue in two districts): the total counts each issue once.
-        totals = {
-            m.slug: rows_qs.filter(m.condition(today))
-            .values(issue_path(kind_, dimension_))
-            .distinct()
-            .count()
-            for m in metrics
-        }
-    if dimension_.slug != "month":
+        totals = rows_qs.aggregate(
+            **{m.slug: Count(kind.issue_path, filter=m.condition(today), distinct=True) for m in metrics}
+        )
+    if dimension.slug != "month":
         rows.sort(key=lambda r: (-r.values[metrics[0].slug], r.label))
-    return Ledger(kind_, dimension_, metrics, rows, totals, average_labels)
+    return Ledger(kind, dimension, metrics, rows, totals, average_labels)
 
 
 def _rate(values: dict) -> float | None:
@@ -392,20 +398,6 @@ def _rate(values: dict) -> float | None:
         return None
     finished = values["on_time"] + values["late"]
     return round(100 * values["on_time"] / finished, 1) if finished else None
-
-
-def _sign_days(user, agency, filters, dimension: Dimension) -> dict:
-    """Average days from a handler's assignment to its signing, per group (second query)."""
-    issues = scoped_issues(user, agency, filters)
-    rows = Assignment.objects.filter(
-        _handler_q(filters), state__in=LIVE_ASSIGNMENT_STATES, issue__in=issues, signed_at__isnull=False
-    )
-    key = ISSUES.keys[dimension.slug]
-    if not dimension.per_handler:
-        key = "issue__" + key if isinstance(key, str) else _month("issue__pushed_at")
-    rows = rows.annotate(key=F(key) if isinstance(key, str) else key)
-    grouped = rows.values("key").annotate(days=Avg(elapsed("signed_at", "created_at"))).order_by()
-    return {g["key"]: as_days(g["days"]) for g in grouped}
 
 
 # --- drill-down --------------------------------------------------------------------------------
@@ -416,8 +408,7 @@ def parse_key(dimension: Dimension, text: str):
     if dimension.slug in ("agency", "district"):
         return int(text)
     if dimension.slug == "month":
-        month = dt.datetime.strptime(text, "%Y-%m")
-        return timezone.make_aware(month)
+        return dt.datetime.strptime(text, "%Y-%m").date()
     if dimension.slug == "class" and text not in SupervisionClass.values:
         raise ValueError(text)
     return text
@@ -430,22 +421,24 @@ def drill_issues(
     kind_ = KINDS[kind]
     dimension_ = DIMENSION_BY_SLUG[dimension]
     today = today or timezone.localdate()
-    chosen = next((m for m in metrics_of(kind_, dimension_) if m.slug == metric), None)
+    chosen = next((m for m in kind_.metrics(dimension_) if m.slug == metric), None)
     if chosen is None:
         return Issue.objects.none()
-    rows = _annotate_key(kind_.rows(user, agency, filters, dimension_), kind_, dimension_).filter(
-        chosen.condition(today)
-    )
+    rows = kind_.rows(user, agency, filters, dimension_).filter(chosen.condition(today))
     if key:
         try:
             value = parse_key(dimension_, key)
         except ValueError:
             return Issue.objects.none()
-        if dimension_.slug == "month":
+        if dimension_.slug == "month" and kind_.month_field:
             # A range on the timestamp itself, not an equality on the truncated month, which
             # not every backend compares reliably (SQLite keeps it as text).
-            following = (value + dt.timedelta(days=32)).replace(day=1)
-            rows = rows.filter(**{f"{kind_.month_field}__gte": value, f"{kind_.month_field}__lt": following})
+            first = timezone.make_aware(dt.datetime.combine(value, dt.time.min))
+            following = timezone.make_aware(
+                dt.datetime.combine((value + dt.timedelta(days=32)).replace(day=1), dt.time.min)
+            )
+            rows = rows.filter(**{f"{kind_.month_field}__gte": first, f"{kind_.month_field}__lt": following})
         else:
-            rows = rows.filter(key=value)
-    return Issue.objects.filter(pk__in=rows.values(issue_path(kind_, dimension_)))
+            field = kind_.keys[dimension_.slug]
+            rows = rows.filter(**{field: value})
+    return Issue.objects.filter(pk__in=rows.values(kind_.issue_path))

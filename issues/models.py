@@ -178,6 +178,8 @@ class Assignment(models.Model):
         db_index=True,
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    # When it should be signed for, by the deadline policy (in working days from its creation).
+    sign_deadline = models.DateField(_("sign by"), null=True, blank=True)
     assigned_by = models.ForeignKey(
         "agencies.Agency",
         verbose_name=_("assigned by"),
@@ -516,6 +518,57 @@ class IssueEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class LedgerLine(models.Model):
+    """One row of the ledgers' (台账) facts: one per issue, and one per live handler assignment.
+
+    The ledgers and scores count these narrow rows instead of joining issues, assignments,
+    agencies and urges at query time: a commission's ledger over a million issues is one pass over
+    this table and its permission rows (bench/RESULTS.md). Everything here is derived from the
+    issue and its assignments by ``issues.ledger_lines.refresh``, which every action runs in its
+    own transaction, so the lines never disagree with what they summarise. Durations are counted
+    in working days when the lines are written.
+    """
+
+    issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Empty on the issue's own line; the handler's live assignment on a handler line.
+    assignment = models.OneToOneField(
+        Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_line"
+    )
+    handler = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    district = models.ForeignKey(
+        "agencies.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    initiator_class = models.CharField(max_length=20, blank=True)
+    issue_state = models.CharField(max_length=20)
+    assignment_state = models.CharField(max_length=20, blank=True)
+    pushed_at = models.DateTimeField()
+    pushed_month = models.DateField()  # the first day of the month pushed, local time
+    # Issue line: the issue's deadline; handler line: the assignment's.
+    deadline = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)  # the issue's earliest open deadline
+    closed_late = models.BooleanField(null=True)  # closed after the deadline; empty while not closed
+    close_working_days = models.IntegerField(null=True)  # pushed to closed
+    sign_working_days = models.IntegerField(null=True)  # handler line: assigned to signed for
+    # Issue line: the sum and number of its live handlers' signing times, so that the ledgers by
+    # class or month average them from the issue lines alone.
+    sign_working_days_total = models.IntegerField(default=0)
+    handlers_signed = models.PositiveSmallIntegerField(default=0)
+    signed_on_time = models.BooleanField(null=True)  # empty: not signed, or no sign deadline
+    reported_on_time = models.BooleanField(null=True)  # accepted, reported by the deadline
+    urges = models.PositiveIntegerField(default=0)  # received on this assignment
+
+    class Meta:
+        verbose_name = _("ledger line")
+        verbose_name_plural = _("ledger lines")
+        default_permissions = ()
+        indexes = [models.Index(fields=["issue", "id"], name="ledger_line_issue")]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}/{self.assignment_id or '-'}"
 
 
 class IssueUserObjectPermission(UserObjectPermissionBase):

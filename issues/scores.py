@@ -3,11 +3,13 @@
     score = 40 × on-time signing rate + 60 × on-time closing rate − 2 × overdue now − 1 × urges,
     kept between 0 and 100
 
-counted over the department's handler assignments pushed in the period (and visible to the
-viewer): signed on time = signed within ``SIGN_DAYS`` natural days of being assigned; closed on
-time = accepted, with the report in by the assignment's deadline; overdue now = still open past
-its deadline; urges = urges received on those assignments. A rate with nothing to count is
-taken as 100%: a department is not marked down for work it was never given.
+counted over the department's live handler assignments of issues pushed in the period (and
+visible to the viewer), from the ledgers' lines: signed on time = signed for by the sign
+deadline its deadline policy gave it (assignments made before sign deadlines existed are left
+out of this rate); closed on time = accepted, with the report in by the assignment's deadline;
+overdue now = still open past its deadline; urges = urges received on those assignments. A rate
+with nothing to count is taken as 100%: a department is not marked down for work it was never
+given.
 """
 
 from __future__ import annotations
@@ -15,14 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .ledgers import LIVE_ASSIGNMENT_STATES, LedgerFilters, scoped_issues
-from .models import OPEN_ASSIGNMENT_STATES, Assignment, AssignmentState, Urge
+from .ledgers import OPEN_ISSUE_STATES, LedgerFilters, handler_lines, reporting_transaction
+from .models import OPEN_ASSIGNMENT_STATES, AssignmentState
 
-SIGN_DAYS = 1
 WEIGHTS = {"sign": 40, "close": 60, "overdue": 2, "urges": 1}
 
 
@@ -58,55 +59,34 @@ class Score:
 
 
 def scores(user, agency, filters: LedgerFilters, today: dt.date | None = None) -> list[Score]:
-    """Each handling department's score, best first (one aggregate query)."""
+    """Each handling department's score, best first (one aggregate query over handler lines)."""
     today = today or timezone.localdate()
-    urges = (
-        Urge.objects.filter(assignment=OuterRef("pk")).order_by().values("assignment").annotate(n=Count("pk"))
-    )
     rows = (
-        Assignment.objects.filter(
-            state__in=LIVE_ASSIGNMENT_STATES, issue__in=scoped_issues(user, agency, filters)
-        )
-        .filter(Q(agency=filters.agency) if filters.agency else Q())
-        .annotate(urge_count=Coalesce(Subquery(urges.values("n")), 0))
-        .values("agency", "agency__name")
+        handler_lines(user, agency, filters)
+        .values("handler", "handler__name")
         .annotate(
             assignments=Count("pk"),
-            signed=Count("pk", filter=Q(signed_at__isnull=False)),
-            signed_on_time=Count(
+            signed=Count("pk", filter=Q(signed_on_time__isnull=False)),
+            signed_on_time=Count("pk", filter=Q(signed_on_time=True)),
+            accepted=Count("pk", filter=Q(assignment_state=AssignmentState.ACCEPTED)),
+            closed_on_time=Count("pk", filter=Q(reported_on_time=True)),
+            overdue=Count(
                 "pk",
                 filter=Q(
-                    signed_at__isnull=False, signed_at__lte=F("created_at") + dt.timedelta(days=SIGN_DAYS)
+                    issue_state__in=OPEN_ISSUE_STATES,
+                    assignment_state__in=OPEN_ASSIGNMENT_STATES,
+                    deadline__lt=today,
                 ),
             ),
-            accepted=Count("pk", filter=Q(state=AssignmentState.ACCEPTED)),
-            closed_on_time=Count(
-                "pk",
-                filter=Q(state=AssignmentState.ACCEPTED)
-                & (Q(deadline__isnull=True) | Q(reported_at__date__lte=F("deadline"))),
-            ),
-            overdue=Count("pk", filter=Q(state__in=OPEN_ASSIGNMENT_STATES, deadline__lt=today)),
-            urges=Coalesce(Sum("urge_count"), 0),
+            urges=Coalesce(Sum("urges"), 0),
         )
         .order_by()
     )
+    with reporting_transaction():
+        rows = list(rows)
+    fields = ("assignments", "signed", "signed_on_time", "accepted", "closed_on_time", "overdue", "urges")
     result = [
-        Score(
-            agency_id=row["agency"],
-            agency=row["agency__name"],
-            **{
-                k: row[k]
-                for k in (
-                    "assignments",
-                    "signed",
-                    "signed_on_time",
-                    "accepted",
-                    "closed_on_time",
-                    "overdue",
-                    "urges",
-                )
-            },
-        )
+        Score(agency_id=row["handler"], agency=row["handler__name"], **{k: row[k] for k in fields})
         for row in rows
     ]
     result.sort(key=lambda s: (-s.score, s.agency))

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from agencies.acting import acting_membership
 
 from ..ledgers import LedgerFilters
-from ..scores import SIGN_DAYS, WEIGHTS, scores
+from ..scores import WEIGHTS, scores
 from .ledgers import LedgerForm
 
 
@@ -35,6 +35,5 @@ def scores_page(request):
             "ranking": agency.is_commission,
             "scores": scores(request.user, agency, filters),
             "weights": WEIGHTS,
-            "sign_days": SIGN_DAYS,
         },
     )

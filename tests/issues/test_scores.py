@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from issues import actions
 from issues.ledgers import LedgerFilters
@@ -50,3 +54,17 @@ def test_commission_sees_ranking_department_its_own(
     client.force_login(alice)
     page = client.get(reverse("issues:scores"), {"agency": other_agency.pk}).content.decode()
     assert page.count('class="score-row"') == 1 and our_agency.name in page and other_agency.name not in page
+
+
+def test_signing_after_the_sign_deadline_is_late(carol, city_commission, our_agency, alice):
+    """The sign deadline comes from the deadline policy in working days: a Friday push must be
+    signed for by Monday; signing on Tuesday is late."""
+    friday = timezone.make_aware(dt.datetime(2026, 3, 13, 10))
+    with time_machine.travel(friday, tick=False):
+        issue = pushed_issue(carol, city_commission, our_agency)
+    assignment = issue.assignments.get()
+    assert assignment.sign_deadline == dt.date(2026, 3, 16)
+    with time_machine.travel(friday + dt.timedelta(days=4), tick=False):
+        actions.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=assignment)
+    ours = next(s for s in scores(carol, city_commission, LedgerFilters()) if s.agency_id == our_agency.pk)
+    assert (ours.signed, ours.signed_on_time, ours.sign_rate) == (1, 0, 0.0)
