@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Membership
 
+from .. import deadlines, ledger_lines
 from .. import permissions as perms
 from ..attachments import validate_uploads
 from ..models import (
@@ -223,6 +224,9 @@ def _record(
     if not moved:
         raise Conflict(_("Someone else changed this issue at the same moment; nothing was saved."))
     issue.event_count, issue.record_head, issue.due_date = event.seq, event.hash, due_date
+    # Every action records its event after its last change to the issue: the ledgers' facts
+    # are rewritten here, in the same transaction (an invariant test holds every action to it).
+    ledger_lines.refresh([issue.pk])
     transaction.on_commit(lambda: _publish(event.pk))
     return event
 
@@ -295,6 +299,7 @@ def _open_assignment(issue, agency, role, *, assigned_by, deadline, transferred_
         agency=agency,
         role=role,
         deadline=deadline or issue.deadline,
+        sign_deadline=deadlines.sign_deadline(issue.category, issue.priority),
         assigned_by=assigned_by,
         transferred_from=transferred_from,
     )
