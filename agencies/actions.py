@@ -1,4 +1,4 @@
-"""Every change to regions, agencies and memberships goes through these functions (DESIGN §5, §11).
+"""Every change to regions, agencies, memberships and calendar days goes through here (DESIGN §5, §11).
 
 Each keeps the agency's permission group in step: one Django group per agency, holding its
 members, so that django-guardian can grant object permissions to a whole agency at once. The
@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Agency, Membership, Region, Role, check_stationing
+from . import calendar
+from .models import Agency, CalendarDay, CalendarSource, Membership, Region, Role, check_stationing
 
 
 def group_name_for(code: str) -> str:
@@ -107,3 +108,50 @@ def sync_groups(user) -> None:
     current = set(user.groups.filter(pk__in=agency_group_ids).values_list("pk", flat=True))
     user.groups.remove(*(current - wanted))
     user.groups.add(*(wanted - current))
+
+
+# --- the working-day calendar ----------------------------------------------------------------
+
+
+def _forget_calendar() -> None:
+    # Cleared now, for the rest of this transaction, and again on commit, so that a reader that
+    # reloaded in between does not keep what another transaction has just replaced.
+    calendar.clear_cache()
+    transaction.on_commit(calendar.clear_cache)
+
+
+@transaction.atomic
+def save_calendar_day(day: CalendarDay) -> CalendarDay:
+    """Validate and save a day an administrator added or corrected; seeding leaves it alone after."""
+    day.source = CalendarSource.ADMIN
+    day.full_clean()
+    day.save()
+    _forget_calendar()
+    return day
+
+
+@transaction.atomic
+def delete_calendar_day(day: CalendarDay) -> None:
+    """Remove an exception: the day follows the Monday-to-Friday rule again."""
+    day.delete()
+    _forget_calendar()
+
+
+@transaction.atomic
+def seed_calendar() -> dict[str, int]:
+    """Bring the package's days in: new ones added, changed ones updated, administrators' kept."""
+    known = {day.date: day for day in CalendarDay.objects.all()}
+    created, updated = [], []
+    for date, (working, name) in sorted(calendar.package_days().items()):
+        day = known.get(date)
+        if day is None:
+            created.append(
+                CalendarDay(date=date, is_working_day=working, name=name, source=CalendarSource.PACKAGE)
+            )
+        elif day.source == CalendarSource.PACKAGE and (day.is_working_day, day.name) != (working, name):
+            day.is_working_day, day.name = working, name
+            updated.append(day)
+    CalendarDay.objects.bulk_create(created)
+    CalendarDay.objects.bulk_update(updated, ["is_working_day", "name"])
+    _forget_calendar()
+    return {"created": len(created), "updated": len(updated)}

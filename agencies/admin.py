@@ -16,6 +16,7 @@ from . import actions
 from .models import (
     Agency,
     AgencyKind,
+    CalendarDay,
     Membership,
     Region,
     SupervisionClass,
@@ -211,3 +212,25 @@ class UserAdmin(DjangoUserAdmin):
         super().save_related(request, form, formsets, change)
         # Agency groups follow memberships, whatever was ticked in the groups box.
         actions.sync_groups(form.instance)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Holidays and working weekend days (调休); a correction counts from the moment it is saved."""
+
+    list_display = ("date", "is_working_day", "name", "source")
+    list_filter = ("is_working_day", "source")
+    search_fields = ("name", "date")
+    date_hierarchy = "date"
+    fields = ("date", "is_working_day", "name", "source")
+    readonly_fields = ("source",)
+
+    def save_model(self, request, obj, form, change):
+        actions.save_calendar_day(obj)
+
+    def delete_model(self, request, obj):
+        actions.delete_calendar_day(obj)
+
+    def delete_queryset(self, request, queryset):
+        for day in queryset:
+            actions.delete_calendar_day(day)

@@ -299,3 +299,33 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.agency} · {self.get_role_display()}"
+
+
+class CalendarSource(models.TextChoices):
+    PACKAGE = "package", _("chinese-calendar package")
+    ADMIN = "admin", _("administrator")
+
+
+class CalendarDay(models.Model):
+    """One exception to the Monday-to-Friday rule: a public holiday or a weekend day made working (调休).
+
+    Only exceptions are stored; every other day is a working day from Monday to Friday. Days
+    seeded from the package are refreshed when the package learns a new year; days an
+    administrator entered or corrected (source "admin") are never overwritten by the seeding.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=80, blank=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=CalendarSource.choices, default=CalendarSource.ADMIN
+    )
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        kind = _("working day") if self.is_working_day else _("day off")
+        return f"{self.date.isoformat()} {kind} {self.name}".rstrip()

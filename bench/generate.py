@@ -305,8 +305,8 @@ class Rows:
     COLUMNS = {
         "issues_issue": "id,number,title,description,category,source,priority,deadline,due_date,state,"
         "created_at,updated_at,pushed_at,closed_at,record_head,event_count,created_by_id,initiator_id",
-        "issues_assignment": "id,role,state,deadline,end_reason,report_text,created_at,signed_at,reported_at,"
-        "accepted_at,ended_at,agency_id,assigned_by_id,suggested_agency_id,transferred_from_id,issue_id",
+        "issues_assignment": "id,role,state,deadline,sign_deadline,end_reason,report_text,created_at,"
+        "signed_at,reported_at,accepted_at,ended_at,agency_id,assigned_by_id,suggested_agency_id,transferred_from_id,issue_id",
         "issues_participant": "id,role,created_at,agency_id,issue_id",
         "issues_issueevent": "id,seq,action,actor_name,before,after,reason,automation_rule,request_id,"
         "created_at,prev_hash,hash,actor_id,agency_id,assignment_id,issue_id,related_agency_id",
@@ -569,7 +569,8 @@ class Generator:
         ))  # fmt: skip
         for a in assignments:
             rows.add("issues_assignment", (
-                a["id"], a["role"], a["state"], deadline, a["end_reason"], a["report_text"], a["created_at"],
+                a["id"], a["role"], a["state"], deadline, sign_deadline(a["created_at"]), a["end_reason"],
+                a["report_text"], a["created_at"],
                 a["signed_at"], a["reported_at"], a["accepted_at"], a["ended_at"], a["agency"],
                 a["assigned_by"], a["suggested"], a["transferred_from"], pk,
             ))  # fmt: skip
@@ -668,7 +669,31 @@ def main(argv=None) -> None:
         for table in [*BIG_TABLES, "agencies_user", "agencies_membership", "agencies_user_groups"]:
             conn.execute(f"VACUUM (ANALYZE) {table}")
         say("vacuumed and analysed")
+    write_ledger_lines()
     say("done")
+
+
+def sign_deadline(created: dt.datetime) -> dt.date:
+    """One working day to sign, as the seeded deadline policies give every category."""
+    from django.utils import timezone
+
+    from agencies.calendar import add_working_days
+
+    return add_working_days(timezone.localdate(created), 1)
+
+
+def write_ledger_lines() -> None:
+    """The ledgers' facts, written by the same code the actions use (``issues.ledger_lines``)."""
+    from issues import ledger_lines
+
+    started = time.monotonic()
+    ledger_lines.rebuild(
+        batch_size=5_000,
+        progress=lambda done: done % 100_000 == 0 and say(f"{done:>9,} issues' ledger lines"),
+    )
+    say(f"ledger lines written in {time.monotonic() - started:,.0f} s")
+    with raw_connection(autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE) issues_ledgerline")
 
 
 if __name__ == "__main__":

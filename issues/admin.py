@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Assignment, Issue, IssueEvent, Participant
+from .models import Assignment, DeadlinePolicy, Extension, Issue, IssueEvent, Participant
 from .permissions import permitted_issue_ids
 
 
@@ -64,3 +64,28 @@ class IssueAdmin(ReadOnlyMixin, admin.ModelAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(pk__in=permitted_issue_ids(request.user))
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(admin.ModelAdmin):
+    """Policies are settings, not issue state: they only propose a deadline on the new-issue form,
+    so administrators edit them here directly; issues already pushed keep their deadlines."""
+
+    list_display = ("category", "priority", "sign_within", "handle_within", "unit")
+    list_filter = ("category", "priority", "unit")
+    list_editable = ("sign_within", "handle_within", "unit")
+    list_display_links = ("category",)
+
+
+@admin.register(Extension)
+class ExtensionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("issue", "assignment", "proposed_deadline", "state", "created_at", "decided_at")
+    list_filter = ("state",)
+    list_select_related = ("issue", "assignment__agency")
+    readonly_fields = [field.name for field in Extension._meta.fields]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(issue_id__in=permitted_issue_ids(request.user))

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .actions import COMMENTING_ROLES, URGEABLE_STATES
+from .actions import COMMENTING_ROLES, EXTENDABLE_STATES, URGEABLE_STATES
 from .models import (
     OPEN_ASSIGNMENT_STATES,
     Assignment,
     AssignmentState,
+    Extension,
+    ExtensionState,
     HandlerRole,
     Issue,
     IssueState,
@@ -57,6 +59,8 @@ def available_actions(agency, role: str | None, issue: Issue, assignments: list[
     manages, handles, supervises = MANAGE in held, HANDLE in held, SUPERVISE in held
     rerouted = {a.transferred_from_id for a in assignments if a.transferred_from_id}
     supervised: dict[int, bool] = {}
+    pending = Extension.objects.filter(issue=issue, state=ExtensionState.PENDING)
+    asking = set(pending.values_list("assignment_id", flat=True))
 
     def supervises_handler(handler) -> bool:
         """A supervisor urges only the handlers it supervises, not every handler of the issue."""
@@ -87,6 +91,11 @@ def available_actions(agency, role: str | None, issue: Issue, assignments: list[
         verifiable = state in (IssueState.IN_PROGRESS, IssueState.REPORTED)
         if manages and verifiable and assignment.state == AssignmentState.REPORTED:
             actions += [a for a in ("accept_report", "reject_report") if may(a)]
+        extendable = state in HANDLING_STATES and assignment.state in EXTENDABLE_STATES
+        if ours and extendable and assignment.pk not in asking and may("request_extension"):
+            actions.append("request_extension")
+        if manages and extendable and assignment.pk in asking:
+            actions += [a for a in ("grant_extension", "refuse_extension") if may(a)]
         urgeable = state in HANDLING_STATES and assignment.state in URGEABLE_STATES
         if supervises and urgeable and may("urge") and supervises_handler(assignment.agency):
             actions.append("urge")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 
 from .attachments import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_SIZE, validate_uploads
+from .deadlines import proposed_deadline
 from .models import Category, Priority, Source
 
 TEXT_LIMIT = 5000
@@ -125,7 +126,12 @@ class NewIssueForm(BootstrapForm):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput, required=False)
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Proposed from the deadline policy of the category and priority; change it if needed."),
+    )
     lead = AgencyChoiceField(label=_("Lead handler"), queryset=Agency.objects.none())
     co_handlers = AgencyMultipleChoiceField(
         label=_("Co-handlers"),
@@ -145,6 +151,8 @@ class NewIssueForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.initiator = initiator
         use_agencies(self, "lead", "co_handlers", "copied", exclude=initiator)
+        if not self.is_bound:
+            self.fields["deadline"].initial = proposed_deadline(Category.choices[0][0], Priority.NORMAL)
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()
@@ -161,6 +169,9 @@ class NewIssueForm(BootstrapForm):
         handlers = {a.pk for a in co_handlers} | ({lead.pk} if lead else set())
         if any(body.pk in handlers for body in cleaned.get("copied") or []):
             self.add_error("copied", _("A handler is already a party; copy other bodies."))
+        # Left empty, the deadline is the policy's for the chosen category and priority.
+        if cleaned.get("deadline") is None and cleaned.get("category") and cleaned.get("priority"):
+            cleaned["deadline"] = proposed_deadline(cleaned["category"], cleaned["priority"])
         return cleaned
 
 
@@ -287,3 +298,22 @@ class CloseForm(ActionForm):
         max_length=TEXT_LIMIT,
         required=False,
     )
+
+
+class ExtensionRequestForm(ReasonForm):
+    deadline = forms.DateField(label=_("Proposed deadline"), widget=DateInput)
+
+    def clean_deadline(self):
+        return _not_past(self.cleaned_data.get("deadline"))
+
+
+class GrantExtensionForm(ActionForm):
+    deadline = forms.DateField(
+        label=_("New deadline"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Leave empty to grant the date asked for."),
+    )
+
+    def clean_deadline(self):
+        return _not_past(self.cleaned_data.get("deadline"))

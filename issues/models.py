@@ -178,6 +178,8 @@ class Assignment(models.Model):
         db_index=True,
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    # When it should be signed for, by the deadline policy (in working days from its creation).
+    sign_deadline = models.DateField(_("sign by"), null=True, blank=True)
     assigned_by = models.ForeignKey(
         "agencies.Agency",
         verbose_name=_("assigned by"),
@@ -228,6 +230,12 @@ class Assignment(models.Model):
                 fields=["issue", "state", "id"],
                 condition=Q(state__in=["reported", "declined"]),
                 name="assignment_to_verify",
+            ),
+            # The reminder sweep: open assignments whose deadline makes a step due, in id order.
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(state__in=["pending", "signed", "awaiting_approval"]),
+                name="assignment_open_deadline",
             ),
         ]
 
@@ -297,6 +305,95 @@ class Urge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id} · {self.by_agency_id} → {self.assignment_id} ({self.due_date})"
+
+
+
+class DeadlineUnit(models.TextChoices):
+    WORKING = "working", _("working days")
+    NATURAL = "natural", _("natural days")
+
+
+class DeadlinePolicy(models.Model):
+    """How long a handler has, by category and priority: proposed on the new-issue form.
+
+    An empty category or priority matches any; the most specific policy wins (category and
+    priority, then category, then priority, then the catch-all).
+    """
+
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, blank=True)
+    sign_within = models.PositiveSmallIntegerField(
+        _("sign within (working days)"), default=1
+    )
+    handle_within = models.PositiveSmallIntegerField(_("handle within"))
+    unit = models.CharField(
+        _("unit"), max_length=10, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING
+    )
+
+    class Meta:
+        verbose_name = _("deadline policy")
+        verbose_name_plural = _("deadline policies")
+        ordering = ["category", "priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "priority"], name="one_policy_per_category_priority"),
+        ]
+
+    def __str__(self) -> str:
+        category = self.get_category_display() if self.category else _("any category")
+        priority = self.get_priority_display() if self.priority else _("any priority")
+        return f"{category} · {priority}: {self.handle_within} {self.get_unit_display()}"
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("Waiting for the initiator")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+class Extension(models.Model):
+    """延期: a handler asks the initiator for a later deadline, with a reason and a date."""
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="extensions"
+    )
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.PROTECT, related_name="extensions"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    old_deadline = models.DateField(_("deadline before"), null=True, blank=True)
+    proposed_deadline = models.DateField(_("proposed deadline"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING
+    )
+    granted_deadline = models.DateField(_("granted deadline"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision_reason = models.TextField(_("reason of the decision"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One question at a time: the initiator answers before the handler asks again.
+            models.UniqueConstraint(
+                fields=["assignment"], condition=Q(state="pending"), name="one_pending_extension"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} → {self.proposed_deadline} ({self.get_state_display()})"
 
 
 class Comment(models.Model):
@@ -421,6 +518,57 @@ class IssueEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class LedgerLine(models.Model):
+    """One row of the ledgers' (台账) facts: one per issue, and one per live handler assignment.
+
+    The ledgers and scores count these narrow rows instead of joining issues, assignments,
+    agencies and urges at query time: a commission's ledger over a million issues is one pass over
+    this table and its permission rows (bench/RESULTS.md). Everything here is derived from the
+    issue and its assignments by ``issues.ledger_lines.refresh``, which every action runs in its
+    own transaction, so the lines never disagree with what they summarise. Durations are counted
+    in working days when the lines are written.
+    """
+
+    issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Empty on the issue's own line; the handler's live assignment on a handler line.
+    assignment = models.OneToOneField(
+        Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_line"
+    )
+    handler = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    district = models.ForeignKey(
+        "agencies.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    initiator_class = models.CharField(max_length=20, blank=True)
+    issue_state = models.CharField(max_length=20)
+    assignment_state = models.CharField(max_length=20, blank=True)
+    pushed_at = models.DateTimeField()
+    pushed_month = models.DateField()  # the first day of the month pushed, local time
+    # Issue line: the issue's deadline; handler line: the assignment's.
+    deadline = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)  # the issue's earliest open deadline
+    closed_late = models.BooleanField(null=True)  # closed after the deadline; empty while not closed
+    close_working_days = models.IntegerField(null=True)  # pushed to closed
+    sign_working_days = models.IntegerField(null=True)  # handler line: assigned to signed for
+    # Issue line: the sum and number of its live handlers' signing times, so that the ledgers by
+    # class or month average them from the issue lines alone.
+    sign_working_days_total = models.IntegerField(default=0)
+    handlers_signed = models.PositiveSmallIntegerField(default=0)
+    signed_on_time = models.BooleanField(null=True)  # empty: not signed, or no sign deadline
+    reported_on_time = models.BooleanField(null=True)  # accepted, reported by the deadline
+    urges = models.PositiveIntegerField(default=0)  # received on this assignment
+
+    class Meta:
+        verbose_name = _("ledger line")
+        verbose_name_plural = _("ledger lines")
+        default_permissions = ()
+        indexes = [models.Index(fields=["issue", "id"], name="ledger_line_issue")]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}/{self.assignment_id or '-'}"
 
 
 class IssueUserObjectPermission(UserObjectPermissionBase):

@@ -65,7 +65,7 @@ def assignments_of(issue, today=None):
         issue.assignments.select_related(
             "agency", "suggested_agency", "transferred_from__agency", "assigned_by"
         )
-        .prefetch_related("urges__by_agency", "attachments")
+        .prefetch_related("urges__by_agency", "attachments", "extensions")
         .order_by("created_at", "id")
     )
     for assignment in assignments:

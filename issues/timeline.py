@@ -23,6 +23,9 @@ ACTION_LABELS = {
     "consult": _("invited bodies to consult"),
     "urge": _("urged the handler"),
     "comment": _("commented"),
+    "request_extension": _("asked for more time"),
+    "grant_extension": _("granted more time"),
+    "refuse_extension": _("refused more time"),
 }
 
 # Which icon (bootstrap-icons) marks each kind of step on the timeline.
@@ -43,6 +46,9 @@ ACTION_ICONS = {
     "consult": "chat-square-text",
     "urge": "alarm",
     "comment": "chat-left-text",
+    "request_extension": "hourglass-split",
+    "grant_extension": "calendar-check",
+    "refuse_extension": "calendar-x",
 }
 
 

@@ -37,3 +37,11 @@ class PortalConsumer(AsyncJsonWebsocketConsumer):
     async def session_ended(self, event):
         """Sent to the user's group when they sign out: close every socket they hold."""
         await self.close(code=4001)
+
+    async def notification_new(self, event):
+        """Reminders arrived in the user's inbox (notifications.reminders)."""
+        await self.send_json({"type": "notifications", "count": event["count"]})
+
+    async def notification_digest(self, event):
+        """What was held outside working hours was delivered at the start of working hours."""
+        await self.send_json({"type": "notifications", "count": event["count"], "digest": True})

@@ -30,6 +30,17 @@ def publish_issue_event(event_id: int) -> None:
     agency_ids = set(
         Participant.objects.filter(issue_id=event["issue_id"]).values_list("agency_id", flat=True)
     )
-    for agency_id in agency_ids:
-        async_to_sync(layer.group_send)(agency_group(agency_id), message)
-    async_to_sync(layer.group_send)(issue_group(event["issue_id"]), message)
+    groups = [agency_group(agency_id) for agency_id in agency_ids] + [issue_group(event["issue_id"])]
+    send_all(layer, [(group, message) for group in groups])
+
+
+def send_all(layer, messages: list[tuple[str, dict]]) -> None:
+    """Send each (group, message) in order, in one event loop: ``async_to_sync`` starts a thread
+    per call, which costs more than the sends themselves when there are many."""
+    if messages:
+        async_to_sync(_send_all)(layer, messages)
+
+
+async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
+    for group, message in messages:
+        await layer.group_send(group, message)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("search/pages/", views.page_search, name="page_search"),
     path("agencies/", include("agencies.urls")),
     path("issues/", include("issues.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

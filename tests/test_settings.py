@@ -21,7 +21,7 @@ SETTINGS_VARIABLES = (
     "PORTAL_DEMO", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "LOGIN_FAILURE_LIMIT",
     "LOGIN_COOLOFF_MINUTES", "MEDIA_ROOT", "SECURE_COOKIES", "SECURE_SSL_REDIRECT", "LOG_LEVEL",
     "SEARCH_INDEX_PREFIX", "CELERY_TASK_ALWAYS_EAGER", "PORTAL_BASE_URL", "PORTAL_VAR_DIR",
-    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_SETTINGS_MODULE", "DUE_SOON_WORKING_DAYS", "NOTIFICATION_WORKING_HOURS",
 )
 
 PROBE = """
@@ -35,6 +35,8 @@ print(json.dumps({
     "channel_layer": settings.CHANNEL_LAYERS["default"]["BACKEND"],
     "broker": settings.CELERY_BROKER_URL,
     "search": settings.SEARCH_BACKEND,
+    "due_soon": settings.DUE_SOON_WORKING_DAYS,
+    "working_hours": list(settings.NOTIFICATION_WORKING_HOURS),
 }))
 """
 
@@ -80,6 +82,8 @@ def test_it_starts_embedded_with_nothing_but_demo_mode(tmp_path):
         "channel_layer": "channels.layers.InMemoryChannelLayer",
         "broker": "filesystem://",
         "search": "embedded",
+        "due_soon": 3,
+        "working_hours": ["08:30", "17:30"],
     }
     # The demo secret is generated beside the demo database, readable by its owner only.
     key_file = tmp_path / "var" / "demo-secret-key"
@@ -106,6 +110,8 @@ def test_it_uses_the_services_named_by_the_environment(tmp_path):
         DATABASE_URL="postgres://portal:portal@db.example:5432/portal",
         REDIS_URL="redis://redis.example:6379/0",
         ELASTICSEARCH_URL="http://es.example:9200",
+        DUE_SOON_WORKING_DAYS="5",
+        NOTIFICATION_WORKING_HOURS="09:00,18:00",
     )
     assert result.returncode == 0, result.stderr
     started = json.loads(result.stdout.strip().splitlines()[-1])
@@ -115,6 +121,8 @@ def test_it_uses_the_services_named_by_the_environment(tmp_path):
         "channel_layer": "channels_redis.core.RedisChannelLayer",
         "broker": "redis://redis.example:6379/0",
         "search": "elasticsearch",
+        "due_soon": 5,
+        "working_hours": ["09:00", "18:00"],
     }
 
 
@@ -138,6 +146,10 @@ def test_it_refuses_a_short_secret_key(tmp_path):
         ({"LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT=0 is below the minimum of 1."),
         ({"LOGIN_COOLOFF_MINUTES": "soon"}, "LOGIN_COOLOFF_MINUTES='soon' is not a whole number."),
         ({"ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS is set but lists nothing."),
+        ({"DUE_SOON_WORKING_DAYS": "-1"}, "DUE_SOON_WORKING_DAYS=-1 is below the minimum of 0."),
+        ({"DUE_SOON_WORKING_DAYS": "three"}, "DUE_SOON_WORKING_DAYS='three' is not a whole number."),
+        ({"NOTIFICATION_WORKING_HOURS": "8:30-17:30"}, "NOTIFICATION_WORKING_HOURS='8:30-17:30' is not two"),
+        ({"NOTIFICATION_WORKING_HOURS": "17:30,08:30"}, "NOTIFICATION_WORKING_HOURS='17:30,08:30' ends"),
         ({"SECRET_KEY_FILE": "/nonexistent/secret"}, "SECRET_KEY_FILE='/nonexistent/secret' cannot be read"),
     ],
     ids=lambda value: next(iter(value)) if isinstance(value, dict) else None,

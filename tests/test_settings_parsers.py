@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.settings.parsers import env_bool, env_int, env_list, env_raw, env_str, env_url
+from portal.settings.parsers import env_bool, env_int, env_list, env_raw, env_str, env_time_range, env_url
 
 DB_SCHEMES = ("postgres", "postgresql", "sqlite")
 
@@ -76,6 +78,36 @@ def test_env_list_defaults_to_a_copy():
 def test_env_list_refuses_an_empty_list(value):
     with refuses(r"^ALLOWED_HOSTS is set but lists nothing\.$"):
         env_list("ALLOWED_HOSTS", ["127.0.0.1"], environ={"ALLOWED_HOSTS": value})
+
+
+# --- env_time_range --------------------------------------------------------------------------
+
+HOURS = ("08:30", "17:30")
+
+
+def test_env_time_range_reads_two_times():
+    environ = {"NOTIFICATION_WORKING_HOURS": " 09:00 , 18:00 "}
+    assert env_time_range("NOTIFICATION_WORKING_HOURS", HOURS, environ=environ) == ("09:00", "18:00")
+
+
+@pytest.mark.parametrize("environ", [{}, {"NOTIFICATION_WORKING_HOURS": " "}])
+def test_env_time_range_defaults_when_unset_or_blank(environ):
+    assert env_time_range("NOTIFICATION_WORKING_HOURS", HOURS, environ=environ) == HOURS
+
+
+@pytest.mark.parametrize(
+    "value", ["08:30", "08:30-17:30", "08:30,12:00,17:30", "8:30,17:30", "08:30,25:00", "08:30+08:00,17:30"]
+)
+def test_env_time_range_refuses_what_is_not_two_times(value):
+    expected = "is not two times of day; write start and end as HH:MM,HH:MM."
+    with refuses("^" + re.escape(f"NOTIFICATION_WORKING_HOURS='{value}' {expected}") + "$"):
+        env_time_range("NOTIFICATION_WORKING_HOURS", HOURS, environ={"NOTIFICATION_WORKING_HOURS": value})
+
+
+@pytest.mark.parametrize("value", ["17:30,08:30", "08:30,08:30"])
+def test_env_time_range_refuses_a_range_that_ends_before_it_starts(value):
+    with refuses(rf"^NOTIFICATION_WORKING_HOURS='{value}' ends before it starts\.$"):
+        env_time_range("NOTIFICATION_WORKING_HOURS", HOURS, environ={"NOTIFICATION_WORKING_HOURS": value})
 
 
 # --- env_url ---------------------------------------------------------------------------------
@@ -151,6 +183,7 @@ def test_file_variant_reads_the_file(tmp_path):
         (lambda environ: env_bool("DEBUG", environ=environ), "yes", True),
         (lambda environ: env_int("DEBUG", 0, environ=environ), "42", 42),
         (lambda environ: env_list("DEBUG", [], environ=environ), "a,b", ["a", "b"]),
+        (lambda environ: env_time_range("DEBUG", HOURS, environ=environ), "09:00,18:00", ("09:00", "18:00")),
         (lambda environ: env_url("DEBUG", schemes=("redis",), environ=environ), "redis://h:6379/0", "redis://h:6379/0"),
     ],
 )

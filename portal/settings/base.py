@@ -15,7 +15,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .parsers import env_bool, env_int, env_list, env_str, env_url
+from .parsers import env_bool, env_int, env_list, env_str, env_time_range, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Runtime files of the embedded mode (database, broker folders, uploads) live here.
@@ -194,7 +194,22 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
+    # The deadline reminder ladder (notifications.reminders); each step fires once however often.
+    "reminder-sweep": {"task": "notifications.tasks.sweep_reminders", "schedule": 600.0},
+    # Notifications held outside working hours go out once working hours start again.
+    "reminder-digest": {"task": "notifications.tasks.deliver_digests", "schedule": 300.0},
 }
+
+# --- deadlines and reminders -----------------------------------------------------------------
+# A running issue's light turns yellow ("due soon") this many working days before its deadline
+# (issues/lights.py). Counted on the working-day calendar, so a weekend or a holiday in between
+# does not eat into the warning; 0 means only on the deadline day itself.
+DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 3, minimum=0)
+# Reminder notifications reach people only between these local times on working days
+# (notifications/reminders.py): people are not paged at night or on holidays. What the sweep
+# produces outside them is held and delivered by the reminder-digest task once the next working
+# period starts. Written "HH:MM,HH:MM".
+NOTIFICATION_WORKING_HOURS = env_time_range("NOTIFICATION_WORKING_HOURS", ("08:30", "17:30"))
 
 # --- linked-record search ------------------------------------------------------------------
 ELASTICSEARCH_URL = env_url("ELASTICSEARCH_URL", schemes=("http", "https"))
@@ -253,6 +268,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "frontend" / "static",
     ("vendor/bootstrap", BASE_DIR / "frontend" / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "frontend" / "node_modules" / "bootstrap-icons" / "font"),
+    ("vendor/chart.js", BASE_DIR / "frontend" / "node_modules" / "chart.js" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))

@@ -8,6 +8,7 @@ mounted by the orchestrator.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -72,6 +73,27 @@ def env_list(name: str, default: list[str], *, environ=None) -> list[str]:
     if not items:
         raise ImproperlyConfigured(f"{name} is set but lists nothing.")
     return items
+
+
+def env_time_range(
+    name: str, default: tuple[str, str], *, environ=None
+) -> tuple[str, str]:
+    """Two times of day, ``HH:MM,HH:MM``, the first before the second (e.g. working hours)."""
+    value = env_raw(name, environ)
+    if value is None or value.strip() == "":
+        return default
+    items = [item.strip() for item in value.split(",")]
+    try:
+        start, end = (dt.time.fromisoformat(item) for item in items)
+        if start.tzinfo or end.tzinfo:  # local time (TIME_ZONE), never an offset
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not two times of day; write start and end as HH:MM,HH:MM."
+        ) from None
+    if start >= end:
+        raise ImproperlyConfigured(f"{name}={value!r} ends before it starts.")
+    return items[0], items[1]
 
 
 def env_url(name: str, *, schemes: tuple[str, ...], environ=None) -> str | None:

@@ -125,7 +125,7 @@ def test_push_failing_after_storing_removes_its_files(
     def refuse(*args, **kwargs):
         raise actions.Conflict("someone else was first")
 
-    monkeypatch.setattr(actions, "_record", refuse)
+    monkeypatch.setattr(actions.routing, "_record", refuse)
     with pytest.raises(actions.Conflict):
         pushed_issue(
             carol, city_commission, our_agency, attachments=[upload("a.pdf", PDF), upload("b.png", PNG)]
@@ -140,7 +140,7 @@ def test_report_failing_after_storing_removes_its_files(
     def refuse(issue):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(actions, "_settle_issue_state", refuse)
+    monkeypatch.setattr(actions.handling, "_settle_issue_state", refuse)
     with pytest.raises(RuntimeError):
         report(alice, our_agency, signed, assignment, [upload("a.pdf", PDF)])
     assert not Attachment.objects.exists() and files_in(media_root) == []

@@ -273,8 +273,10 @@ def test_the_page_offers_each_role_its_own_buttons(cast):
         _, user, agency, role = next(p for p in cast["personas"] if p[0] == label)
         return available_actions(agency, role, issue, assignments)
 
-    assert offered("alice").by_assignment[assignment.pk] == ["decline", "report"]
-    assert set(offered("alan").by_assignment[assignment.pk]) == {"decline", "report", "transfer"}
+    assert offered("alice").by_assignment[assignment.pk] == ["decline", "report", "request_extension"]
+    assert set(offered("alan").by_assignment[assignment.pk]) == {
+        "decline", "report", "transfer", "request_extension"
+    }
     assert "assign" in offered("alan").issue_actions and "assign" not in offered("alice").issue_actions
     assert offered("gina").by_assignment[assignment.pk] == ["urge"]
     assert not offered("bob")

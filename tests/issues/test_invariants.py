@@ -33,7 +33,7 @@ from hypothesis.stateful import (
 )
 
 from agencies.models import Level, Role
-from issues import actions, record
+from issues import actions, ledger_lines, record
 from issues import permissions as perms
 from issues.board import TABS, tab_queryset
 from issues.models import (
@@ -43,6 +43,7 @@ from issues.models import (
     Issue,
     IssueEvent,
     IssueState,
+    LedgerLine,
     Participant,
     PartyRole,
 )
@@ -346,6 +347,7 @@ class BoardMachine(RuleBasedStateMachine):
         assert record.verify(events) is None
         last = {e.issue_id: (e.seq, e.hash) for e in events}
         assert last == {pk: (i.event_count, i.record_head) for pk, i in issues.items()}
+        self.check_ledger_lines()
 
     @invariant()
     def agencies_see_what_they_are_party_to(self):
@@ -359,6 +361,16 @@ class BoardMachine(RuleBasedStateMachine):
             assert listed == {pk for pk, parties in expected_parties.items() if agency.pk in parties}, (
                 agency.code
             )
+
+    def check_ledger_lines(self):
+        """Every action leaves its issue's ledger lines as they would be written from scratch."""
+        fields = [f.attname for f in LedgerLine._meta.concrete_fields if f.attname != "id"]
+
+        def rows(lines):
+            return Counter(tuple(getattr(line, name) for name in fields) for line in lines)
+
+        stored = LedgerLine.objects.filter(issue__in=self.issues)
+        assert rows(stored) == rows(ledger_lines.lines_of(self.issues))
 
     def _expected_parties(self) -> dict[int, set[int]]:
         parties = {pk: {initiator} | self.invited[pk] for pk, initiator in

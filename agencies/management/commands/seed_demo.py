@@ -5,6 +5,7 @@ Safe to run again: it changes nothing that is already as the demo describes it.
 
 from django.core.management.base import BaseCommand
 
+from agencies import actions as agency_actions
 from agencies import demo
 from issues import demo as issues_demo
 from portal import demo as portal_demo
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reset_passwords=False, **options):
+        agency_actions.seed_calendar()  # deadlines are counted on it
         counts = demo.seed(reset_passwords=reset_passwords)
         issues = issues_demo.seed()
         portal_demo.seed_pages()

@@ -1,0 +1,307 @@
+"""What every action shares: the errors, the acting agency, the lock, compare-and-set, the record.
+
+The actions themselves live in the sibling modules; see the package's docstring for the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, Membership
+
+from .. import deadlines, ledger_lines
+from .. import permissions as perms
+from ..attachments import validate_uploads
+from ..models import (
+    OPEN_ASSIGNMENT_STATES,
+    Assignment,
+    AssignmentState,
+    Issue,
+    IssueEvent,
+    IssueState,
+    Participant,
+    PartyRole,
+)
+from ..record import GENESIS, chain_hash
+
+
+class ActionError(Exception):
+    """An action that cannot be taken; the message is for the user, in their language."""
+
+
+class NotPermitted(ActionError):
+    """The agency is not the right party, or the user's role does not allow the action."""
+
+
+class Conflict(ActionError):
+    """Someone else changed the issue first; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object
+    agency: Agency
+    role: str
+
+
+# --- the shared steps of every action ------------------------------------------------------
+
+
+def _actor(action: str, acting_user, agency: Agency) -> Actor:
+    membership = Membership.objects.filter(user=acting_user, agency=agency, agency__is_active=True).first()
+    if membership is None or not acting_user.is_active:
+        raise NotPermitted(_("You do not act for this agency."))
+    if membership.role not in perms.ROLES_FOR_ACTION[action]:
+        raise NotPermitted(_("Your role in %(agency)s does not allow this action.") % {"agency": agency})
+    return Actor(acting_user, agency, membership.role)
+
+
+def _lock(issue: Issue | int) -> Issue:
+    """Re-read the issue under a row lock: actions on one issue take turns."""
+    pk = issue.pk if isinstance(issue, Issue) else issue
+    return Issue.objects.select_for_update().get(pk=pk)
+
+
+def _require(actor: Actor, issue: Issue, codename: str) -> None:
+    if not perms.agency_holds(actor.agency, issue, codename):
+        raise NotPermitted(_("%(agency)s cannot do this on this issue.") % {"agency": actor.agency})
+
+
+def _require_handler(actor: Actor, issue: Issue) -> None:
+    """The agency must be handling the issue now.
+
+    An agency that handled it until a moment ago (its assignment was transferred, declined or
+    withdrawn, typically by a colleague at the same time) is told the issue changed under it, a
+    Conflict, rather than that it has no business here.
+    """
+    if perms.agency_holds(actor.agency, issue, perms.HANDLE):
+        return
+    if PartyRole.FORMER_HANDLER in _party_roles(issue, actor.agency):
+        raise Conflict(
+            _(
+                "%(agency)s no longer handles this issue: its assignment was transferred, declined or "
+                "withdrawn. Refresh the page to see what changed."
+            )
+            % {"agency": actor.agency}
+        )
+    raise NotPermitted(_("%(agency)s cannot do this on this issue.") % {"agency": actor.agency})
+
+
+def _require_issue_state(issue: Issue, *states: str) -> None:
+    if issue.state not in states:
+        raise Conflict(
+            _("This issue is now “%(state)s”; refresh the page to see what changed.")
+            % {"state": issue.get_state_display()}
+        )
+
+
+def _move_issue(issue: Issue, expected: str, new: str, **fields) -> None:
+    """Compare-and-set the issue's state; zero rows means someone else got there first."""
+    now = timezone.now()
+    changed = Issue.objects.filter(pk=issue.pk, state=expected).update(state=new, updated_at=now, **fields)
+    if not changed:
+        raise Conflict(_("Someone else changed this issue at the same moment; nothing was saved."))
+    issue.state = new
+    issue.updated_at = now
+    for name, value in fields.items():
+        setattr(issue, name, value)
+
+
+def _move_assignment(assignment: Assignment, expected: Sequence[str] | str, new: str, **fields) -> None:
+    expected = [expected] if isinstance(expected, str) else list(expected)
+    changed = Assignment.objects.filter(pk=assignment.pk, state__in=expected).update(state=new, **fields)
+    if not changed:
+        raise Conflict(_("Someone else changed this assignment at the same moment; nothing was saved."))
+    assignment.state = new
+    for name, value in fields.items():
+        setattr(assignment, name, value)
+
+
+def _assignment(issue: Issue, assignment: Assignment | int) -> Assignment:
+    pk = assignment.pk if isinstance(assignment, Assignment) else assignment
+    try:
+        return Assignment.objects.select_related("agency").get(pk=pk, issue=issue)
+    except Assignment.DoesNotExist:
+        raise ActionError(_("That assignment is not part of this issue.")) from None
+
+
+def _own_assignment(actor: Actor, issue: Issue, assignment) -> Assignment:
+    found = _assignment(issue, assignment)
+    if found.agency_id != actor.agency.pk:
+        raise NotPermitted(_("Only the handler it was assigned to can do this."))
+    return found
+
+
+def _text(value, message: str) -> str:
+    """A required free-text input, stripped; refused with ``message`` when blank."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise ActionError(message)
+    return text
+
+
+def _date(value, message: str) -> dt.date | None:
+    """An optional date that may not lie in the past."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise ActionError(_("Give the date as a calendar day."))
+    if value < timezone.localdate():
+        raise ActionError(message)
+    return value
+
+
+def _active_bodies(bodies) -> list[Agency]:
+    """The chosen agencies, each once, in order; an inactive one is refused by name."""
+    chosen: dict[int, Agency] = {}
+    for body in bodies:
+        if body is None:
+            continue
+        if not body.is_active:
+            raise ActionError(_("%(agency)s is no longer active on the portal.") % {"agency": body})
+        chosen.setdefault(body.pk, body)
+    return list(chosen.values())
+
+
+def _checked_uploads(uploads) -> list:
+    """Every file checked before anything is written; a refused one is named in the message."""
+    uploads = list(uploads)
+    try:
+        validate_uploads(uploads)
+    except ValidationError as error:
+        raise ActionError(" ".join(error.messages)) from None
+    return uploads
+
+
+def _party_roles(issue: Issue, agency: Agency) -> set[str]:
+    return set(Participant.objects.filter(issue=issue, agency=agency).values_list("role", flat=True))
+
+
+def _record(
+    issue: Issue,
+    actor: Actor | None,
+    action: str,
+    *,
+    before=None,
+    after=None,
+    reason: str = "",
+    assignment: Assignment | None = None,
+    related_agency: Agency | None = None,
+    automation_rule: str = "",
+    request_id: str = "",
+) -> IssueEvent:
+    """Append one event to the issue's hash chain and move the chain's head."""
+    event = IssueEvent(
+        issue=issue,
+        seq=issue.event_count + 1,
+        assignment=assignment,
+        action=action,
+        actor=actor.user if actor else None,
+        actor_name=(actor.user.get_full_name() if actor else _("Deadline rule")),
+        agency=actor.agency if actor else None,
+        related_agency=related_agency,
+        before=before or {},
+        after=after or {},
+        reason=reason,
+        automation_rule=automation_rule,
+        request_id=request_id,
+        created_at=timezone.now(),
+        prev_hash=issue.record_head or GENESIS,
+    )
+    event.hash = chain_hash(event.prev_hash, event)
+    event.save()
+    due_date = _earliest_open_deadline(issue)
+    moved = Issue.objects.filter(pk=issue.pk, event_count=issue.event_count).update(
+        event_count=event.seq, record_head=event.hash, due_date=due_date
+    )
+    if not moved:
+        raise Conflict(_("Someone else changed this issue at the same moment; nothing was saved."))
+    issue.event_count, issue.record_head, issue.due_date = event.seq, event.hash, due_date
+    # Every action records its event after its last change to the issue: the ledgers' facts
+    # are rewritten here, in the same transaction (an invariant test holds every action to it).
+    ledger_lines.refresh([issue.pk])
+    transaction.on_commit(lambda: _publish(event.pk))
+    return event
+
+
+def _earliest_open_deadline(issue: Issue) -> dt.date | None:
+    if issue.state in (IssueState.CLOSED, IssueState.WITHDRAWN):
+        return None
+    return (
+        Assignment.objects.filter(issue=issue, state__in=OPEN_ASSIGNMENT_STATES, deadline__isnull=False)
+        .order_by("deadline")
+        .values_list("deadline", flat=True)
+        .first()
+    )
+
+
+def _publish(event_id: int) -> None:
+    from notifications.live import publish_issue_event
+
+    publish_issue_event(event_id)
+
+
+def _add_party(issue: Issue, agency: Agency, role: str) -> bool:
+    _, created = Participant.objects.get_or_create(issue=issue, agency=agency, role=role)
+    return created
+
+
+def _add_handler_parties(issue: Issue, agency: Agency, role: str) -> None:
+    _add_party(issue, agency, role)
+    for supervisor in perms.supervisors_of(agency):
+        _add_party(issue, supervisor, PartyRole.SUPERVISOR)
+
+
+def _retire_handler(issue: Issue, assignment: Assignment) -> None:
+    """The handler's party row becomes "former handler" (reads what happened, acts no more)."""
+    still_live = Assignment.objects.filter(
+        issue=issue, agency=assignment.agency, state__in=OPEN_ASSIGNMENT_STATES + (AssignmentState.ACCEPTED,)
+    ).exclude(pk=assignment.pk)
+    if not still_live.exists():
+        Participant.objects.filter(
+            issue=issue, agency=assignment.agency, role__in=[PartyRole.LEAD, PartyRole.CO_HANDLER]
+        ).delete()
+    _add_party(issue, assignment.agency, PartyRole.FORMER_HANDLER)
+
+
+def _snapshot(assignment: Assignment) -> dict:
+    return {"assignment": assignment.pk, "agency": assignment.agency_id, "state": assignment.state}
+
+
+def _live_assignments(issue: Issue):
+    return Assignment.objects.filter(
+        issue=issue, state__in=OPEN_ASSIGNMENT_STATES + (AssignmentState.ACCEPTED,)
+    )
+
+
+def _settle_issue_state(issue: Issue) -> None:
+    """The issue is "reported" when every live handler has reported (or been accepted)."""
+    live = list(_live_assignments(issue).values_list("state", flat=True))
+    done = {AssignmentState.REPORTED, AssignmentState.ACCEPTED}
+    if issue.state == IssueState.IN_PROGRESS and live and all(state in done for state in live):
+        _move_issue(issue, IssueState.IN_PROGRESS, IssueState.REPORTED)
+    elif issue.state == IssueState.REPORTED and not all(state in done for state in live):
+        _move_issue(issue, IssueState.REPORTED, IssueState.IN_PROGRESS)
+
+
+def _open_assignment(issue, agency, role, *, assigned_by, deadline, transferred_from=None) -> Assignment:
+    if _live_assignments(issue).filter(agency=agency).exists():
+        raise ActionError(_("%(agency)s is already handling this issue.") % {"agency": agency})
+    assignment = Assignment.objects.create(
+        issue=issue,
+        agency=agency,
+        role=role,
+        deadline=deadline or issue.deadline,
+        sign_deadline=deadlines.sign_deadline(issue.category, issue.priority),
+        assigned_by=assigned_by,
+        transferred_from=transferred_from,
+    )
+    _add_handler_parties(issue, agency, role)
+    return assignment

@@ -1,0 +1,111 @@
+"""The notification inbox and the deadline reminder ladder (DESIGN §5 Deadlines).
+
+``ReminderStep`` rows are the ladder, editable in the admin; ``ReminderFiring`` proves a step
+fired for an assignment (one row per pair, inserted before anything else is done, so duplicate
+beat ticks, concurrent sweeps and restarted workers fire each step once); ``Notification`` is a
+user's inbox, delivered in working hours or held for the next morning's digest.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class StepKind(models.TextChoices):
+    REMIND = "remind", _("Reminder")
+    ALERT = "alert", _("Yellow alert")
+    URGE = "urge", _("Red alert and automatic urge")
+    ESCALATE = "escalate", _("Escalation to the commission one level up")
+
+
+class ReminderStep(models.Model):
+    """One rung of the ladder: what happens ``offset_working_days`` from an assignment's deadline."""
+
+    code = models.SlugField(
+        _("rule"), max_length=60, unique=True,
+        help_text=_("Shown on the record as the rule that acted, for example deadline-day."),
+    )
+    offset_working_days = models.SmallIntegerField(
+        _("working days from the deadline"),
+        help_text=_("Negative before the deadline, 0 on the deadline day, positive after it."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=StepKind.choices)
+    to_handler = models.BooleanField(_("notify the handler's staff"), default=False)
+    to_leader = models.BooleanField(_("notify the handler's leaders"), default=False)
+    to_liaison = models.BooleanField(_("notify the stationed group's liaisons"), default=False)
+    to_commission = models.BooleanField(_("notify the commission one level up"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("reminder step")
+        verbose_name_plural = _("reminder steps")
+        ordering = ["offset_working_days", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} (T{self.offset_working_days:+d})"
+
+
+class ReminderFiring(models.Model):
+    """A step fired for an assignment; the unique pair is what makes it fire only once."""
+
+    assignment = models.ForeignKey(
+        "issues.Assignment", verbose_name=_("assignment"), on_delete=models.PROTECT, related_name="+"
+    )
+    step = models.ForeignKey(ReminderStep, verbose_name=_("step"), on_delete=models.PROTECT, related_name="+")
+    fired_at = models.DateTimeField(_("fired"))
+    # Why nothing was sent: a later step was already due, or the issue no longer allowed the urge.
+    skipped = models.CharField(_("skipped because"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder fired")
+        verbose_name_plural = _("reminders fired")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "step"], name="one_firing_per_step"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} · {self.step_id}"
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    issue = models.ForeignKey(
+        "issues.Issue", verbose_name=_("issue"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=StepKind.choices)
+    text = models.TextField(_("text"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    # Outside working hours a notification waits for the next working-hours start (the digest).
+    deliver_after = models.DateTimeField(_("deliver after"))
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-deliver_after", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-deliver_after", "-id"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+            models.Index(
+                fields=["deliver_after"], condition=Q(delivered_at__isnull=True), name="notification_held"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} · {self.kind} · {self.text[:40]}"
+
+    def get_absolute_url(self) -> str:
+        if self.issue_id:
+            return reverse("issues:detail", args=[self.issue_id])
+        return reverse("notifications:inbox")

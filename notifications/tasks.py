@@ -1,0 +1,24 @@
+"""Celery tasks of the notifications app; scheduled by beat (settings.CELERY_BEAT_SCHEDULE)."""
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import translation
+
+from . import reminders
+
+
+@shared_task
+def sweep_reminders() -> dict:
+    """Fire every reminder step that is due and has not fired yet (safe to run twice at once)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reminders.sweep().as_dict()
+
+
+@shared_task
+def deliver_digests() -> int:
+    """Deliver the notifications held outside working hours once working hours start again.
+
+    Runs every few minutes rather than at one fixed time, so that a changed working-hours setting
+    or a beat that was down at the start of the day delays the digest by minutes, not a day.
+    """
+    return reminders.deliver_held()

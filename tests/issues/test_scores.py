@@ -1,0 +1,70 @@
+"""Timeliness scores: the formula's parts, the commission's ranking, a department's own breakdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from issues import actions
+from issues.ledgers import LedgerFilters
+from issues.scores import Score, scores
+from tests.factories import pushed_issue
+
+
+def test_formula_is_kept_between_0_and_100():
+    perfect = Score(1, "甲", 3, 3, 3, 2, 2, 0, 0)
+    assert perfect.score == 100
+    poor = Score(1, "乙", 3, 2, 1, 2, 1, 30, 5)
+    assert poor.score == 0
+    middling = Score(1, "丙", 4, 2, 1, 2, 1, 1, 1)
+    assert middling.score == round(40 * 0.5 + 60 * 0.5 - 2 - 1, 1)
+
+
+def test_signing_and_urges_counted(carol, cora, city_commission, our_agency, other_agency, alice, bob):
+    first = pushed_issue(carol, city_commission, our_agency)
+    pushed_issue(carol, city_commission, other_agency)
+    assignment = first.assignments.get()
+    actions.sign(acting_user=alice, agency=our_agency, issue=first, assignment=assignment)
+    actions.urge(
+        acting_user=cora,
+        agency=city_commission,
+        issue=first,
+        assignment=assignment,
+        text="请加快",
+        due_date=first.deadline,
+    )
+    by_agency = {s.agency_id: s for s in scores(carol, city_commission, LedgerFilters())}
+    ours = by_agency[our_agency.pk]
+    assert (ours.assignments, ours.signed, ours.signed_on_time, ours.urges) == (1, 1, 1, 1)
+    assert by_agency[other_agency.pk].urges == 0
+    assert scores(alice, our_agency, LedgerFilters(agency=our_agency))[0].agency_id == our_agency.pk
+
+
+def test_commission_sees_ranking_department_its_own(
+    client, carol, city_commission, our_agency, other_agency, alice
+):
+    pushed_issue(carol, city_commission, our_agency)
+    pushed_issue(carol, city_commission, other_agency)
+    client.force_login(carol)
+    page = client.get(reverse("issues:scores")).content.decode()
+    assert page.count('class="score-row"') == 2 and 'id="score-formula"' in page
+    client.force_login(alice)
+    page = client.get(reverse("issues:scores"), {"agency": other_agency.pk}).content.decode()
+    assert page.count('class="score-row"') == 1 and our_agency.name in page and other_agency.name not in page
+
+
+def test_signing_after_the_sign_deadline_is_late(carol, city_commission, our_agency, alice):
+    """The sign deadline comes from the deadline policy in working days: a Friday push must be
+    signed for by Monday; signing on Tuesday is late."""
+    friday = timezone.make_aware(dt.datetime(2026, 3, 13, 10))
+    with time_machine.travel(friday, tick=False):
+        issue = pushed_issue(carol, city_commission, our_agency)
+    assignment = issue.assignments.get()
+    assert assignment.sign_deadline == dt.date(2026, 3, 16)
+    with time_machine.travel(friday + dt.timedelta(days=4), tick=False):
+        actions.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=assignment)
+    ours = next(s for s in scores(carol, city_commission, LedgerFilters()) if s.agency_id == our_agency.pk)
+    assert (ours.signed, ours.signed_on_time, ours.sign_rate) == (1, 0, 0.0)
