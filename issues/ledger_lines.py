@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -131,8 +132,6 @@ def refresh(issue_ids: Iterable[int]) -> None:
 
 def rebuild(batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None = None) -> int:
     """Rewrite every issue's lines, ``batch_size`` issues per statement batch; returns the issues done."""
-    from django.db import transaction
-
     done, after = 0, 0
     while True:
         following = Issue.objects.filter(pk__gt=after).order_by("pk")

@@ -39,11 +39,9 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region, SupervisionClass
 
-from .ledger_lines import COUNTED_ISSUE_STATES, LIVE_ASSIGNMENT_STATES, OPEN_ISSUE_STATES
+from .ledger_lines import COUNTED_ISSUE_STATES, OPEN_ISSUE_STATES
 from .models import OPEN_ASSIGNMENT_STATES, Issue, LedgerLine, Urge
 from .permissions import VIEW, permitted_issue_ids
-
-__all__ = ["COUNTED_ISSUE_STATES", "LIVE_ASSIGNMENT_STATES", "OPEN_ISSUE_STATES"]
 
 
 def _average(value) -> float | None:
@@ -78,15 +76,15 @@ def _handler_q(filters: LedgerFilters, agency_field: str = "handler", region_fie
     return q
 
 
-def _issue_q(filters: LedgerFilters, prefix: str = "") -> Q:
-    """The issue-level filters (class, date range) on rows carrying the issue's facts."""
+def _issue_q(filters: LedgerFilters) -> Q:
+    """The issue-level filters (class, date range) on ledger lines."""
     q = Q()
     if filters.supervision_class:
-        q &= Q(**{f"{prefix}initiator_class": filters.supervision_class})
+        q &= Q(initiator_class=filters.supervision_class)
     if filters.date_from:
-        q &= Q(**{f"{prefix}pushed_at__gte": _day_start(filters.date_from)})
+        q &= Q(pushed_at__gte=_day_start(filters.date_from))
     if filters.date_to:
-        q &= Q(**{f"{prefix}pushed_at__lt": _day_start(filters.date_to + dt.timedelta(days=1))})
+        q &= Q(pushed_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
     return q
 
 
@@ -274,6 +272,7 @@ class LedgerRow:
     values: dict  # metric slug -> count
     averages: dict  # average slug -> working days, or None
     on_time_rate: float | None = None  # percent, issues ledger only
+    key_text: str = ""  # the key as a drill-down address carries it
 
 
 @dataclass
@@ -312,9 +311,11 @@ def _month_of(key) -> dt.date:
 
 def key_text(dimension: Dimension, key) -> str:
     """The group's key as it travels in a drill-down address."""
+    if key is None:
+        return ""
     if dimension.slug == "month":
         return _month_of(key).strftime("%Y-%m")
-    return "" if key is None else str(key)
+    return str(key)
 
 
 @contextmanager
@@ -380,8 +381,9 @@ def _ledger(user, agency, filters, kind: Kind, dimension: Dimension, today) -> L
             else:
                 sign = group["sign_total"] / group["signed"] if group["signed"] else None
             averages = {"sign_days": _average(sign), "close_days": _average(group["a_close_days"])}
-        label = labels.get(key, key_text(dimension, key) if key is not None else "—")
-        rows.append(LedgerRow(key, str(label), values, averages, _rate(values)))
+        text = key_text(dimension, key)
+        label = labels.get(key, text or "—")
+        rows.append(LedgerRow(key, str(label), values, averages, _rate(values), text))
     totals = {m.slug: sum(r.values[m.slug] for r in rows) for m in metrics}
     if distinct:
         # The groups overlap (an issue in two districts): the total counts each issue once.

@@ -15,7 +15,7 @@ from agencies.models import Agency, AgencyKind, Region, SupervisionClass
 
 from .. import exports
 from ..forms import BootstrapForm
-from ..ledgers import DIMENSIONS, KINDS, LedgerFilters, drill_issues, key_text, ledger
+from ..ledgers import DIMENSIONS, KINDS, LedgerFilters, drill_issues, ledger
 from ..lights import annotate_light
 from .board import label_rows
 
@@ -83,7 +83,6 @@ def ledger_page(request):
     if export in ("xlsx", "csv"):
         return _export(table, export)
     for row in table.rows:
-        row.key_text = key_text(table.dimension, row.key)
         row.cells = [(m.slug, row.values[m.slug]) for m in table.metrics]
     return render(
         request,
@@ -166,10 +165,7 @@ def ledger_dashboard(request):
     by_class = ledger(user, agency, filters, "issues", "class")
     overdue = ledger(user, agency, filters, "overdue", "agency")
     charts = {
-        "months": [
-            row.key_text if hasattr(row, "key_text") else key_text(by_month.dimension, row.key)
-            for row in by_month.rows
-        ],
+        "months": [row.key_text for row in by_month.rows],
         "pushed": [row.values["total"] for row in by_month.rows],
         "closed": [row.values["closed"] for row in by_month.rows],
         "overdue": [row.values["overdue"] for row in by_month.rows],

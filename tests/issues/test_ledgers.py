@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from agencies.calendar import working_days_between
 from agencies.models import AgencyKind, Level, Role, SupervisionClass
 from issues import actions, ledger_lines
-from issues.ledgers import LIVE_ASSIGNMENT_STATES, OPEN_ISSUE_STATES, LedgerFilters, drill_issues, ledger
+from issues.ledger_lines import LIVE_ASSIGNMENT_STATES, OPEN_ISSUE_STATES
+from issues.ledgers import LedgerFilters, drill_issues, ledger
 from issues.models import OPEN_ASSIGNMENT_STATES, Assignment, Issue, IssueState, Participant
 from tests.factories import AgencyFactory, RegionFactory, member, pushed_issue
 
