@@ -1,17 +1,71 @@
-"""The portal's WebSocket endpoint.
+"""The portal's WebSocket endpoint (DESIGN §6).
 
-Only signed-in users may connect (the session cookie authenticates them; the origin is checked
-by ``AllowedHostsOriginValidator`` in ``portal.asgi``). Each connection joins its user's group,
-so signing out anywhere closes it. Live board events are added on this consumer later.
+Only signed-in users may connect: the session cookie authenticates them, and the origin is
+checked by ``AllowedHostsOriginValidator`` in ``portal.asgi``. Each connection joins its user's
+group, so signing out anywhere closes it (code 4001).
+
+The conversation, all JSON:
+
+- server: ``{"type": "hello", "user": name, "unread": n}`` on connect;
+- client: ``{"type": "subscribe", "streams": {"agency.12": 40, "user.7": null}}``, each stream
+  with the last number the page has seen (null: from now). The server checks the user may read
+  each stream, joins its group, and sends what came after that number; it answers
+  ``{"type": "subscribed", "stream", "seq"}``, or ``{"type": "denied", "stream"}``;
+- server: the streams' numbered messages (``notifications.events``), each once and in order. A
+  gap (the layer dropped one, or a message overtook another) is filled from the database first;
+  ``{"type": "reset", "stream", "seq"}`` says the gap is too old or too long to fill, and the
+  page reloads its live parts;
+- client: ``{"type": "ping"}`` every half minute; the server first sends whatever the database
+  has that the layer did not deliver (a message sent while Redis was down), then ``pong``.
+
+Access is checked when subscribing and again before every message is forwarded: a user who left
+the agency, or an issue's party that no longer sees it, stops hearing about it at once.
 """
 
 from __future__ import annotations
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from . import events, outbox
+
+# More streams than any page needs is a client misbehaving: the rest are ignored.
+MAX_STREAMS = 8
+CLOSE_SIGNED_OUT = 4001
 
 
 def user_group(user_id: int) -> str:
-    return f"user.{user_id}"
+    return events.user_stream(user_id)
+
+
+def may_read(user_id: int, stream: str) -> bool:
+    """Whether the user may hear the stream now: a member of the agency, a party that sees the
+    issue, or its own inbox; and still an active user."""
+    from agencies.models import Membership
+    from issues.permissions import visible_issues
+
+    parsed = events.parse_stream(stream)
+    if parsed is None:
+        return False
+    kind, pk = parsed
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    if kind == events.USER:
+        return pk == user_id
+    if kind == events.AGENCY:
+        return Membership.objects.filter(user=user, agency_id=pk, agency__is_active=True).exists()
+    return visible_issues(user).filter(pk=pk).exists()
+
+
+def unread_count(user_id: int) -> int:
+    from .models import Notification
+
+    return Notification.objects.filter(
+        recipient_id=user_id, read_at__isnull=True, deliver_after__lte=timezone.now()
+    ).count()
 
 
 class PortalConsumer(AsyncJsonWebsocketConsumer):
@@ -21,27 +75,90 @@ class PortalConsumer(AsyncJsonWebsocketConsumer):
             # Refuse the handshake: the client sees HTTP 403 and no socket opens.
             await self.close()
             return
-        self.group = user_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.user_id = user.pk
+        self.positions: dict[str, int] = {}  # stream → last number forwarded
+        self.groups_joined = {user_group(user.pk)}
+        await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
         await self.accept()
-        await self.send_json({"type": "hello", "user": user.get_username()})
+        unread = await database_sync_to_async(unread_count)(user.pk)
+        await self.send_json({"type": "hello", "user": user.get_username(), "unread": unread})
 
     async def disconnect(self, code):
-        if getattr(self, "group", None):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in getattr(self, "groups_joined", ()):
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
-        if isinstance(content, dict) and content.get("type") == "ping":
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "subscribe" and isinstance(content.get("streams"), dict):
+            for stream, after in list(content["streams"].items())[:MAX_STREAMS]:
+                await self.subscribe(stream, after)
+        elif content.get("type") == "ping":
+            for stream in list(self.positions):
+                await self.catch_up(stream)
             await self.send_json({"type": "pong"})
 
-    async def session_ended(self, event):
+    async def subscribe(self, stream, after) -> None:
+        if not await database_sync_to_async(may_read)(self.user_id, stream):
+            await self.send_json({"type": "denied", "stream": str(stream)[:40]})
+            return
+        if stream not in self.groups_joined:
+            # Joined before reading the database: a message committed in between arrives
+            # twice at worst, and the second copy is dropped by its number.
+            await self.channel_layer.group_add(stream, self.channel_name)
+            self.groups_joined.add(stream)
+        if isinstance(after, int) and not isinstance(after, bool) and after >= 0:
+            self.positions[stream] = after
+            await self.catch_up(stream)
+        else:
+            self.positions[stream] = await database_sync_to_async(outbox.position)(stream)
+        await self.send_json({"type": "subscribed", "stream": stream, "seq": self.positions[stream]})
+
+    async def leave(self, stream: str) -> None:
+        self.positions.pop(stream, None)
+        if stream in self.groups_joined and stream != user_group(self.user_id):
+            self.groups_joined.discard(stream)
+            await self.channel_layer.group_discard(stream, self.channel_name)
+        await self.send_json({"type": "denied", "stream": stream})
+
+    async def catch_up(self, stream: str) -> None:
+        """Send what the database holds after the stream's position, or tell the page to reset."""
+        after = self.positions[stream]
+        messages = await database_sync_to_async(outbox.replay)(stream, after)
+        if messages is None:
+            self.positions[stream] = await database_sync_to_async(outbox.position)(stream)
+            await self.send_json({"type": "reset", "stream": stream, "seq": self.positions[stream]})
+            return
+        for message in messages:
+            await self.deliver(message)
+
+    async def deliver(self, message: events.StreamMessage) -> None:
+        if message["type"] == "inbox.changed":
+            message = {**message, "unread": await database_sync_to_async(unread_count)(self.user_id)}
+        await self.send_json(message)
+        self.positions[message["stream"]] = message["seq"]
+
+    async def forward(self, message: events.StreamMessage) -> None:
+        stream = message.get("stream")
+        position = self.positions.get(stream)
+        if position is None or message["seq"] <= position:
+            return  # not subscribed (yet), or already sent
+        if not await database_sync_to_async(may_read)(self.user_id, stream):
+            await self.leave(stream)
+            return
+        if message["seq"] == position + 1:
+            await self.deliver(message)
+        else:
+            await self.catch_up(stream)
+
+    # Group messages, by their "type" (notifications.events).
+
+    async def issue_changed(self, message):
+        await self.forward(message)
+
+    async def inbox_changed(self, message):
+        await self.forward(message)
+
+    async def session_ended(self, message):
         """Sent to the user's group when they sign out: close every socket they hold."""
-        await self.close(code=4001)
-
-    async def notification_new(self, event):
-        """Reminders arrived in the user's inbox (notifications.reminders)."""
-        await self.send_json({"type": "notifications", "count": event["count"]})
-
-    async def notification_digest(self, event):
-        """What was held outside working hours was delivered at the start of working hours."""
-        await self.send_json({"type": "notifications", "count": event["count"], "digest": True})
+        await self.close(code=CLOSE_SIGNED_OUT)

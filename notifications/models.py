@@ -109,3 +109,72 @@ class Notification(models.Model):
         if self.issue_id:
             return reverse("issues:detail", args=[self.issue_id])
         return reverse("notifications:inbox")
+
+
+# --- the live layer's outbox and streams (DESIGN §6) ---------------------------------------------
+
+
+class LiveOutbox(models.Model):
+    """Something committed that the parties' open pages have not been told about yet.
+
+    Written in the same transaction as the change it announces, so a crash, a rollback or a
+    channel layer that is down can delay an announcement but never lose or invent one. The relay
+    (``notifications.outbox.relay``) numbers each row into its streams, then deletes it.
+    """
+
+    issue_event = models.ForeignKey(
+        "issues.IssueEvent", verbose_name=_("event"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # For a user's row: how many notifications just reached the inbox, and whether as the digest.
+    new_notifications = models.PositiveIntegerField(_("new notifications"), default=0)
+    digest = models.BooleanField(_("digest"), default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("live update waiting to be sent")
+        verbose_name_plural = _("live updates waiting to be sent")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"event {self.issue_event_id}" if self.issue_event_id else f"inbox of {self.user_id}"
+
+
+class LiveStream(models.Model):
+    """The last sequence number given in one stream ("agency.12", "user.7").
+
+    Numbers are given by the relay under this row's lock, after the announced change committed,
+    so a stream's numbers have no gaps and a client that saw n knows exactly what came after.
+    """
+
+    name = models.CharField(_("stream"), max_length=40, primary_key=True)
+    seq = models.PositiveBigIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("live stream")
+        verbose_name_plural = _("live streams")
+
+    def __str__(self) -> str:
+        return f"{self.name} @{self.seq}"
+
+
+class LiveEvent(models.Model):
+    """One numbered message of a stream, kept for a while so that reconnecting clients catch up."""
+
+    stream = models.CharField(_("stream"), max_length=40)
+    seq = models.PositiveBigIntegerField(_("number"))
+    payload = models.JSONField(_("payload"))
+    created = models.DateTimeField(_("created"), db_index=True)
+
+    class Meta:
+        verbose_name = _("live event")
+        verbose_name_plural = _("live events")
+        ordering = ["stream", "seq"]
+        constraints = [models.UniqueConstraint(fields=["stream", "seq"], name="one_live_event_per_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.stream} #{self.seq}"

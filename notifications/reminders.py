@@ -20,7 +20,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -30,8 +29,7 @@ from django.utils.translation import gettext as _
 from agencies.calendar import add_working_days, is_working_day, next_working_day, working_days_between
 from agencies.models import Agency, AgencyKind, Membership, Role, SupervisionClass
 
-from .consumers import user_group
-from .live import send_all
+from . import outbox
 from .models import Notification, ReminderFiring, ReminderStep, StepKind
 
 logger = logging.getLogger(__name__)
@@ -117,22 +115,8 @@ class Outbox:
             counts: dict[int, int] = {}
             for row in self.rows:
                 counts[row.recipient_id] = counts.get(row.recipient_id, 0) + 1
-            transaction.on_commit(lambda: publish_to_users(counts, "notification.new"))
+            outbox.enqueue_inbox(counts)
         self.rows = []
-
-
-def publish_to_users(counts: dict[int, int], message_type: str) -> None:
-    """Tell each user's open pages how many new notifications they have (badge, toast)."""
-    layer = get_channel_layer()
-    if layer is None or not counts:
-        return
-    messages = [
-        (user_group(user_id), {"type": message_type, "count": count}) for user_id, count in counts.items()
-    ]
-    try:
-        send_all(layer, messages)
-    except Exception:  # noqa: BLE001 - the inbox has them; a live layer that is down must not undo that
-        logger.exception("could not announce notifications to their users")
 
 
 def deliver_held(now: dt.datetime | None = None, batch_size: int = 5_000) -> int:
@@ -153,7 +137,7 @@ def deliver_held(now: dt.datetime | None = None, batch_size: int = 5_000) -> int
             counts: dict[int, int] = {}
             for _pk, user_id in rows:
                 counts[user_id] = counts.get(user_id, 0) + 1
-            transaction.on_commit(lambda counts=counts: publish_to_users(counts, "notification.digest"))
+            outbox.enqueue_inbox(counts, digest=True)
         total += len(rows)
 
 

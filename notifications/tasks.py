@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import translation
 
-from . import reminders
+from . import outbox, reminders
 
 
 @shared_task
@@ -22,3 +22,15 @@ def deliver_digests() -> int:
     or a beat that was down at the start of the day delays the digest by minutes, not a day.
     """
     return reminders.deliver_held()
+
+
+@shared_task
+def relay_live_events() -> int:
+    """Send the live updates whose on-commit relay did not run (notifications.outbox)."""
+    return outbox.relay()
+
+
+@shared_task
+def prune_live_events() -> int:
+    """Forget numbered live messages older than LIVE_EVENT_RETENTION."""
+    return outbox.prune()

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Membership
+from notifications import outbox
 
 from .. import deadlines, ledger_lines
 from .. import permissions as perms
@@ -227,7 +227,7 @@ def _record(
     # Every action records its event after its last change to the issue: the ledgers' facts
     # are rewritten here, in the same transaction (an invariant test holds every action to it).
     ledger_lines.refresh([issue.pk])
-    transaction.on_commit(lambda: _publish(event.pk))
+    outbox.enqueue_issue_event(event)
     return event
 
 
@@ -240,12 +240,6 @@ def _earliest_open_deadline(issue: Issue) -> dt.date | None:
         .values_list("deadline", flat=True)
         .first()
     )
-
-
-def _publish(event_id: int) -> None:
-    from notifications.live import publish_issue_event
-
-    publish_issue_event(event_id)
 
 
 def _add_party(issue: Issue, agency: Agency, role: str) -> bool:

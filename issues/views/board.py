@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from agencies.acting import acting_membership
+from notifications import events, outbox
 
 from ..board import (
     TAB_COUNT_CAP,
@@ -60,6 +61,10 @@ def board(request):
     if membership is None:
         return render(request, "issues/board.html", {"membership": None})
     agency = membership.agency
+    # The stream's position is read before the board: whatever commits after it is sent to the
+    # page, so nothing falls between the render and the live updates.
+    live_stream = events.agency_stream(agency.pk)
+    live = {"name": live_stream, "seq": outbox.position(live_stream)}
     form = BoardForm(request.GET, agency=agency)
     form.is_valid()  # errors are shown beside their fields; the valid fields still filter
     counts = tab_counts(request.user, agency)
@@ -84,6 +89,7 @@ def board(request):
         {
             "membership": membership,
             "agency": agency,
+            "live": live,
             "form": form,
             "tabs": tabs,
             "tab": next(tab for tab in tabs if tab["slug"] == slug),

@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 
+from .. import events, outbox
 from ..models import Notification
 
 register = template.Library()
@@ -15,3 +16,17 @@ def unread_notifications(context) -> int:
     return Notification.objects.filter(
         recipient=user, read_at__isnull=True, deliver_after__lte=timezone.now()
     ).count()
+
+
+@register.simple_tag(takes_context=True)
+def user_live_stream(context) -> dict | None:
+    """The signed-in user's inbox stream and its position, for the page's live connection.
+
+    Read before the unread count below it in the page, so a notification arriving in between is
+    announced to the page rather than missed.
+    """
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    name = events.user_stream(user.pk)
+    return {"name": name, "seq": outbox.position(name)}

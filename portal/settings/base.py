@@ -198,7 +198,13 @@ CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "notifications.tasks.sweep_reminders", "schedule": 600.0},
     # Notifications held outside working hours go out once working hours start again.
     "reminder-digest": {"task": "notifications.tasks.deliver_digests", "schedule": 300.0},
+    # Live updates whose on-commit relay did not run (a process died): sent within a minute.
+    "live-relay": {"task": "notifications.tasks.relay_live_events", "schedule": 30.0},
+    "live-prune": {"task": "notifications.tasks.prune_live_events", "schedule": 3600.0},
 }
+# Numbered live messages are kept this long for clients that reconnect (notifications.outbox);
+# a page asleep for longer reloads its live parts instead of replaying them.
+LIVE_EVENT_RETENTION = timedelta(days=2)
 
 # --- deadlines and reminders -----------------------------------------------------------------
 # A running issue's light turns yellow ("due soon") this many working days before its deadline

@@ -34,7 +34,7 @@ async def test_it_greets_a_signed_in_user(alice):
     connected, _ = await socket.connect()
     try:
         assert connected
-        assert await socket.receive_json_from() == {"type": "hello", "user": "alice"}
+        assert await socket.receive_json_from() == {"type": "hello", "user": "alice", "unread": 0}
     finally:
         await socket.disconnect()
 

@@ -150,7 +150,7 @@ def test_it_serves_the_sign_in_page_in_chinese(daphne):
 def test_it_accepts_a_signed_in_socket_from_our_origin(daphne, alice):
     cookie = session_cookie(alice)
     first = asyncio.run(handshake(daphne, origin=daphne.http, cookie=cookie))
-    assert first == {"type": "hello", "user": "alice"}, daphne.output()
+    assert first == {"type": "hello", "user": "alice", "unread": 0}, daphne.output()
 
 
 def test_it_refuses_a_socket_without_a_session(daphne, db):

@@ -1,0 +1,110 @@
+"""The live layer's messages (DESIGN §6): their names, their shapes, and the one sender.
+
+Every message the portal sends to open pages is one of the TypedDicts below. Numbered messages
+belong to a stream; the stream's name is also the Channels group its subscribers join:
+
+- ``agency.<id>``: an issue the agency is party to changed (the board listens);
+- ``issue.<id>``: the issue itself changed, numbered by its record's own ``seq`` (the issue page);
+- ``user.<id>``: the user's inbox received notifications (the header bell, the inbox page).
+
+``type`` names the consumer method that receives the message ("issue.changed" is handled by
+``issue_changed``), as Channels dispatches group messages.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Literal, TypedDict
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+AGENCY, ISSUE, USER = "agency", "issue", "user"
+STREAM_KINDS = (AGENCY, ISSUE, USER)
+
+
+class IssueChanged(TypedDict):
+    """An action was recorded on ``issue``: pages showing it fetch their new state."""
+
+    type: Literal["issue.changed"]
+    stream: str
+    seq: int
+    issue: int
+    action: str
+
+
+class InboxChanged(TypedDict):
+    """``new`` notifications reached the user's inbox (as the morning digest when ``digest``).
+
+    The consumer adds the user's ``unread`` count when it forwards the message.
+    """
+
+    type: Literal["inbox.changed"]
+    stream: str
+    seq: int
+    new: int
+    digest: bool
+
+
+class SessionEnded(TypedDict):
+    """The user signed out: every socket they hold closes (sent to their ``user.<id>`` group)."""
+
+    type: Literal["session.ended"]
+
+
+StreamMessage = IssueChanged | InboxChanged
+Message = StreamMessage | SessionEnded
+
+
+def stream_name(kind: str, pk: int) -> str:
+    return f"{kind}.{pk}"
+
+
+def agency_stream(agency_id: int) -> str:
+    return stream_name(AGENCY, agency_id)
+
+
+def issue_stream(issue_id: int) -> str:
+    return stream_name(ISSUE, issue_id)
+
+
+def user_stream(user_id: int) -> str:
+    return stream_name(USER, user_id)
+
+
+def parse_stream(name) -> tuple[str, int] | None:
+    """("agency", 12) for "agency.12"; None for anything that is not a stream's name."""
+    if not isinstance(name, str) or len(name) > 40:
+        return None
+    kind, _, pk = name.partition(".")
+    if kind not in STREAM_KINDS or not pk.isascii() or not pk.isdigit():
+        return None
+    return kind, int(pk)
+
+
+def send(messages: Iterable[tuple[str, Message]]) -> bool:
+    """Send each (group, message) in order; False, logged, if the channel layer failed.
+
+    The one way messages leave for open pages. A failure loses nothing: the numbered messages
+    are in the database and the clients catch up when they reconnect or resync (consumers).
+    """
+    messages = list(messages)
+    layer = get_channel_layer()
+    if not messages or layer is None:
+        return True
+    try:
+        # One event loop for them all: async_to_sync starts a thread per call, which costs more
+        # than the sends themselves when there are many.
+        async_to_sync(_send_all)(layer, messages)
+    except Exception:  # noqa: BLE001 - the change is committed; the clients will catch up
+        logger.exception("could not send %d live messages; clients catch up at their resync", len(messages))
+        return False
+    return True
+
+
+async def _send_all(layer, messages: list[tuple[str, Message]]) -> None:
+    for group, message in messages:
+        await layer.group_send(group, message)

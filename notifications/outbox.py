@@ -1,0 +1,179 @@
+"""The transactional outbox of the live layer: nothing committed goes unannounced, nothing twice.
+
+An action writes a ``LiveOutbox`` row in its own transaction (``enqueue_issue_event``); so does a
+notification reaching an inbox (``enqueue_inbox``). After the commit the relay numbers each row
+into its streams (one ``LiveEvent`` per stream, numbered under the stream's ``LiveStream`` row
+lock), deletes it and sends the messages. Numbering after the commit is what makes a stream's
+numbers gapless and in commit order; numbering inside the actions would hold every party's
+stream lock until the action commits, and two actions could wait on each other.
+
+If the relay cannot run (the process died after the commit), the beat task ``relay_live_events``
+picks the rows up. If the channel layer is down, the numbered messages wait in ``LiveEvent`` and
+the clients fetch them with ``replay`` when they reconnect or resync.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import events
+from .models import LiveEvent, LiveOutbox, LiveStream
+
+logger = logging.getLogger(__name__)
+
+RELAY_BATCH = 500
+# A client further behind than this is told to reload its page's live parts instead.
+REPLAY_LIMIT = 200
+
+
+def enqueue_issue_event(event) -> None:
+    """Announce a recorded ``IssueEvent`` to its issue's parties once the transaction commits."""
+    LiveOutbox.objects.create(issue_event=event)
+    transaction.on_commit(relay_soon)
+
+
+def enqueue_inbox(counts: dict[int, int], *, digest: bool = False) -> None:
+    """Tell each user (id → how many new) that notifications reached their inbox, on commit."""
+    rows = [
+        LiveOutbox(user_id=user_id, new_notifications=count, digest=digest)
+        for user_id, count in sorted(counts.items())
+        if count
+    ]
+    if rows:
+        LiveOutbox.objects.bulk_create(rows, batch_size=1_000)
+        transaction.on_commit(relay_soon)
+
+
+def relay_soon() -> None:
+    """The relay as an on-commit hook: a failure here must not fail the request that committed."""
+    try:
+        relay()
+    except Exception:  # noqa: BLE001 - the rows wait for the beat task's relay
+        logger.exception("live relay failed; the beat task will retry")
+
+
+def relay(batch_size: int = RELAY_BATCH) -> int:
+    """Number and send every waiting row; returns how many rows were relayed."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            numbered = _number_batch(batch_size)
+        if numbered is None:
+            return total
+        count, messages = numbered
+        events.send(messages)
+        total += count
+
+
+def _number_batch(batch_size: int) -> tuple[int, list[tuple[str, events.Message]]] | None:
+    from issues.models import Participant
+
+    # Concurrent relays take disjoint rows; each row is numbered once because it is deleted in
+    # the transaction that numbered it.
+    rows = list(
+        LiveOutbox.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("issue_event")
+        .order_by("pk")[:batch_size]
+    )
+    if not rows:
+        return None
+    issue_ids = {row.issue_event.issue_id for row in rows if row.issue_event_id}
+    parties: dict[int, set[int]] = {}
+    for issue_id, agency_id in Participant.objects.filter(issue_id__in=issue_ids).values_list(
+        "issue_id", "agency_id"
+    ):
+        parties.setdefault(issue_id, set()).add(agency_id)
+
+    planned: list[tuple[str, dict]] = []  # (stream, payload) to number, in order
+    unnumbered: list[tuple[str, events.Message]] = []  # issue streams carry the record's seq
+    for row in rows:
+        if row.issue_event_id:
+            event = row.issue_event
+            payload = {"type": "issue.changed", "issue": event.issue_id, "action": event.action}
+            for agency_id in sorted(parties.get(event.issue_id, ())):
+                planned.append((events.agency_stream(agency_id), payload))
+            stream = events.issue_stream(event.issue_id)
+            unnumbered.append((stream, {**payload, "stream": stream, "seq": event.seq}))
+        elif row.user_id:
+            payload = {"type": "inbox.changed", "new": row.new_notifications, "digest": row.digest}
+            planned.append((events.user_stream(row.user_id), payload))
+
+    numbered = _number(planned)
+    LiveOutbox.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    return len(rows), numbered + unnumbered
+
+
+def _number(planned: list[tuple[str, dict]]) -> list[tuple[str, events.Message]]:
+    if not planned:
+        return []
+    names = sorted({stream for stream, _payload in planned})
+    LiveStream.objects.bulk_create([LiveStream(name=name) for name in names], ignore_conflicts=True)
+    # Locked in name order, so two relays sharing streams queue rather than deadlock.
+    locked = LiveStream.objects.select_for_update().filter(name__in=names).order_by("name")
+    streams = {counter.name: counter for counter in locked}
+    now = timezone.now()
+    rows, messages = [], []
+    for stream, payload in planned:
+        counter = streams[stream]
+        counter.seq += 1
+        rows.append(LiveEvent(stream=stream, seq=counter.seq, payload=payload, created=now))
+        messages.append((stream, {**payload, "stream": stream, "seq": counter.seq}))
+    LiveEvent.objects.bulk_create(rows, batch_size=1_000)
+    LiveStream.objects.bulk_update(list(streams.values()), ["seq"], batch_size=1_000)
+    return messages
+
+
+# --- what a reconnecting client asks -------------------------------------------------------------
+
+
+def position(stream: str) -> int:
+    """The stream's latest number (0 before its first message)."""
+    kind, pk = events.parse_stream(stream)
+    if kind == events.ISSUE:
+        from issues.models import Issue
+
+        return Issue.objects.filter(pk=pk).values_list("event_count", flat=True).first() or 0
+    return LiveStream.objects.filter(name=stream).values_list("seq", flat=True).first() or 0
+
+
+def replay(stream: str, after: int, limit: int = REPLAY_LIMIT) -> list[events.StreamMessage] | None:
+    """The stream's messages numbered after ``after``, in order; None if they cannot all be
+    given (pruned, or more than ``limit``): the client then reloads its live parts."""
+    kind, pk = events.parse_stream(stream)
+    if kind == events.ISSUE:
+        from issues.models import IssueEvent
+
+        rows = list(
+            IssueEvent.objects.filter(issue_id=pk, seq__gt=after)
+            .order_by("seq")
+            .values_list("seq", "action")[: limit + 1]
+        )
+        messages = [
+            {"type": "issue.changed", "stream": stream, "seq": seq, "issue": pk, "action": action}
+            for seq, action in rows
+        ]
+    else:
+        rows = list(
+            LiveEvent.objects.filter(stream=stream, seq__gt=after)
+            .order_by("seq")
+            .values_list("seq", "payload")[: limit + 1]
+        )
+        messages = [{**payload, "stream": stream, "seq": seq} for seq, payload in rows]
+    if len(messages) > limit or (messages and messages[0]["seq"] != after + 1):
+        return None
+    if not messages and position(stream) != after:
+        return None  # pruned to the last one, or a number this stream never gave
+    return messages
+
+
+def prune(now: dt.datetime | None = None) -> int:
+    """Forget numbered messages older than LIVE_EVENT_RETENTION; a client that slept longer
+    reloads its live parts (``replay`` says so)."""
+    cutoff = (now or timezone.now()) - settings.LIVE_EVENT_RETENTION
+    deleted, _ = LiveEvent.objects.filter(created__lt=cutoff).delete()
+    return deleted
