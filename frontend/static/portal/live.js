@@ -198,8 +198,12 @@
       if (field.type === "checkbox" || field.type === "radio") {
         if (field.checked !== field.defaultChecked) { return true; }
       } else if (field.tagName === "SELECT") {
-        for (const option of field.options) {
-          if (option.selected !== option.defaultSelected) { return true; }
+        // With no option marked selected in the HTML, a single select starts on its first.
+        const marked = Array.prototype.some.call(field.options, function (option) { return option.defaultSelected; });
+        for (let i = 0; i < field.options.length; i += 1) {
+          const option = field.options[i];
+          const initially = marked || field.multiple ? option.defaultSelected : i === 0;
+          if (option.selected !== initially) { return true; }
         }
       } else if (field.type !== "file" ? field.value !== field.defaultValue : field.files.length) {
         return true;
