@@ -122,10 +122,11 @@
   }
 
   function showUnread(count) {
-    const badge = document.getElementById("nav-unread");
-    if (!badge || typeof count !== "number") { return; }
-    badge.textContent = count;
-    badge.hidden = count === 0;
+    if (typeof count !== "number") { return; }
+    for (const badge of document.querySelectorAll(".nav-unread")) {
+      badge.textContent = count;
+      badge.hidden = count === 0;
+    }
   }
 
   // --- swapping the page's live parts ---------------------------------------------------------
