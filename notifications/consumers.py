@@ -50,14 +50,15 @@ def may_read(user_id: int, stream: str) -> bool:
     if parsed is None:
         return False
     kind, pk = parsed
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        return False
+    # One query each for the streams every page follows: this runs before every message.
     if kind == events.USER:
-        return pk == user_id
+        return pk == user_id and get_user_model().objects.filter(pk=user_id, is_active=True).exists()
     if kind == events.AGENCY:
-        return Membership.objects.filter(user=user, agency_id=pk, agency__is_active=True).exists()
-    return visible_issues(user).filter(pk=pk).exists()
+        return Membership.objects.filter(
+            user_id=user_id, user__is_active=True, agency_id=pk, agency__is_active=True
+        ).exists()
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    return user is not None and visible_issues(user).filter(pk=pk).exists()
 
 
 def unread_count(user_id: int) -> int:
