@@ -1,10 +1,11 @@
-"""The one place that changes a user's notifications (the reminders create them)."""
+"""The one place that changes a user's notifications and their preference (the ladder and the
+issues' events create the notifications: ``reminders``, ``notices``)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from .models import Notification
+from .models import Delivery, Notification, NotificationPreference
 
 
 def mark_read(*, acting_user, pk: int | None = None) -> int:
@@ -14,3 +15,14 @@ def mark_read(*, acting_user, pk: int | None = None) -> int:
     if pk is not None:
         rows = rows.filter(pk=pk)
     return rows.update(read_at=now)
+
+
+def set_delivery(*, acting_user, delivery: str) -> NotificationPreference:
+    """Hear as things happen, or in the digest; applies to notifications created from now on."""
+    if delivery not in Delivery.values:
+        raise ValueError(delivery)
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=acting_user, defaults={"delivery": delivery}
+    )
+    return preference
+

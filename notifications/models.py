@@ -3,7 +3,8 @@
 ``ReminderStep`` rows are the ladder, editable in the admin; ``ReminderFiring`` proves a step
 fired for an assignment (one row per pair, inserted before anything else is done, so duplicate
 beat ticks, concurrent sweeps and restarted workers fire each step once); ``Notification`` is a
-user's inbox, delivered in working hours or held for the next morning's digest.
+user's inbox, fed by the ladder and by the issues' events (``notices``), delivered at once or
+held for the next morning's digest as ``NotificationPreference`` says.
 """
 
 from __future__ import annotations
@@ -20,6 +21,44 @@ class StepKind(models.TextChoices):
     ALERT = "alert", _("Yellow alert")
     URGE = "urge", _("Red alert and automatic urge")
     ESCALATE = "escalate", _("Escalation to the commission one level up")
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about: a step of the ladder, or an event on an issue.
+
+    The ladder's values are those of ``StepKind``, so the rows it wrote before stay valid.
+    """
+
+    REMIND = StepKind.REMIND.value, StepKind.REMIND.label
+    ALERT = StepKind.ALERT.value, StepKind.ALERT.label
+    URGE = StepKind.URGE.value, StepKind.URGE.label
+    ESCALATE = StepKind.ESCALATE.value, StepKind.ESCALATE.label
+    ASSIGNED = "assigned", _("Assigned")
+    TRANSFERRED = "transferred", _("Transferred")
+    COPIED = "copied", _("Copied")
+    CONSULTED = "consulted", _("Consultation")
+    URGED = "urged", _("Urged")
+    REPORTED = "reported", _("Reported")
+    DECLINED = "declined", _("Declined")
+    RETURNED = "returned", _("Report returned")
+    ACCEPTED = "accepted", _("Report accepted")
+    CLOSED = "closed", _("Closed")
+    EXTENSION = "extension", _("Extension requested")
+    EXTENSION_GRANTED = "extension_granted", _("Extension granted")
+    EXTENSION_REFUSED = "extension_refused", _("Extension refused")
+    REOPENED = "reopened", _("Reopened")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The ladder's steps wait for working hours; an event's notification goes out when it happens.
+LADDER_KINDS = frozenset(StepKind.values)
+# These exist to get attention: they reach digest readers as they happen, not the next morning.
+URGENT_KINDS = frozenset({NotificationKind.URGE, NotificationKind.ESCALATE, NotificationKind.URGED})
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("As they happen")
+    DIGEST = "digest", _("In a digest at the start of working hours")
 
 
 class ReminderStep(models.Model):
@@ -80,10 +119,11 @@ class Notification(models.Model):
         "issues.Issue", verbose_name=_("issue"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=StepKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
     text = models.TextField(_("text"))
     created = models.DateTimeField(_("created"), auto_now_add=True)
-    # Outside working hours a notification waits for the next working-hours start (the digest).
+    # A held notification (the reader's digest, or a ladder step outside working hours) waits
+    # for the next working-hours start.
     deliver_after = models.DateTimeField(_("deliver after"))
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -109,6 +149,28 @@ class Notification(models.Model):
         if self.issue_id:
             return reverse("issues:detail", args=[self.issue_id])
         return reverse("notifications:inbox")
+
+
+class NotificationPreference(models.Model):
+    """How a user wants to hear: as things happen, or gathered into the morning digest.
+
+    A user without a row hears as things happen; the row is written when they first choose.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, primary_key=True,
+        related_name="notification_preference",
+    )
+    delivery = models.CharField(
+        _("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.delivery}"
 
 
 # --- the live layer's outbox and streams (DESIGN §6) ---------------------------------------------

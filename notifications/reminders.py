@@ -30,7 +30,16 @@ from agencies.calendar import add_working_days, is_working_day, next_working_day
 from agencies.models import Agency, AgencyKind, Membership, Role, SupervisionClass
 
 from . import outbox
-from .models import Notification, ReminderFiring, ReminderStep, StepKind
+from .models import (
+    LADDER_KINDS,
+    URGENT_KINDS,
+    Delivery,
+    Notification,
+    NotificationPreference,
+    ReminderFiring,
+    ReminderStep,
+    StepKind,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -66,42 +75,60 @@ def _hours() -> tuple[dt.time, dt.time]:
     return dt.time.fromisoformat(start), dt.time.fromisoformat(end)
 
 
+def digest_time(now: dt.datetime) -> dt.datetime:
+    """The next working-hours start after ``now``: today's while it is still ahead on a working
+    day, else the next working day's."""
+    start, _end = _hours()
+    local = timezone.localtime(now)
+    day = local.date()
+    if not (is_working_day(day) and local.time() < start):
+        day = next_working_day(day + dt.timedelta(days=1))
+    return timezone.make_aware(dt.datetime.combine(day, start))
+
+
 def delivery_time(now: dt.datetime) -> dt.datetime:
     """``now`` inside working hours on a working day, else the next working-hours start."""
     start, end = _hours()
     local = timezone.localtime(now)
-    day = local.date()
-    if is_working_day(day):
-        if start <= local.time() < end:
-            return now
-        if local.time() < start:
-            return timezone.make_aware(dt.datetime.combine(day, start))
-    day = next_working_day(day + dt.timedelta(days=1))
-    return timezone.make_aware(dt.datetime.combine(day, start))
+    if is_working_day(local.date()) and start <= local.time() < end:
+        return now
+    return digest_time(now)
+
+
+def deliver_after(kind: str, digest: bool, now: dt.datetime) -> dt.datetime:
+    """When a notification of ``kind`` reaches a reader who chose the digest (or not)."""
+    if digest and kind not in URGENT_KINDS:
+        return digest_time(now)
+    if kind in LADDER_KINDS:
+        return delivery_time(now)
+    return now
+
+
+def digest_readers(user_ids) -> set[int]:
+    """Those of ``user_ids`` who chose the digest (no row: as things happen)."""
+    return set(
+        NotificationPreference.objects.filter(user_id__in=user_ids, delivery=Delivery.DIGEST).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 @dataclass
 class Outbox:
-    """The notifications of one batch of firings: one INSERT, one announcement after the commit.
+    """The notifications of one batch (of firings, or of one event): one INSERT, one announcement.
 
-    Each user's inbox gets one notification per firing; in working hours they go out at once and
-    the user's open pages hear how many arrived, once per batch rather than once per firing.
+    When each one goes out depends on its kind and its reader's choice (``deliver_after``),
+    settled in ``send`` with one query for all readers. Those that go out at once are announced
+    to the users' open pages, once per batch rather than once per notification.
     """
 
     now: dt.datetime
     rows: list = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        self.deliver_after = delivery_time(self.now)
-        self.delivered = self.now if self.deliver_after <= self.now else None
-
     def add(self, user_ids, *, issue_id: int | None, kind: str, text: str) -> int:
         user_ids = sorted(set(user_ids))
         self.rows += [
-            Notification(
-                recipient_id=user_id, issue_id=issue_id, kind=kind, text=text,
-                deliver_after=self.deliver_after, delivered_at=self.delivered,
-            )
+            Notification(recipient_id=user_id, issue_id=issue_id, kind=kind, text=text)
             for user_id in user_ids
         ]
         return len(user_ids)
@@ -110,12 +137,19 @@ class Outbox:
         """Write them in the current transaction; announce the delivered ones when it commits."""
         if not self.rows:
             return
-        Notification.objects.bulk_create(self.rows, batch_size=1_000)
-        if self.delivered:
-            counts: dict[int, int] = {}
-            for row in self.rows:
+        digest = digest_readers({row.recipient_id for row in self.rows})
+        times: dict[tuple[str, bool], dt.datetime] = {}  # the calendar asked once per pair
+        counts: dict[int, int] = {}
+        for row in self.rows:
+            key = (row.kind, row.recipient_id in digest)
+            if key not in times:
+                times[key] = deliver_after(*key, self.now)
+            row.deliver_after = times[key]
+            if row.deliver_after <= self.now:
+                row.delivered_at = self.now
                 counts[row.recipient_id] = counts.get(row.recipient_id, 0) + 1
-            outbox.enqueue_inbox(counts)
+        Notification.objects.bulk_create(self.rows, batch_size=1_000)
+        outbox.enqueue_inbox(counts)
         self.rows = []
 
 

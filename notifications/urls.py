@@ -6,4 +6,6 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("<int:pk>/open/", views.open_notification, name="open"),
+    path("preferences/", views.preferences, name="preferences"),
 ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Membership
-from notifications import outbox
+from notifications import notices, outbox
 
 from .. import deadlines, ledger_lines
 from .. import permissions as perms
@@ -228,6 +228,7 @@ def _record(
     # are rewritten here, in the same transaction (an invariant test holds every action to it).
     ledger_lines.refresh([issue.pk])
     outbox.enqueue_issue_event(event)
+    notices.notify(event)
     return event
 
 

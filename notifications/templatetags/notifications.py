@@ -2,7 +2,7 @@ from django import template
 from django.utils import timezone
 
 from .. import events, outbox
-from ..models import Notification
+from ..models import Notification, NotificationKind
 
 register = template.Library()
 
@@ -30,3 +30,27 @@ def user_live_stream(context) -> dict | None:
         return None
     name = events.user_stream(user.pk)
     return {"name": name, "seq": outbox.position(name)}
+
+
+# The badge's colour by kind: red for what presses, amber for what went back, green for what was
+# granted, grey for what ended; blue (primary) for the rest.
+_BADGES = {
+    NotificationKind.URGE: "text-bg-danger",
+    NotificationKind.ESCALATE: "text-bg-danger",
+    NotificationKind.URGED: "text-bg-danger",
+    NotificationKind.ALERT: "text-bg-warning",
+    NotificationKind.RETURNED: "text-bg-warning",
+    NotificationKind.DECLINED: "text-bg-warning",
+    NotificationKind.EXTENSION_REFUSED: "text-bg-warning",
+    NotificationKind.ACCEPTED: "text-bg-success",
+    NotificationKind.EXTENSION_GRANTED: "text-bg-success",
+    NotificationKind.CLOSED: "text-bg-secondary",
+    NotificationKind.WITHDRAWN: "text-bg-secondary",
+    NotificationKind.COPIED: "text-bg-info",
+    NotificationKind.CONSULTED: "text-bg-info",
+}
+
+
+@register.filter
+def kind_badge(kind: str) -> str:
+    return _BADGES.get(kind, "text-bg-primary")

@@ -14,7 +14,7 @@ from agencies.models import Level, Role
 from issues import actions
 from issues.models import IssueEvent, Urge
 from notifications import reminders, tasks
-from notifications.models import Notification, ReminderFiring, ReminderStep
+from notifications.models import Notification, NotificationKind, ReminderFiring, ReminderStep
 from tests.factories import RegionFactory, commission, member, pushed_issue, stationed_group
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +47,9 @@ def cast(city, our_agency, alice):
     }
     with time_machine.travel(MONDAY, tick=False):
         issue = pushed_issue(people["carol"], jw, our_agency, deadline=DEADLINE)
+    # The push told the bureau it has a new issue (tests/notifications/test_notices.py); these
+    # tests count what the ladder sends.
+    Notification.objects.filter(kind=NotificationKind.ASSIGNED).delete()
     return issue, issue.assignments.get(), group, provincial_jw, people
 
 
