@@ -28,7 +28,7 @@ from agencies.models import Membership
 from issues.models import OPEN_ASSIGNMENT_STATES, Assignment, AssignmentState
 
 from .models import NotificationKind as Kind
-from .reminders import Outbox
+from .reminders import NotificationBatch
 
 
 @dataclass(frozen=True)
@@ -233,7 +233,7 @@ def notify(event) -> int:
     ).exclude(user_id=event.actor_id)
     for agency_id, user_id in rows.values_list("agency_id", "user_id"):
         members.setdefault(agency_id, set()).add(user_id)
-    box, told = Outbox(event.created_at), set()
+    box, told = NotificationBatch(event.created_at), set()
     with translation.override(settings.LANGUAGE_CODE):
         context = _context(event)
         for notice, agency_ids in zip(notices, hearing, strict=True):

@@ -114,7 +114,7 @@ def digest_readers(user_ids) -> set[int]:
 
 
 @dataclass
-class Outbox:
+class NotificationBatch:
     """The notifications of one batch (of firings, or of one event): one INSERT, one announcement.
 
     When each one goes out depends on its kind and its reader's choice (``deliver_after``),
@@ -360,7 +360,7 @@ def _fire_batch(step, rows, superseded_until, context: _SweepContext, result: Sw
     from issues.actions import ActionError, auto_urge
     from issues.models import Issue
 
-    audience, outbox = context.audience, Outbox(context.now)
+    audience, batch = context.audience, NotificationBatch(context.now)
     urges = step.kind in (StepKind.URGE, StepKind.ESCALATE)
     with transaction.atomic():
         won = _claim(step, [row[0] for row in rows], context.now)
@@ -392,7 +392,7 @@ def _fire_batch(step, rows, superseded_until, context: _SweepContext, result: Sw
                     continue
                 result.urges += 1
             number, title = issues[issue_id]
-            result.notifications += outbox.add(
+            result.notifications += batch.add(
                 audience.of(step, agency_id), issue_id=issue_id, kind=step.kind,
                 text=message(step, number, title, deadline),
             )
@@ -400,7 +400,7 @@ def _fire_batch(step, rows, superseded_until, context: _SweepContext, result: Sw
         for reason, assignment_ids in refused.items():
             _mark_skipped(step, assignment_ids, reason)
             result.skipped += len(assignment_ids)
-        outbox.send()
+        batch.send()
 
 
 def message(step: ReminderStep, number: str, title: str, deadline: dt.date) -> str:
