@@ -1,8 +1,8 @@
 """A real daphne process serves the portal: HTTP pages and the WebSocket endpoint.
 
-daphne runs as a subprocess against this run's test database (a file with SQLite, test_<name>
-with PostgreSQL), with the same settings module and secret, so a session made here signs in
-there. Tests commit their data (``transaction=True``) so the other process sees it.
+daphne runs as a subprocess against this run's test database (tests/live_servers.py), with the
+same settings module and secret, so a session made here signs in there. Tests commit their data
+(``transaction=True``) so the other process sees it.
 """
 
 from __future__ import annotations
@@ -10,106 +10,28 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.test import Client
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
+
+from tests.live_servers import (
+    Daphne,
+    database_url_fixture,  # noqa: F401 - a fixture
+    running_daphne,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def url_of_the_test_database() -> str:
-    """DATABASE_URL of the test database, as the other process must be told it."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    assert connection.vendor == "postgresql", connection.vendor
-    credentials = quote(db["USER"], safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{quote(db['NAME'])}"
-
-
-class Daphne:
-    def __init__(self, port: int, process: subprocess.Popen, log: Path):
-        self.port = port
-        self.process = process
-        self.log = log
-
-    @property
-    def http(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws/"
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")[-4000:]
-
-
 @pytest.fixture(scope="module")
-def daphne(django_db_setup, django_db_blocker, tmp_path_factory):
-    with django_db_blocker.unblock():
-        database_url = url_of_the_test_database()
-    port = free_port()
-    log = tmp_path_factory.mktemp("daphne") / "daphne.log"
-    env = {
-        **{name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "DATABASE_URL": database_url,
-        "PYTHONUNBUFFERED": "1",
-    }
-    daphne_bin = Path(sys.executable).with_name("daphne")
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            [str(daphne_bin), "-b", "127.0.0.1", "-p", str(port), "portal.asgi:application"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    server = Daphne(port, process, log)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"daphne exited with {process.returncode} on start:\n{server.output()}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"daphne did not listen on port {port} within 60 s:\n{server.output()}")
-                time.sleep(0.1)
+def daphne(database_url, tmp_path_factory):
+    with running_daphne(tmp_path_factory.mktemp("daphne"), database_url=database_url) as server:
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def session_cookie(user) -> str:
