@@ -22,6 +22,13 @@ from tests.factories import AgencyFactory, commission, member, pushed_issue
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def in_memory_layer(settings):
+    """What the relay sends is read back here in separate event loops, which channels-redis's
+    per-loop queues do not allow; the cross-process path is tested on Redis in tests/services."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
 @pytest.fixture
 def city_commission(city):
     return commission(city, code="city-jw", name="市纪委监委", name_en="City Commission")
