@@ -201,8 +201,16 @@ def database_url_fixture(django_db_setup, django_db_blocker) -> str:
 
 @pytest.fixture(scope="module", name="two_daphnes")
 def two_daphnes_fixture(database_url, tmp_path_factory) -> Iterator[tuple[Daphne, Daphne]]:
-    """Two daphne processes on the configured Redis: two servers behind one load balancer."""
+    """Two daphne processes on the configured Redis: two servers behind one load balancer.
+
+    On the embedded defaults (no REDIS_URL) one daphne serves as both, its in-memory channel
+    layer shared by every page, as `make run` serves the demo city.
+    """
     folder = tmp_path_factory.mktemp("daphnes")
+    if not settings.REDIS_URL:
+        with running_daphne(folder, database_url=database_url) as only:
+            yield only, only
+        return
     env = {"REDIS_URL": settings.REDIS_URL}
     with (
         running_daphne(folder, database_url=database_url, env=env) as a,
