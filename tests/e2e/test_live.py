@@ -113,6 +113,17 @@ def posted(page, path: str):
     )
 
 
+def push_from_form(compose, title: str, description: str, lead) -> None:
+    """Push an issue from the new-issue form; returns once the action has committed."""
+    compose.fill("#id_title", title)
+    compose.fill("#id_description", description)
+    compose.select_option("#id_category", "construction")
+    compose.select_option("#id_lead", label=lead.display_name)
+    with posted(compose, "/issues/new/") as answer:
+        compose.locator("#new-issue-form button[type=submit]").click()
+    assert answer.value.status == 302
+
+
 @pytest.fixture
 def browsers(browser, cast, two_daphnes):
     daphne_a, daphne_b = two_daphnes
@@ -135,13 +146,7 @@ def test_two_agencies_see_each_others_actions_live_and_a_third_sees_nothing(cast
     expect(board_b.locator("#board-empty")).to_be_visible()
 
     # A pushes an issue to B's bureau from the new-issue form, on daphne A.
-    compose_a.fill("#id_title", title)
-    compose_a.fill("#id_description", "园区主入口夜间无照明，已发生两起剐蹭事故。")
-    compose_a.select_option("#id_category", "construction")
-    compose_a.select_option("#id_lead", label=cast.bureau.display_name)
-    with posted(compose_a, "/issues/new/") as answer:
-        compose_a.locator("#new-issue-form button[type=submit]").click()
-    assert answer.value.status == 302
+    push_from_form(compose_a, title, "园区主入口夜间无照明，已发生两起剐蹭事故。", cast.bureau)
 
     # B's board, served by daphne B, shows the card, and its tab counts it.
     expect(row(board_b, title)).to_be_visible(timeout=QUICK)
@@ -183,14 +188,9 @@ def test_two_agencies_see_each_others_actions_live_and_a_third_sees_nothing(cast
     # server: it arrives after anything sent before it, and alone.
     assert refreshed(board_c) is None
     expect(board_c.locator("#board-empty")).to_be_visible()
-    compose_a = browsers["a"].open("/issues/new/")
-    compose_a.fill("#id_title", "财政专项资金拨付滞后")
-    compose_a.fill("#id_description", "专项资金拨付滞后三个月。")
-    compose_a.select_option("#id_lead", label=cast.other_bureau.display_name)
-    with posted(compose_a, "/issues/new/") as answer:
-        compose_a.locator("#new-issue-form button[type=submit]").click()
-    assert answer.value.status == 302
-    own = Issue.objects.get(title="财政专项资金拨付滞后")
+    own_title = "财政专项资金拨付滞后"
+    push_from_form(browsers["a"].open("/issues/new/"), own_title, "专项资金拨付滞后三个月。", cast.other_bureau)
+    own = Issue.objects.get(title=own_title)
     expect(row(board_c, own.title)).to_be_visible(timeout=QUICK)
     expect(board_c.locator("#board-rows tr[data-issue-id]")).to_have_count(1)
     assert refreshed(board_c) == "1"
