@@ -189,7 +189,8 @@ def test_two_agencies_see_each_others_actions_live_and_a_third_sees_nothing(cast
     assert refreshed(board_c) is None
     expect(board_c.locator("#board-empty")).to_be_visible()
     own_title = "财政专项资金拨付滞后"
-    push_from_form(browsers["a"].open("/issues/new/"), own_title, "专项资金拨付滞后三个月。", cast.other_bureau)
+    compose_a = browsers["a"].open("/issues/new/")
+    push_from_form(compose_a, own_title, "专项资金拨付滞后三个月。", cast.other_bureau)
     own = Issue.objects.get(title=own_title)
     expect(row(board_c, own.title)).to_be_visible(timeout=QUICK)
     expect(board_c.locator("#board-rows tr[data-issue-id]")).to_have_count(1)
