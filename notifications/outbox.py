@@ -145,6 +145,11 @@ def replay(stream: str, after: int, limit: int = REPLAY_LIMIT) -> list[events.St
     """The stream's messages numbered after ``after``, in order; None if they cannot all be
     given (pruned, or more than ``limit``): the client then reloads its live parts."""
     kind, pk = events.parse_stream(stream)
+    # The position first: every message numbered up to it is committed and so among the rows
+    # read next. Read after them, a message committed in between would look pruned.
+    latest = position(stream)
+    if after > latest:
+        return None  # a number this stream never gave
     if kind == events.ISSUE:
         from issues.models import IssueEvent
 
@@ -166,8 +171,8 @@ def replay(stream: str, after: int, limit: int = REPLAY_LIMIT) -> list[events.St
         messages = [{**payload, "stream": stream, "seq": seq} for seq, payload in rows]
     if len(messages) > limit or (messages and messages[0]["seq"] != after + 1):
         return None
-    if not messages and position(stream) != after:
-        return None  # pruned to the last one, or a number this stream never gave
+    if not messages and latest != after:
+        return None  # pruned to the last one
     return messages
 
 

@@ -152,7 +152,21 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "portal"},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        # Longer than channels-redis's 5 s blocking read (BZPOPMIN): with redis-py's
+                        # default of 5 s a quiet process times out inside a consumer and drops its
+                        # sockets (bench/RESULTS.md, live updates).
+                        "socket_timeout": 15,
+                        # redis-py caps a pool at 100; hundreds of sockets closing at once need
+                        # more for their group_discard calls, or their memberships stay behind.
+                        "max_connections": 1000,
+                    }
+                ],
+                "prefix": "portal",
+            },
         }
     }
     CACHES = {
