@@ -17,19 +17,9 @@ from agencies.models import Membership
 from issues import actions
 from notifications import events, outbox
 from portal.asgi import application
-from tests.factories import commission, member, pushed_issue
+from tests.factories import pushed_issue
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def city_commission(city):
-    return commission(city, code="city-jw", name="市纪委监委", name_en="City Commission")
-
-
-@pytest.fixture
-def pusher(city_commission):
-    return member(city_commission, username="pusher", full_name="赵推送")
 
 
 @database_sync_to_async

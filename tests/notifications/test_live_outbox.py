@@ -17,7 +17,7 @@ from django.utils import timezone
 from issues import actions
 from notifications import events, outbox
 from notifications.models import LiveEvent, LiveOutbox, LiveStream
-from tests.factories import AgencyFactory, commission, member, pushed_issue
+from tests.factories import AgencyFactory, pushed_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +27,6 @@ def in_memory_layer(settings):
     """What the relay sends is read back here in separate event loops, which channels-redis's
     per-loop queues do not allow; the cross-process path is tested on Redis in tests/services."""
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-
-
-@pytest.fixture
-def city_commission(city):
-    return commission(city, code="city-jw", name="市纪委监委", name_en="City Commission")
-
-
-@pytest.fixture
-def pusher(city_commission):
-    return member(city_commission, username="pusher", full_name="赵推送")
 
 
 def listen(*groups: str):
