@@ -46,6 +46,7 @@ class Browser:
     """One user's browser (a context of its own) signed in to one daphne."""
 
     def __init__(self, browser, daphne, user):
+        self.base = daphne.http
         self.context = browser.new_context(base_url=daphne.http, locale="zh-CN")
         client = Client()
         client.force_login(user)
@@ -242,3 +243,33 @@ def test_a_page_that_lost_its_server_says_so_quietly_and_catches_up_without_relo
             assert not_reloaded(board)
         finally:
             handler.close()
+
+
+def test_a_page_showing_a_refused_action_updates_without_sending_the_action_again(cast, browsers):
+    issue = in_own_thread(lambda: pushed_issue(cast.pusher, cast.commission, cast.bureau, title="井盖缺失"))
+    assignment = issue.assignments.get().pk
+    handler_page = browsers["b"].open(issue.get_absolute_url())
+
+    # The handler declines without a reason: refused, the page comes back at the POST's address
+    # with the form open and its errors shown.
+    handler_page.locator(f'button[data-bs-target="#form-decline-{assignment}"]').first.click()
+    with posted(handler_page, f"/issues/{issue.pk}/act/decline/") as answer:
+        handler_page.locator(f"#form-decline-{assignment} button[type=submit]").click()
+    assert answer.value.status == 400
+    expect(handler_page.locator("body")).to_have_attribute("data-live", "live")
+    requests = []
+    handler_page.on("request", lambda request: requests.append((request.method, request.url)))
+
+    # Meanwhile the commission comments: the handler's page shows it, fetched by GET from the
+    # issue's own address; the refused form stays open as it was, and nothing is posted again.
+    commission_page = browsers["a"].open(issue.get_absolute_url())
+    commission_page.fill("#comments textarea", "请今天内处理。")
+    with posted(commission_page, f"/issues/{issue.pk}/act/comment/"):
+        commission_page.locator("#comments button[type=submit]").click()
+    expect(handler_page.locator("#timeline li.issue-event")).to_have_count(2, timeout=QUICK)
+    expect(handler_page.locator(f"#form-decline-{assignment}")).to_be_visible()
+    expect(handler_page.locator(f"#form-decline-{assignment}").locator(".invalid-feedback").first).to_be_visible()
+    assert [url for method, url in requests if method == "POST"] == []
+    assert (  # the refresh was a GET of the issue's page
+        "GET", f"{browsers['b'].base}{issue.get_absolute_url()}"
+    ) in requests

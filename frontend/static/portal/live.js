@@ -5,7 +5,8 @@
  *   - an element with data-live-stream="agency.12" data-live-seq="40": the stream and the last
  *     number the page was rendered with;
  *   - elements with data-live-region and an id: the parts of the page that are fetched again
- *     (the same address, with an X-Live-Refresh header) and swapped in place when a message of
+ *     (from data-live-refresh-url if given, else the page's address; always a GET, with an
+ *     X-Live-Refresh header) and swapped in place when a message of
  *     the page's streams arrives. A part the user is typing in or has opened is left alone and
  *     offers its update instead, so nobody loses what they were writing.
  * The header's bell follows the user's own stream (body data-live-user) on every page.
@@ -27,6 +28,10 @@
   const userStream = body.dataset.liveUser;
   const positions = new Map([[userStream, Number(body.dataset.liveUserSeq) || 0]]);
   const pageStreams = new Set();
+  // A page shown in answer to a POST (an action refused, its form kept) names its GET address:
+  // fetching or reloading the POST's address must never send the action again.
+  const refreshSource = document.querySelector("[data-live-refresh-url]");
+  const refreshUrl = refreshSource ? refreshSource.dataset.liveRefreshUrl : location.href;
   for (const element of document.querySelectorAll("[data-live-stream]")) {
     const name = element.dataset.liveStream;
     pageStreams.add(name);
@@ -146,14 +151,14 @@
     refreshing = true;
     refreshAgain = false;
     try {
-      const response = await fetch(location.href, {
+      const response = await fetch(refreshUrl, {
         headers: {"X-Live-Refresh": "1"}, credentials: "same-origin", cache: "no-store",
       });
       if (response.ok && !response.redirected) {
         swapRegions(new DOMParser().parseFromString(await response.text(), "text/html"));
       } else {
         // Signed out, or the page is no longer ours to see: let the server say so.
-        location.reload();
+        location.assign(refreshUrl);
         return;
       }
     } catch (error) {
@@ -210,7 +215,7 @@
         return true;
       }
     }
-    return Boolean(region.querySelector("form .collapse.show, .collapse.show form"));
+    return Boolean(region.querySelector("form .collapse.show, .collapse.show form, [data-live-keep]"));
   }
 
   function offerUpdate(region, replacement) {
