@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -179,5 +181,176 @@ def _term(term: Term) -> Q:
     return _phrase(fields, term.text)
 
 
-def _phrase(fields: list[str], text: str) -> Q:
-    return Q("multi_match", query=text, fields=fields, type="phrase")
+def _phrase(fields: list[str], text: str, slop: int = 0) -> Q:
+    return Q("multi_match", query=text, fields=fields, type="phrase", slop=slop)
+
+
+def _highlight_query(tree) -> Q:
+    """What to mark in the hits: the query's positive words, as phrases with a slop of one.
+
+    An exact phrase is answered from the index_phrases shingles, which the highlighter cannot
+    map back to the text; with slop 1 the phrase is matched by positions and highlighted. The
+    hits themselves come from the exact query: this only decides where the marks go.
+    """
+    wanted = [term for term in terms_to_mark(tree) if term.field in (None, "title", "body", "names")]
+    if not wanted:
+        return Q("match_none")
+    return Q(
+        "bool",
+        should=[_phrase([term.field] if term.field else TEXT_FIELDS, term.text, slop=1) for term in wanted],
+    )
+
+
+def terms_to_mark(tree) -> list[Term]:
+    """The terms that made a record match: every term not under a NOT."""
+    if isinstance(tree, Term):
+        return [tree]
+    if isinstance(tree, Not):
+        return []
+    return [term for item in tree.items for term in terms_to_mark(item)]
+
+
+# --- searching: filters, facets, highlights, complete paging ----------------------------------
+
+SORTS = {
+    "relevance": [{"_score": "desc"}],
+    "date": [{"occurred_at": "desc"}],
+    "amount": [{"amount": {"order": "desc", "missing": "_last"}}],
+}
+FACETS = ("system", "region", "agency", "year")
+KEEP_ALIVE = "2m"
+
+
+@dataclass(frozen=True)
+class Filters:
+    systems: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    occurred_from: dt.date | None = None
+    occurred_to: dt.date | None = None  # inclusive
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+
+
+@dataclass
+class Hit:
+    system: str
+    external_id: str
+    score: float | None
+    highlights: dict[str, list[str]]  # field → fragments, the matches wrapped in <mark>
+
+
+@dataclass
+class Page:
+    hits: list[Hit]
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+    next_after: list | None  # give it back as ``after`` for the next page; None on the last
+    pit: str | None
+
+
+def _filter_clauses(filters: Filters) -> list[Q]:
+    clauses = []
+    for field, values in (
+        ("system", filters.systems),
+        ("region", filters.regions),
+        ("agency", filters.agencies),
+    ):
+        if values:
+            clauses.append(Q("terms", **{field: list(values)}))
+    if filters.years:
+        clauses.append(
+            Q(
+                "bool",
+                should=[_term(Term(str(year), field="year")) for year in filters.years],
+                minimum_should_match=1,
+            )
+        )
+    dates = {}
+    if filters.occurred_from:
+        dates["gte"] = filters.occurred_from.isoformat()
+    if filters.occurred_to:
+        dates["lt"] = (filters.occurred_to + dt.timedelta(days=1)).isoformat()
+    if dates:
+        clauses.append(Q("range", occurred_at=dates))
+    amounts = {}
+    if filters.amount_min is not None:
+        amounts["gte"] = float(filters.amount_min)
+    if filters.amount_max is not None:
+        amounts["lte"] = float(filters.amount_max)
+    if amounts:
+        clauses.append(Q("range", amount=amounts))
+    return clauses
+
+
+def search(
+    tree,
+    filters: Filters = Filters(),
+    *,
+    sort: str = "relevance",
+    size: int = 20,
+    after: list | None = None,
+    pit: str | None = None,
+    facets: bool = True,
+) -> Page:
+    """One page of matches. The first call opens a point in time; pass ``pit`` and ``after``
+    from the returned page to read the next one over the same snapshot, to the very last hit
+    (no 10,000 ceiling)."""
+    client = elasticsearch_client()
+    if pit is None:
+        pit = client.open_point_in_time(index=alias(), keep_alive=KEEP_ALIVE)["id"]
+    query = Q("bool", must=[translate(tree)], filter=_filter_clauses(filters))
+    body = {
+        "query": query.to_dict(),
+        "size": size,
+        "sort": SORTS[sort] + [{"_shard_doc": "asc"}],  # the point in time's tiebreaker
+        "pit": {"id": pit, "keep_alive": KEEP_ALIVE},
+        "track_total_hits": True,
+        "highlight": {
+            "pre_tags": ["<mark>"],
+            "post_tags": ["</mark>"],
+            "encoder": "html",  # the record's own text is escaped; only our <mark> is markup
+            "highlight_query": _highlight_query(tree).to_dict(),
+            "fields": {"title": {"number_of_fragments": 0}, "body": {"fragment_size": 120}, "names": {}},
+        },
+    }
+    if after:
+        body["search_after"] = after
+    if facets and not after:
+        body["aggs"] = {
+            "system": {"terms": {"field": "system", "size": 50}},
+            "region": {"terms": {"field": "region", "size": 50}},
+            "agency": {"terms": {"field": "agency", "size": 50}},
+            "year": {
+                "date_histogram": {"field": "occurred_at", "calendar_interval": "year", "min_doc_count": 1}
+            },
+        }
+    response = client.search(body=body)
+    raw_hits = response["hits"]["hits"]
+    hits = [
+        Hit(
+            system=hit["_source"]["system"],
+            external_id=hit["_source"]["external_id"],
+            score=hit.get("_score"),
+            highlights=hit.get("highlight", {}),
+        )
+        for hit in raw_hits
+    ]
+    found = {}
+    for name, aggregation in response.get("aggregations", {}).items():
+        found[name] = [
+            (bucket.get("key_as_string", "")[:4] if name == "year" else bucket["key"], bucket["doc_count"])
+            for bucket in aggregation["buckets"]
+        ]
+    return Page(
+        hits=hits,
+        total=response["hits"]["total"]["value"],
+        facets=found,
+        next_after=raw_hits[-1]["sort"] if len(raw_hits) == size else None,
+        pit=response.get("pit_id", pit),
+    )
+
+
+def close(pit: str) -> None:
+    elasticsearch_client().close_point_in_time(id=pit)
