@@ -60,11 +60,17 @@ UPDATE_FIELDS = [
 csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
 
 Progress = Callable[[int, int | None], None]  # rows done, rows in the file (None: not known)
-OnBatch = Callable[[list[Record]], None]  # the records just upserted, before their batch commits
+# The records just upserted, before their batch commits (an error rolls the batch back); their pk
+# is set where the database returns it (PostgreSQL, SQLite), else their external ids name them.
+OnBatch = Callable[[list[Record]], None]
 
 
 class IngestError(Exception):
     """The file cannot be loaded; the message, for the uploader, says why."""
+
+
+class RunTaken(IngestError):
+    """Another process committed rows of this run meanwhile: it goes on, this one stops."""
 
 
 @dataclass
@@ -130,6 +136,8 @@ def ingest_file(
         mapper = RowMapper(system, mapping, region_lookup())
         try:
             _load(run, read(skip=run.rows_done), mapper, batch_size, progress, on_batch)
+        except RunTaken:
+            raise
         except BaseException as error:
             with suppress(DatabaseError):  # the original error matters more than this note
                 IngestRun.objects.filter(pk=run.pk).update(
@@ -262,8 +270,8 @@ def _csv_reader(stream, path: Path, mapping: Mapping):
                               % {"error": error})
                 continue
             text = lines.take()
-            if not cells:
-                continue  # a blank line
+            if not any(cell.strip() for cell in cells):
+                continue  # a blank line, or a row of empty cells as spreadsheets leave at the end
             number += 1
             if number <= skip:
                 continue
@@ -357,6 +365,6 @@ def _commit(run, done: int, now_done: int, records: list[Record], rejected: list
             rows_rejected=F("rows_rejected") + len(rejected),
         )
         if not moved:  # compare-and-set: someone else committed these rows first
-            raise IngestError(_("Another process is loading this file; this one stopped."))
+            raise RunTaken(_("Another process is loading this file; this one stopped."))
         if on_batch and upserted:
             on_batch(upserted)

@@ -253,7 +253,7 @@ def test_bad_rows_are_quarantined_with_their_reasons(system, tmp_path):
     rows += [row(业务编号="good-2")]
     path = write_csv(tmp_path / "export.csv", rows)
     with path.open("a", encoding="utf-8", newline="") as stream:
-        stream.write("short,row\r\n")
+        stream.write("short,row\r\n" + "," * 11 + "\r\n")  # an empty row at the end is no row
 
     run = ingest_file(system, path, batch_size=4).run
 
@@ -314,6 +314,18 @@ def test_the_same_external_id_across_batches_keeps_the_last(system, tmp_path):
     ingest_file(system, write_csv(tmp_path / "export.csv", rows), batch_size=2)
 
     assert list(Record.objects.values_list("title", flat=True)) == ["version 4"]
+
+
+def test_the_indexer_hook_gets_the_upserted_records(system, tmp_path):
+    ingest_file(system, write_csv(tmp_path / "one.csv", [row(业务编号="a")]))
+    batches = []
+
+    ingest_file(system, write_csv(tmp_path / "two.csv", [row(业务编号="a"), row(业务编号="b")]),
+                on_batch=batches.append)
+
+    [records] = batches
+    assert {record.external_id: record.pk for record in records} == dict(
+        Record.objects.values_list("external_id", "pk"))
 
 
 # --- resuming -----------------------------------------------------------------------------------
