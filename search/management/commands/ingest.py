@@ -84,7 +84,7 @@ class Command(BaseCommand):
         self.stdout.write(_("The first rejected rows:") if run.rows_rejected > REJECTIONS_SHOWN
                           else _("The rejected rows:"))
         for line, reason in run.rejected.order_by("line").values_list("line", "reason")[:REJECTIONS_SHOWN]:
-            self.stdout.write(_("  line %(line)s: %(reason)s") % {"line": f"{line:,}", "reason": reason})
+            self.stdout.write("  " + _("line %(line)s: %(reason)s") % {"line": f"{line:,}", "reason": reason})
 
 
 def _counts(run: IngestRun) -> dict[str, str]:
