@@ -31,6 +31,7 @@ import codecs
 import csv
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -56,6 +57,8 @@ UPDATE_FIELDS = [
     "title", "body", "occurred_at", "region", "amount", "names", "credit_codes", "id_numbers",
     "phones", "raw", "ingested_at",
 ]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
 
@@ -341,13 +344,20 @@ def _load(run, rows: Iterator[Row], mapper: RowMapper, batch_size, progress, on_
 def _record(row: Row, mapper: RowMapper) -> Record:
     if row.problem:
         raise RowRejected([row.problem])
-    try:
-        stored = json.dumps(row.data, ensure_ascii=False).encode()
-    except UnicodeEncodeError:
-        stored = b"\\u0000"  # an unpaired surrogate: refused below like a NUL
-    if b"\\u0000" in stored:
+    if not _storable(row.data):
         raise RowRejected([_("The row holds a character that cannot be stored (NUL or a lone surrogate).")])
     return mapper.map(row.data)
+
+
+def _storable(value) -> bool:
+    """False if a text in ``value`` holds a NUL or an unpaired surrogate (JSON's \\u0000, \\ud800)."""
+    if isinstance(value, str):
+        return "\x00" not in value and (value.isascii() or not _SURROGATE.search(value))
+    if isinstance(value, dict):
+        return all(_storable(key) and _storable(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_storable(item) for item in value)
+    return True
 
 
 def _commit(run, done: int, now_done: int, records: list[Record], rejected: list[RejectedRow], on_batch):

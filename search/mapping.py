@@ -176,6 +176,8 @@ class RowMapper:
         )
         if reasons:
             raise RowRejected(reasons)
+        if record.region_id is None and m.region and _values(row.get(m.region)):
+            self._note_unknown_region(row)
         return record
 
     def _single(self, row, column, reasons) -> str:
@@ -234,13 +236,13 @@ class RowMapper:
 
     def _region(self, row, reasons) -> int | None:
         text = self._single(row, self.mapping.region, reasons)
-        if not text:
-            return None
-        region_id = self.regions.get(text.lower())
-        noted = self.unknown_regions
-        if region_id is None and (text in noted or len(noted) < UNKNOWN_REGIONS_KEPT):
+        return self.regions.get(text.lower()) if text else None
+
+    def _note_unknown_region(self, row) -> None:
+        text, noted = _values(row.get(self.mapping.region))[0], self.unknown_regions
+        if text in noted or len(noted) < UNKNOWN_REGIONS_KEPT:
             noted[text] += 1
-        return region_id
+
 
 def region_lookup() -> dict[str, int]:
     """Lower-cased region codes and names → region id; a name that two regions share is left out."""

@@ -267,6 +267,16 @@ def test_bad_rows_are_quarantined_with_their_reasons(system, tmp_path):
     assert RejectedRow.objects.get(run=run, line=6).raw.startswith("bad-3,城南路灯改造,围标,已立案,")
 
 
+def test_a_nul_in_a_csv_row_rejects_it(system, tmp_path):
+    path = write_csv(tmp_path / "export.csv", [row(投诉内容="a\x00b"), row(业务编号="2")])
+
+    run = ingest_file(system, path).run
+
+    assert list(Record.objects.values_list("external_id", flat=True)) == ["2"]
+    assert "cannot be stored" in reasons(run)[2]
+    assert "a\ufffdb" in RejectedRow.objects.get().raw
+
+
 def test_every_problem_of_a_row_is_named(system, tmp_path):
     path = write_csv(tmp_path / "export.csv", [row(受理时间="soon", 中标金额="-1", 身份证号="123")])
 
@@ -280,13 +290,15 @@ def test_unreadable_jsonl_lines_are_quarantined(system, tmp_path):
     good = MINIMAL
     lines = [json.dumps(good), "{not json", "[1, 2]",
              json.dumps({**good, "业务编号": "2", "项目名称": "a\u0000b"}),
-             json.dumps({**good, "业务编号": "3", "投诉内容": "\ud800"})]
+             json.dumps({**good, "业务编号": "3", "投诉内容": "\ud800"}),
+             json.dumps({**good, "业务编号": "4", "投诉内容": "a\\u0000b \ud83d\ude00"})]  # text, a pair
     path = tmp_path / "export.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     run = ingest_file(system, path).run
 
-    assert list(Record.objects.values_list("external_id", flat=True)) == ["1"]
+    assert sorted(Record.objects.values_list("external_id", flat=True)) == ["1", "4"]
+    assert Record.objects.get(external_id="4").body == "a\\u0000b 😀"
     found = reasons(run)
     assert "not valid JSON" in found[2] and "not a JSON object" in found[3]
     assert "cannot be stored" in found[4] and "cannot be stored" in found[5]
