@@ -201,9 +201,11 @@ def _person(division: int, born: int, sequence: int, salt: int) -> Person:
     male = sequence & 1
     given = W.MALE_CHARS if male else W.FEMALE_CHARS
     n = len(given)
-    name = _SURNAMES[h % len(_SURNAMES)] + given[(h >> 10) % n]
+    first = (h >> 10) % n
+    name = _SURNAMES[h % len(_SURNAMES)] + given[first]
     if (h >> 20) & 7:
-        name += given[(h >> 23) % n]
+        second = (h >> 23) % n
+        name += given[second if second != first else (second + 1) % n]
     phone = f"{W.PHONE_PREFIXES[(h >> 30) % len(W.PHONE_PREFIXES)]}{(h >> 36) % 100_000_000:08d}"
     h2 = _mix(h)
     district = division if division < len(DISTRICT_NAMES) else h2 % len(DISTRICT_NAMES)
@@ -229,6 +231,14 @@ def _place(r: Callable[[], float], district: int) -> str:
     if r() < 0.5:
         return f"{name}{road}{int(r() * 400) + 1}号{W.COMMUNITIES[int(r() * len(W.COMMUNITIES))]}"
     return f"{name}{road}{int(r() * 400) + 1}号"
+
+
+def surname(name: str) -> str:
+    return name[:2] if name[:2] in W.COMPOUND_SURNAMES else name[:1]
+
+
+def given_name(name: str) -> str:
+    return name[len(surname(name)):]
 
 
 def _id_parts(person: Person) -> tuple[int, int, int]:
@@ -300,7 +310,7 @@ def _company(k: int, salt: int, person_salt: int, legal_rep: Person | None = Non
     address = f"{district_name}{roads[(h >> 32) % len(roads)]}{(h >> 36) % 500 + 1}号"
     if category == "shop":
         shop, scope = W.SHOPS[(h >> 40) % len(W.SHOPS)]
-        name = f"{district_name}{legal_rep.name[0]}记{shop}"
+        name = f"{district_name}{surname(legal_rep.name)}记{shop}"
         code = credit_code("92", DISTRICT_DIVISIONS[district], body)
         return Company(name, code, W.SOLE_PROPRIETORSHIP, category, scope, legal_rep, district, address,
                        legal_rep.phone, 0)
@@ -443,7 +453,10 @@ class World:
         offset = sequence % 100
         if first == SPOUSES_FIRST:
             offset ^= 1
-        return self.person_at(division, max(0, min(born, day_of(END) - 400)), first + offset)
+        relative = self.person_at(division, max(0, min(born, day_of(END) - 400)), first + offset)
+        if first == CHILDREN_FIRST:  # children (in no other system) carry the parent's surname
+            relative = relative._replace(name=surname(person.name) + given_name(relative.name))
+        return relative
 
     def company(self, k: int) -> Company:
         return _company(k, self.company_salt, self.person_salt)
@@ -465,6 +478,7 @@ class World:
         regions = {spec.code: spec.name for spec in demo.REGIONS}
         self.departments: dict[tuple[str, str], str] = {}  # (region name, key) → department name
         self.unit_region: dict[str, str] = {}  # department or project owner → region name
+        self.unit_key: dict[str, str] = {}  # department → its key; a project owner → its name
         keys = {spec.key for spec in demo.DEPARTMENTS}
         for spec in demo.agency_specs():
             if spec.kind != demo.AgencyKind.DEPARTMENT:
@@ -473,13 +487,13 @@ class World:
             key = next(key for key in keys if spec.code == demo.department_code(spec.region, key))
             self.departments[(region, key)] = spec.name
             self.unit_region[spec.name] = region
+            self.unit_key[spec.name] = key
         self.units = sorted(self.unit_region)
-        self.tendering_units = sorted(
-            name for (_region, key), name in self.departments.items() if key in W.TENDERING_DEPARTMENTS
-        )
+        tendering = {key for work in W.WORKS for key in work[3]}
+        self.tendering_units = sorted(name for name, key in self.unit_key.items() if key in tendering)
         for owner in W.PROJECT_OWNERS:
             self.unit_region[owner] = W.CITY_NAME
-        self.builders = self.tendering_units + list(W.PROJECT_OWNERS) * 4
+            self.unit_key[owner] = owner
 
     def department(self, key: str, region: str) -> str:
         """The department ``key`` of ``region``, or the city's when the region has none."""
@@ -512,12 +526,12 @@ class World:
     def _add(self, code: str, day: int, size: int, build) -> None:
         self.planted.setdefault(code, []).append(Planted(day, size, build))
 
-    def _planted_person(self, rng: random.Random, born_from: int, born_to: int) -> Person:
+    def _planted_person(self, rng: random.Random, born_from: int, born_to: int, sex: str = "") -> Person:
         while True:
             division = rng.randrange(len(DISTRICT_NAMES))
             born = day_of(datetime.date(born_from, 1, 1)) + rng.randrange((born_to - born_from + 1) * 365)
             person = self.person_at(division, born, rng.randint(PLANTED_FIRST, PLANTED_LAST))
-            if person.id_number not in self._used_ids:
+            if person.id_number not in self._used_ids and sex in ("", person.sex):
                 self._used_ids.add(person.id_number)
                 return person
 
@@ -534,10 +548,6 @@ class World:
     def _day_between(rng: random.Random, first: datetime.date, last: datetime.date) -> int:
         return day_of(first) + rng.randrange((last - first).days + 1)
 
-    def _tender_plan(self, rng: random.Random, unit: str | None = None) -> dict:
-        unit = unit or rng.choice(self.tendering_units)
-        return _tender_plan(self, rng.random, unit)
-
     def _plant_shared_legal_rep(self, rng: random.Random) -> None:
         day = self._day_between(rng, datetime.date(2021, 3, 1), datetime.date(2026, 6, 30))
         rep = self._planted_person(rng, 1965, 1990)
@@ -545,7 +555,7 @@ class World:
             self._planted_company(rng, rep, day - rng.randint(30, 400)) for _ in range(rng.choice((2, 2, 3)))
         ]
         others = rng.sample(self.pool("construction"), min(2, len(self.pool("construction"))))
-        plan = self._tender_plan(rng)
+        plan = _tender_plan(self, rng.random)
         budget = plan["budget"]
         quotes = [budget * rng.uniform(0.955, 0.975) for _ in colluders]
         quotes[0] = min(quotes) - budget * 0.004
@@ -597,16 +607,17 @@ class World:
         relation = rng.choice(("配偶", "子女"))
         if relation == "配偶":
             official = self._planted_person(rng, 1966, 1985)
-            relative = self._planted_person(rng, 1966, 1985)
+            relative = self._planted_person(rng, 1966, 1985, sex="男" if official.sex == "女" else "女")
         else:
             official = self._planted_person(rng, 1962, 1972)
             relative = self._planted_person(rng, 1990, 1998)
+            relative = relative._replace(name=surname(official.name) + given_name(relative.name))
         appointed = day - rng.randint(365, 6 * 365)
         post = rng.choice(W.POSTS[:4])
         self._add("public-officials", appointed, 1,
                   lambda ctx: iter([_official_row(ctx, appointed, official, unit, post, relation, relative)]))
         company = self._planted_company(rng, relative, day - rng.randint(60, 500))
-        plan = self._tender_plan(rng, unit)
+        plan = _tender_plan(self, rng.random, unit)
         budget = plan["budget"]
         others = rng.sample(self.pool("construction"), min(rng.randint(2, 4), len(self.pool("construction"))))
         quote = budget * rng.uniform(0.93, 0.96)
@@ -777,7 +788,7 @@ def write_system(
             written += 1
             if progress is not None and written % every == 0:
                 progress(written)
-    if progress is not None:
+    if progress is not None and written % every:
         progress(written)
     return written
 
@@ -859,10 +870,21 @@ def _city_management(ctx: Context) -> Iterator[dict]:
         }
 
 
-def _tender_plan(world: World, r: Callable[[], float], unit: str) -> dict:
+def _tender_plan(world: World, r: Callable[[], float], unit: str = "") -> dict:
+    """A public work: its name, kind, budget and who puts it out to tender (``unit`` if given)."""
+    if unit:
+        works = [work for work in W.WORKS if world.unit_key[unit] in work[3]]
+        kind, pattern, (low, high), _keys = works[int(r() * len(works))]
+    else:
+        kind, pattern, (low, high), keys = W.WORKS[int(r() * len(W.WORKS))]
+        key = keys[int(r() * len(keys))]
+        if key in world.unit_region:  # a project owner
+            unit = key
+        else:
+            region = W.CITY_NAME if r() < 0.4 else DISTRICT_NAMES[int(r() * len(DISTRICT_NAMES))]
+            unit = world.department(key, region)
     district = world.region_of(unit, r)
     name, _division, roads, towns, places = W.DISTRICTS[district]
-    kind, pattern, _what, (low, high) = W.WORKS[int(r() * len(W.WORKS))]
     project = pattern.format(
         district=name, road=roads[int(r() * len(roads))], community=W.COMMUNITIES[int(r() * len(W.COMMUNITIES))],
         phase=W.ORDINALS[int(r() * 3)], ordinal=W.ORDINALS[int(r() * 9)], town=towns[int(r() * len(towns))],
@@ -906,7 +928,7 @@ def _tenders(ctx: Context) -> Iterator[dict]:
     contractors = world.pool("construction")
     while True:
         day = ctx.day()
-        plan = _tender_plan(world, r, world.builders[int(r() * len(world.builders))])
+        plan = _tender_plan(world, r)
         bidders = ctx.rng.sample(contractors, min(len(contractors), 3 + int(r() * 5)))
         quotes = [plan["budget"] * ctx.between(0.86, 0.995) for _ in bidders]
         best = quotes.index(min(quotes)) if r() < 0.8 else int(r() * len(quotes))
@@ -1234,7 +1256,7 @@ def _public_works(ctx: Context) -> Iterator[dict]:
     world, r = ctx.world, ctx.r
     contractors = world.pool("construction")
     while True:
-        plan = _tender_plan(world, r, world.builders[int(r() * len(world.builders))])
+        plan = _tender_plan(world, r)
         yield _works_row(ctx, ctx.day(), plan, ctx.pick(contractors), plan["budget"] * ctx.between(0.86, 0.99))
 
 

@@ -23,6 +23,7 @@ SURNAMES = (
     ("郝", 1), ("龚", 1), ("邵", 1), ("万", 1), ("钱", 1), ("严", 1), ("覃", 1), ("武", 1), ("戴", 1),
     ("莫", 1), ("孔", 1), ("向", 1), ("汤", 1), ("欧阳", 1), ("司马", 1), ("上官", 1), ("诸葛", 1),
 )
+COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛")
 MALE_CHARS = (
     "伟强磊军勇杰涛明超辉刚平华建国志文斌波宇浩鹏飞凯俊峰洋林东亮健海龙鑫帅晨博宏彬毅振德成兵生荣新永庆"
     "江旭正春光安顺坤泽睿轩子梓皓然宁天一家嘉思翔豪诚铭立金福贵祥云山松柏清远达胜利卫兴良"
@@ -156,25 +157,24 @@ SUPERVISORS = (
 )
 # Builders of public works: the demo's city project owners (agencies.demo.PROJECT_OWNERS).
 PROJECT_OWNERS = ("江州城市建设投资集团有限公司", "江州交通投资集团有限公司", "江州水务集团有限公司")
-# The departments that put works out to tender (keys of agencies.demo.DEPARTMENTS).
-TENDERING_DEPARTMENTS = (
-    "housing", "transport", "water", "education", "health", "urban-management", "utilities",
-    "agriculture", "natural-resources",
-)
-# (kind, name pattern, what the bidders build, budget range in ten-thousand yuan)
+# (kind, name pattern, budget range in ten-thousand yuan, the departments (keys of
+# agencies.demo.DEPARTMENTS) and project owners that put such works out to tender)
 WORKS = (
-    ("市政工程", "{district}{road}道路提升改造工程", "道路", (300, 3000)),
-    ("市政工程", "{district}{road}雨污分流改造工程", "管网", (200, 2500)),
-    ("市政工程", "{district}城区路灯节能改造项目", "照明", (80, 600)),
-    ("房屋建筑", "{district}{community}老旧小区改造项目（{phase}期）", "小区", (300, 5000)),
-    ("房屋建筑", "{district}第{ordinal}中学教学综合楼新建工程", "学校", (1500, 9000)),
-    ("房屋建筑", "{district}人民医院住院楼改扩建工程", "医院", (3000, 20000)),
-    ("房屋建筑", "{district}{town}便民服务中心建设项目", "服务中心", (200, 1500)),
-    ("交通工程", "{district}{town}农村公路提质改造工程", "农村公路", (200, 2000)),
-    ("交通工程", "{road}跨江大桥维修加固工程", "桥梁", (500, 6000)),
-    ("水利工程", "{district}{town}中小河流综合治理工程", "河道", (300, 4000)),
-    ("水利工程", "{district}高标准农田建设项目（{phase}标段）", "农田", (300, 3000)),
-    ("园林绿化", "{district}{road}沿线绿化提升工程", "绿化", (100, 1200)),
+    ("市政工程", "{district}{road}道路提升改造工程", (300, 3000), ("housing", "江州城市建设投资集团有限公司")),
+    ("市政工程", "{district}{road}雨污分流改造工程", (200, 2500), ("utilities", "江州水务集团有限公司")),
+    ("市政工程", "{district}城区路灯节能改造项目", (80, 600), ("urban-management", "utilities")),
+    ("房屋建筑", "{district}{community}老旧小区改造项目（{phase}期）", (300, 5000),
+     ("housing", "江州城市建设投资集团有限公司")),
+    ("房屋建筑", "{district}第{ordinal}中学教学综合楼新建工程", (1500, 9000), ("education",)),
+    ("房屋建筑", "{district}第{ordinal}小学运动场及附属设施改造工程", (150, 1200), ("education",)),
+    ("房屋建筑", "{district}人民医院住院楼改扩建工程", (3000, 20000), ("health",)),
+    ("房屋建筑", "{district}{town}卫生院业务用房建设项目", (200, 1500), ("health",)),
+    ("交通工程", "{district}{town}农村公路提质改造工程", (200, 2000), ("transport", "江州交通投资集团有限公司")),
+    ("交通工程", "{road}跨江大桥维修加固工程", (500, 6000), ("transport", "江州交通投资集团有限公司")),
+    ("水利工程", "{district}{town}中小河流综合治理工程", (300, 4000), ("water", "江州水务集团有限公司")),
+    ("水利工程", "{district}高标准农田建设项目（{phase}标段）", (300, 3000), ("agriculture", "natural-resources")),
+    ("园林绿化", "{district}{road}沿线绿化提升工程", (100, 1200), ("urban-management", "housing")),
+    ("环境整治", "{district}{town}农村人居环境整治项目", (100, 900), ("agriculture", "urban-management")),
 )
 ORDINALS = "一二三四五六七八九十"
 
