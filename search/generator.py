@@ -653,7 +653,7 @@ class World:
         for number in range(times):
             def build(ctx, day=day, number=number):
                 row = _hotline_row(ctx, day, caller, topic, district, place, handler,
-                                   repeat_of=first.get("id", ""), satisfaction="不满意",
+                                   repeat_of=first["id"] if number else "", satisfaction="不满意",
                                    result=W.HOTLINE_RESULTS[0])
                 if number == 0:
                     first["id"] = row["工单编号"]
