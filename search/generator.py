@@ -138,7 +138,9 @@ DISTRICT_DIVISIONS = tuple(district[1] for district in W.DISTRICTS)
 _ID_DIVISIONS = DISTRICT_DIVISIONS + W.OTHER_DIVISIONS
 _ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
 _ID_CHECKS = "10X98765432"
-_DIVISION_SUMS = [sum(int(c) * w for c, w in zip(code, _ID_WEIGHTS[:6], strict=True)) for code in _ID_DIVISIONS]
+_DIVISION_SUMS = [
+    sum(int(c) * w for c, w in zip(code, _ID_WEIGHTS[:6], strict=True)) for code in _ID_DIVISIONS
+]
 _BIRTH_SUMS = [sum(int(c) * w for c, w in zip(text, _ID_WEIGHTS[6:14], strict=True)) for text in COMPACT]
 _SEQUENCE_SUMS = [
     sum(int(c) * w for c, w in zip(f"{n:03d}", _ID_WEIGHTS[14:], strict=True)) for n in range(1000)
@@ -177,7 +179,8 @@ class Subspace:
 
 
 def _subspace(first, last, born_from, born_to) -> Subspace:
-    return Subspace(first, last, day_of(datetime.date(born_from, 1, 1)), day_of(datetime.date(born_to, 12, 31)))
+    born_first, born_last = datetime.date(born_from, 1, 1), datetime.date(born_to, 12, 31)
+    return Subspace(first, last, day_of(born_first), day_of(born_last))
 
 
 RESIDENTS = _subspace(0, 299, 1935, 2021)
@@ -215,9 +218,11 @@ def _person(division: int, born: int, sequence: int, salt: int) -> Person:
 def _home(district: int, h: int) -> str:
     name, _division, roads, towns, places = W.DISTRICTS[district]
     if district == len(W.DISTRICTS) - 1 and h & 1:  # the county: half of it lives in villages
-        return f"{name}{towns[(h >> 1) % len(towns)]}{places[(h >> 5) % len(places)]}{(h >> 9) % 12 + 1}组{(h >> 13) % 80 + 1}号"
+        village = f"{towns[(h >> 1) % len(towns)]}{places[(h >> 5) % len(places)]}"
+        return f"{name}{village}{(h >> 9) % 12 + 1}组{(h >> 13) % 80 + 1}号"
+    community = W.COMMUNITIES[(h >> 14) % len(W.COMMUNITIES)]
     return (
-        f"{name}{roads[(h >> 1) % len(roads)]}{(h >> 5) % 400 + 1}号{W.COMMUNITIES[(h >> 14) % len(W.COMMUNITIES)]}"
+        f"{name}{roads[(h >> 1) % len(roads)]}{(h >> 5) % 400 + 1}号{community}"
         f"{(h >> 20) % 30 + 1}栋{(h >> 25) % 4 + 1}单元{(h >> 28) % 20 + 1}{(h >> 33) % 4 + 1:02d}室"
     )
 
@@ -268,7 +273,8 @@ def credit_code(kind: str, division: str, body: str) -> str:
     """A unified social credit code: registration authority and kind (``91`` a company, ``92`` a
     sole proprietorship, ``11`` a government body), division, an eight-character organisation
     code body with its GB 11714 check character, and the GB 32100 check character."""
-    total = sum(_CHARSET_VALUES[char] * weight for char, weight in zip(body, _ORGANISATION_WEIGHTS, strict=True))
+    pairs = zip(body, _ORGANISATION_WEIGHTS, strict=True)
+    total = sum(_CHARSET_VALUES[char] * weight for char, weight in pairs)
     check = 11 - total % 11
     first17 = f"{kind}{division}{body}{'X' if check == 10 else '0' if check == 11 else check}"
     return first17 + credit_code_check(first17)
@@ -290,7 +296,9 @@ def _company_category(h: int) -> str:
     return W.INDUSTRIES[7 + (h >> 7) % (len(W.INDUSTRIES) - 7)][0]  # trade, services, tech, …
 
 
-def _company(k: int, salt: int, person_salt: int, legal_rep: Person | None = None, category: str = "") -> Company:
+def _company(
+    k: int, salt: int, person_salt: int, legal_rep: Person | None = None, category: str = ""
+) -> Company:
     scrambled, h = _company_hash(k, salt)
     category = category or _company_category(h)
     if legal_rep is None:
@@ -319,12 +327,14 @@ def _company(k: int, salt: int, person_salt: int, legal_rep: Person | None = Non
     prefix = ("江州", "江州市", "江东", f"江州{district_name[:2]}")[(h >> 44) % 4]
     name = f"{prefix}{trade}{words}有限公司"
     kind = W.COMPANY_TYPES[(h >> 47) % len(W.COMPANY_TYPES)]
-    phone = legal_rep.phone if (h >> 50) & 1 else f"{W.PHONE_PREFIXES[(h >> 51) % len(W.PHONE_PREFIXES)]}{(h >> 8) % 100_000_000:08d}"
+    phone = legal_rep.phone
+    if (h >> 50) & 1:  # a number of its own
+        phone = f"{W.PHONE_PREFIXES[(h >> 51) % len(W.PHONE_PREFIXES)]}{(h >> 8) % 100_000_000:08d}"
     capital = W.CAPITALS_YUAN[(h >> 57) % len(W.CAPITALS_YUAN)]
     if category in ("construction", "realestate"):
         capital *= 4
-    return Company(name, credit_code("91", division, body), kind, category, scope, legal_rep, district, address,
-                   phone, capital)
+    code = credit_code("91", division, body)
+    return Company(name, code, kind, category, scope, legal_rep, district, address, phone, capital)
 
 
 def _from_subspace(space: Subspace, k: int, salt: int) -> Person:
@@ -582,8 +592,9 @@ class World:
         before, later = rng.randint(3, 10), rng.randint(4, 12)
         for month in range(-before, later + 1):
             day = _month_day(death, month, payday)
-            self._add("social-assistance", day, 1,
-                      lambda ctx, day=day: iter([_assistance_row(ctx, day, person, kind, household, monthly)]))
+            self._add("social-assistance", day, 1, lambda ctx, day=day: iter(
+                [_assistance_row(ctx, day, person, kind, household, monthly)]
+            ))
             after["social-assistance"] = after.get("social-assistance", 0) + (day > death)
         if number % 2 == 0:
             pension_kind = W.PENSION_KINDS[0][0]
@@ -599,7 +610,8 @@ class World:
                 self._add("medical-insurance", day, 1,
                           lambda ctx, day=day: iter([_settlement_row(ctx, day, person, "药店购药")]))
                 after["medical-insurance"] = after.get("medical-insurance", 0) + 1
-        self.facts.paid_after_death.append(PaidAfterDeath(person.name, person.id_number, date_of(death), after))
+        fact = PaidAfterDeath(person.name, person.id_number, date_of(death), after)
+        self.facts.paid_after_death.append(fact)
 
     def _plant_relative_win(self, rng: random.Random) -> None:
         day = self._day_between(rng, datetime.date(2021, 6, 1), datetime.date(2025, 6, 30))
@@ -621,9 +633,11 @@ class World:
         budget = plan["budget"]
         others = rng.sample(self.pool("construction"), min(rng.randint(2, 4), len(self.pool("construction"))))
         quote = budget * rng.uniform(0.93, 0.96)
-        lineup = [(company, quote, True)] + [(other, budget * rng.uniform(0.965, 0.995), False) for other in others]
+        lineup = [(company, quote, True)]
+        lineup += [(other, budget * rng.uniform(0.965, 0.995), False) for other in others]
         lineup = rng.sample(lineup, len(lineup))
-        self._add("public-resource-trading", day, len(lineup), lambda ctx: _tender_rows(ctx, day, plan, lineup))
+        self._add("public-resource-trading", day, len(lineup),
+                  lambda ctx: _tender_rows(ctx, day, plan, lineup))
         start = day + rng.randint(20, 60)
         self._add("public-works", start, 1,
                   lambda ctx: iter([_works_row(ctx, start, plan, company, quote)]))
@@ -636,8 +650,8 @@ class World:
                           [_payment_row(ctx, pay_day, unit, company, W.TREASURY_ITEMS[0], quote * share)]
                       ))
         self.facts.relative_wins.append(RelativeWin(
-            official.name, official.id_number, unit, relation, relative.name, relative.id_number, company.name,
-            company.credit_code, plan["name"], date_of(day), _money(quote),
+            official.name, official.id_number, unit, relation, relative.name, relative.id_number,
+            company.name, company.credit_code, plan["name"], date_of(day), _money(quote),
         ))
 
     def _plant_reopened_complaint(self, rng: random.Random) -> None:
@@ -702,7 +716,9 @@ class Context:
         return f"{self.i + 1:08d}"
 
 
-def rows(code: str, seed=1, count: int = 1_000, *, bad_rate: float = 0.0, world: World | None = None) -> Iterator[dict]:
+def rows(
+    code: str, seed=1, count: int = 1_000, *, bad_rate: float = 0.0, world: World | None = None
+) -> Iterator[dict]:
     """``count`` rows of the system ``code`` (see the module docstring)."""
     spec = BY_CODE[code]
     world = world or World(seed, count)
@@ -745,7 +761,8 @@ def _spoil(row: dict, mapping: dict, r: Callable[[], float]) -> str:
     kinds = ["missing", "date"] + (["amount"] if mapping.get("amount") else [])
     kind = kinds[int(r() * len(kinds))]
     if kind == "missing":
-        columns = list(dict.fromkeys([mapping["external_id"], mapping["occurred_at"], *mapping.get("required", [])]))
+        columns = [mapping["external_id"], mapping["occurred_at"], *mapping.get("required", [])]
+        columns = list(dict.fromkeys(columns))
         row.pop(columns[int(r() * len(columns))], None)
     elif kind == "date":
         row[mapping["occurred_at"]] = BAD_DATES[int(r() * len(BAD_DATES))]
@@ -886,7 +903,8 @@ def _tender_plan(world: World, r: Callable[[], float], unit: str = "") -> dict:
     district = world.region_of(unit, r)
     name, _division, roads, towns, places = W.DISTRICTS[district]
     project = pattern.format(
-        district=name, road=roads[int(r() * len(roads))], community=W.COMMUNITIES[int(r() * len(W.COMMUNITIES))],
+        district=name, road=roads[int(r() * len(roads))],
+        community=W.COMMUNITIES[int(r() * len(W.COMMUNITIES))],
         phase=W.ORDINALS[int(r() * 3)], ordinal=W.ORDINALS[int(r() * 9)], town=towns[int(r() * len(towns))],
     )
     return {
@@ -932,7 +950,8 @@ def _tenders(ctx: Context) -> Iterator[dict]:
         bidders = ctx.rng.sample(contractors, min(len(contractors), 3 + int(r() * 5)))
         quotes = [plan["budget"] * ctx.between(0.86, 0.995) for _ in bidders]
         best = quotes.index(min(quotes)) if r() < 0.8 else int(r() * len(quotes))
-        yield from _tender_rows(ctx, day, plan, [(b, q, n == best) for n, (b, q) in enumerate(zip(bidders, quotes))])
+        lineup = [(bidder, quotes[n], n == best) for n, bidder in enumerate(bidders)]
+        yield from _tender_rows(ctx, day, plan, lineup)
 
 
 def _procurement(ctx: Context) -> Iterator[dict]:
@@ -994,6 +1013,9 @@ def _hospital_code(kind: str, index: int, district: int) -> str:
     return f"{kind}{DISTRICT_DIVISIONS[district]}{index + 1:05d}"
 
 
+_VISIT_COSTS = {"普通门诊": (50, 600, 0.4), "门诊慢特病": (200, 2_000, 0.6)}  # yuan and the fund's share
+
+
 def _settlement_row(ctx: Context, day: int, person: Person, visit: str) -> dict:
     r = ctx.r
     if visit == "药店购药":
@@ -1003,7 +1025,7 @@ def _settlement_row(ctx: Context, day: int, person: Person, visit: str) -> dict:
     else:
         index = int(r() * len(W.HOSPITALS))
         place, code = W.HOSPITALS[index][0], _hospital_code("H", index, person.district)
-        low, high, fund_share = {"普通门诊": (50, 600, 0.4), "门诊慢特病": (200, 2_000, 0.6)}.get(visit, (3_000, 80_000, 0.72))
+        low, high, fund_share = _VISIT_COSTS.get(visit, (3_000, 80_000, 0.72))
         total = ctx.between(low, high)
     fund = total * fund_share
     account = (total - fund) * (r() if visit != "住院" else 0.2)
@@ -1214,7 +1236,7 @@ def _payment_row(ctx: Context, day: int, unit: str, payee: Company, item, amount
 
 
 def _treasury(ctx: Context) -> Iterator[dict]:
-    world, r = ctx.world, ctx.r
+    world = ctx.world
     contractors = world.pool("construction")
     suppliers = world.pool("trade", "tech", "services")
     while True:
@@ -1228,14 +1250,18 @@ def _treasury(ctx: Context) -> Iterator[dict]:
         yield _payment_row(ctx, ctx.day(), ctx.pick(world.units), payee, item, amount)
 
 
+_TRADES = ("47", "48", "78")  # the industry part of a project code: building, civil works, utilities
+
+
 def _works_row(ctx: Context, day: int, plan: dict, builder: Company, amount: float) -> dict:
     r = ctx.r
     finish = day + 180 + int(r() * 720)
+    division = DISTRICT_DIVISIONS[plan["district"]]
     state = "已竣工" if finish < day_of(END) else "在建"
     if r() < 0.04:
         state = "停工"
     return {
-        "项目代码": f"{_year(day)}-{DISTRICT_DIVISIONS[plan['district']]}-{ctx.pick(('47', '48', '78'))}-01-{ctx.i + 1:06d}",
+        "项目代码": f"{_year(day)}-{division}-{ctx.pick(_TRADES)}-01-{ctx.i + 1:06d}",
         "项目名称": plan["name"],
         "建设单位": plan["unit"],
         "施工单位": builder.name,
@@ -1257,7 +1283,8 @@ def _public_works(ctx: Context) -> Iterator[dict]:
     contractors = world.pool("construction")
     while True:
         plan = _tender_plan(world, r)
-        yield _works_row(ctx, ctx.day(), plan, ctx.pick(contractors), plan["budget"] * ctx.between(0.86, 0.99))
+        amount = plan["budget"] * ctx.between(0.86, 0.99)
+        yield _works_row(ctx, ctx.day(), plan, ctx.pick(contractors), amount)
 
 
 _DISTRICT_LETTERS = ("DH", "XS", "NJ", "BC", "LJ")
@@ -1450,7 +1477,8 @@ def _traffic(ctx: Context) -> Iterator[dict]:
         day = ctx.day()
         k = int(r() * drivers)
         driver = world.person(WORKERS, k)
-        plate = "江" + "ABCDEF"[k % 6] + "".join(_PLATE_CHARS[(k >> (3 * n)) % len(_PLATE_CHARS)] for n in range(5))
+        plate = "江" + "ABCDEF"[k % 6]
+        plate += "".join(_PLATE_CHARS[(k >> (3 * n)) % len(_PLATE_CHARS)] for n in range(5))
         offence, fine, points = ctx.pick(W.TRAFFIC_OFFENCES)
         district = int(r() * len(DISTRICT_NAMES))
         name, _division, roads, _towns, _places = W.DISTRICTS[district]
@@ -1521,6 +1549,8 @@ def _affordable_housing(ctx: Context) -> Iterator[dict]:
         district = person.district
         name, _division, roads, _towns, _places = W.DISTRICTS[district]
         passed = r() < 0.86
+        flat = (f"{name}{ctx.pick(roads)}{int(r() * 300) + 1}号{name[:2]}公租房小区{int(r() * 12) + 1}栋"
+                f"{int(r() * 18) + 1}{int(r() * 6) + 1:02d}室")
         yield {
             "申请编号": f"BZF{COMPACT[day]}{ctx.number()}",
             "申请人": person.name,
@@ -1529,8 +1559,7 @@ def _affordable_housing(ctx: Context) -> Iterator[dict]:
             "家庭年收入（元）": _money(round(ctx.between(18_000, 90_000), -2)),
             "工作单位": ctx.pick(employers).name if r() < 0.7 else "灵活就业",
             "保障方式": mode,
-            "房源地址": f"{name}{ctx.pick(roads)}{int(r() * 300) + 1}号{name[:2]}公租房小区{int(r() * 12) + 1}栋"
-                     f"{int(r() * 18) + 1}{int(r() * 6) + 1:02d}室" if passed and mode != "租赁补贴" else "",
+            "房源地址": flat if passed and mode != "租赁补贴" else "",
             REGION: name,
             "月租金（元）": _money(round(ctx.between(low, high))) if passed else "",
             "审核结果": "通过" if passed else "不通过",
@@ -1623,13 +1652,12 @@ def _pollution(ctx: Context) -> Iterator[dict]:
 
 
 def _audits(ctx: Context) -> Iterator[dict]:
-    world, r = ctx.world, ctx.r
+    world = ctx.world
     while True:
         day = ctx.day()
         unit = ctx.pick(world.units + list(W.PROJECT_OWNERS))
         category, description = ctx.pick(W.AUDIT_PROBLEMS)
-        project = ctx.pick(("预算执行和其他财政收支情况审计", "主要领导干部经济责任审计", "政府投资项目竣工决算审计",
-                            "专项资金管理使用情况审计"))
+        project = ctx.pick(W.AUDIT_PROJECTS)
         yield {
             "问题编号": f"SJ{_year(day)}{ctx.number()}",
             "审计项目名称": f"{unit}{_year(day)}年度{project}" if "预算" in project else f"{unit}{project}",
@@ -1695,6 +1723,7 @@ def _student_aid(ctx: Context) -> Iterator[dict]:
         guardian = world.relative(pupil, 0, pupil.born - 26 * 365 - (k % 3_000))  # a resident parent
         date = date_of(day)
         school_year = date.year if date.month >= 9 else date.year - 1
+        first_term = date.month >= 9 or date.month < 3
         yield {
             "资助流水号": f"XZ{COMPACT[day]}{ctx.number()}",
             "学生姓名": pupil.name,
@@ -1702,7 +1731,7 @@ def _student_aid(ctx: Context) -> Iterator[dict]:
             "学校名称": pattern.format(district=DISTRICT_NAMES[district], ordinal=W.ORDINALS[k % 9]),
             "学段": level,
             "资助项目": project,
-            "学年学期": f"{school_year}-{school_year + 1}学年第{'一' if date.month >= 9 or date.month < 3 else '二'}学期",
+            "学年学期": f"{school_year}-{school_year + 1}学年第{'一' if first_term else '二'}学期",
             "资助金额（元）": _money(round(ctx.between(low, high), -1)),
             "发放日期": ISO[day],
             "监护人姓名": guardian.name,

@@ -24,7 +24,7 @@ def test_csv_files_have_a_header_and_the_rows(tmp_path):
         "market-entities.csv", "planted.json", "social-assistance.csv",
     ]
     with open(tmp_path / "social-assistance.csv", encoding="utf-8", newline="") as stream:
-        assert not stream.read(1) == "\ufeff"
+        assert stream.read(1) != "\ufeff"  # no byte order mark
         stream.seek(0)
         reader = csv.DictReader(stream)
         assert tuple(reader.fieldnames) == BY_CODE["social-assistance"].columns

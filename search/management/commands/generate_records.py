@@ -78,7 +78,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--systems", default="all",
                             help="'all' or system codes separated by commas (see manage.py seed_systems)")
-        parser.add_argument("--count", type=count, required=True, help="rows a system, e.g. 1000 or 10_000_000")
+        parser.add_argument("--count", type=count, required=True,
+                            help="rows a system, e.g. 1000 or 10_000_000")
         parser.add_argument("--seed", default="1", help="the same seed and count give the same files")
         parser.add_argument("--format", dest="fmt", choices=FORMATS, default="jsonl")
         parser.add_argument("--out", required=True, help="the folder to write to (made if missing)")
@@ -111,8 +112,10 @@ class Command(BaseCommand):
             finally:
                 progress.close()
         facts = folder / "planted.json"
-        facts.write_text(json.dumps(world.facts.as_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        text = json.dumps(world.facts.as_json(), ensure_ascii=False, indent=2)
+        facts.write_text(text + "\n", encoding="utf-8")
         self.stdout.write(self.style.SUCCESS(
-            _("%(systems)d files of %(count)s rows written to %(folder)s; the planted cases are in %(facts)s.")
+            _("%(systems)d files of %(count)s rows written to %(folder)s; the planted cases are in "
+              "%(facts)s.")
             % {"systems": len(codes), "count": f"{count:,}", "folder": folder, "facts": facts.name}
         ))
