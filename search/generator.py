@@ -1122,15 +1122,19 @@ def _death_row(ctx: Context, day: int, person: Person) -> dict:
     }
 
 
-def _deaths(ctx: Context) -> Iterator[dict]:
-    world = ctx.world
+def _each_once(ctx: Context, space: Subspace, min_age: int, row) -> Iterator[dict]:
+    """``row(ctx, day, person)`` for the people of ``space`` in turn, each once, if old enough."""
     n = 0
     while True:
         day = ctx.day()
-        person = world.person(DECEASED, n)
+        person = ctx.world.person(space, n)
         n += 1
-        if person.born < day - 18 * 365:
-            yield _death_row(ctx, day, person)
+        if person.born < day - min_age * 365:
+            yield row(ctx, day, person)
+
+
+def _deaths(ctx: Context) -> Iterator[dict]:
+    return _each_once(ctx, DECEASED, 18, _death_row)
 
 
 def _official_row(ctx, day, official, unit, post, relation="", relative=None) -> dict:
@@ -1167,14 +1171,10 @@ def _official_row(ctx, day, official, unit, post, relation="", relative=None) ->
 
 
 def _officials(ctx: Context) -> Iterator[dict]:
-    world = ctx.world
-    n = 0
-    while True:
-        day = ctx.day()
-        official = world.person(OFFICIALS, n)
-        n += 1
-        if official.born < day - 22 * 365:
-            yield _official_row(ctx, day, official, ctx.pick(world.units), ctx.pick(W.POSTS))
+    def row(ctx, day, official):
+        return _official_row(ctx, day, official, ctx.pick(ctx.world.units), ctx.pick(W.POSTS))
+
+    return _each_once(ctx, OFFICIALS, 22, row)
 
 
 def _real_estate(ctx: Context) -> Iterator[dict]:
