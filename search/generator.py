@@ -7,23 +7,26 @@ date order like a real export, at well over 50,000 a second. ``write_system()`` 
 CSV (UTF-8, a header row) or JSONL (one object a line); ``manage.py generate_records`` writes
 every system.
 
-The people, companies and places are those of the demo city 江州市 (``agencies.demo``):
-Chinese names, companies ending in 有限公司 and sole proprietorships, 18-character unified
-social credit codes and resident ID numbers with correct check characters, mobile numbers,
-addresses in its five districts, dates from 2020 to late 2026 (companies and officials go back
-further), amounts in yuan. A person is known by ID number: the same number always carries the
-same name, phone and address, in every system. The rows of all systems generated with one seed
-and one count belong to one world: a bidder is a company of the market register, a payment goes
-to a company that exists, and the planted patterns below run across systems.
+The people, companies and places are those of the demo city 江州市 (``agencies.demo``): Chinese
+names, companies ending in 有限公司 and sole proprietorships, 18-character unified social credit
+codes and resident ID numbers with correct check characters, mobile numbers, addresses in its
+five districts, dates from 2020 to late 2026 (companies and officials go back further), amounts
+in yuan. External ids are unique in a file at any count; the people a row is about (the dead,
+officials) and the companies of the register stay distinct up to about ten million rows a system
+(``Subspace.size``), past that they recur. A person is known by ID number: the same number
+always carries the same name, phone and address, in every system. The rows of all systems
+generated with one seed and one count belong to one world: a bidder is a company of the market
+register, a payment goes to a company that exists, and the planted patterns below run across
+systems.
 
 Planted patterns
 ----------------
 ``planted_facts(seed, count)`` returns what was planted (``PlantedFacts``); there are
-``cases(count)`` cases of each pattern (3 with up to a quarter million rows a system, one more
-for every further quarter million, at most 60). Every planted row is present when each system
-has at least ``MIN_COUNT`` rows. Nothing in the ordinary rows imitates them: ordinary people,
-legal representatives, officials' families and the deceased are drawn from separate ranges of ID
-numbers, so the keys below find the planted cases and nothing else.
+``cases(count)`` cases of each pattern: 3, and one more for every quarter million rows a system
+(at most 60). Every planted row is present when each system has at least ``MIN_COUNT`` rows.
+Nothing in the ordinary rows imitates them: ordinary people, legal representatives, officials'
+families and the deceased are drawn from separate ranges of ID numbers, so the keys below find
+the planted cases and nothing else.
 
 1. **One legal representative behind several bidders of one tender** (围标串标).
    public-resource-trading: group the rows of a tender by 项目编号 and 法定代表人身份证号; a
@@ -188,8 +191,8 @@ WORKERS = _subspace(0, 299, 1962, 2003)
 PENSIONERS = _subspace(0, 299, 1935, 1963)
 FARMERS = _subspace(0, 299, 1945, 1990)
 PUPILS = _subspace(0, 299, 2004, 2021)
-LEGAL_REPRESENTATIVES = _subspace(300, 419, 1958, 1998)
-OFFICIALS = _subspace(420, 519, 1962, 1998)
+LEGAL_REPRESENTATIVES = _subspace(300, 399, 1958, 1998)
+OFFICIALS = _subspace(400, 519, 1960, 1990)
 SPOUSES_FIRST, CHILDREN_FIRST = 520, 620  # officials' families, derived from the official's number
 DECEASED = _subspace(800, 949, 1925, 1990)
 PLANTED_FIRST, PLANTED_LAST = 950, 999
@@ -1174,7 +1177,7 @@ def _officials(ctx: Context) -> Iterator[dict]:
     def row(ctx, day, official):
         return _official_row(ctx, day, official, ctx.pick(ctx.world.units), ctx.pick(W.POSTS))
 
-    return _each_once(ctx, OFFICIALS, 22, row)
+    return _each_once(ctx, OFFICIALS, 20, row)
 
 
 def _real_estate(ctx: Context) -> Iterator[dict]:
