@@ -30,7 +30,7 @@ def test_csv_files_have_a_header_and_the_rows(tmp_path):
         assert tuple(reader.fieldnames) == BY_CODE["social-assistance"].columns
         assert list(reader) == list(rows("social-assistance", "9", 300))
     assert "300" in out
-    assert "social-assistance" in err and "100.0%" in err
+    assert "social-assistance" in err and "100% 300 / 300" in err
 
 
 def test_jsonl_files_hold_one_object_a_line_and_planted_json_the_facts(tmp_path):

@@ -6,7 +6,6 @@ them (``search.generator``). The same seed and count always give the same files.
 
 import json
 import sys
-import time
 from argparse import ArgumentTypeError
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from search.generator import FORMATS, MIN_COUNT, World, write_system
+from search.progress import ProgressBar
 from search.registry import BY_CODE, SYSTEMS
 
 
@@ -32,40 +32,6 @@ def rate(value: str) -> float:
     if not 0 <= number <= 1:
         raise ArgumentTypeError("a share of the rows between 0 and 1, such as 0.01")
     return number
-
-
-class Progress:
-    """A progress line on stderr: tqdm's bar when it is installed, a counter otherwise."""
-
-    def __init__(self, stream, code: str, total: int):
-        self.stream, self.code, self.total = stream, code, total
-        self.started = time.monotonic()
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            self.bar = None
-        else:
-            self.bar = tqdm(total=total, desc=code, unit=" rows", file=stream, unit_scale=True)
-        self.shown = 0
-
-    def show(self, done: int) -> None:
-        if self.bar is not None:
-            self.bar.update(done - self.shown)
-        else:
-            rate = done / max(time.monotonic() - self.started, 1e-6)
-            self.stream.write(
-                f"\r{self.code:<28} {done:>12,} / {self.total:,} rows "
-                f"{100 * done / self.total:5.1f}%  {rate:,.0f} rows/s"
-            )
-            self.stream.flush()
-        self.shown = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-        else:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 class Command(BaseCommand):
@@ -103,7 +69,7 @@ class Command(BaseCommand):
         stream = self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr
         for code in codes:
             path = folder / f"{code}.{fmt}"
-            progress = Progress(stream, code, count)
+            progress = ProgressBar(stream, label=code, total=count)
             try:
                 write_system(code, path, fmt=fmt, seed=seed, count=count, bad_rate=bad_rate, world=world,
                              progress=progress.show)

@@ -1,5 +1,3 @@
-import sys
-import time
 from argparse import ArgumentTypeError
 from pathlib import Path
 
@@ -9,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from search.ingest import BATCH_SIZE, FORMATS, IngestError, ingest_file
 from search.models import IngestRun, SourceSystem
+from search.progress import ProgressBar
 
 REJECTIONS_SHOWN = 10
 REGIONS_SHOWN = 10
@@ -92,37 +91,3 @@ def _counts(run: IngestRun) -> dict[str, str]:
         "done": f"{run.rows_done:,}", "loaded": f"{run.rows_loaded:,}", "rejected": f"{run.rows_rejected:,}"
     }
 
-
-class ProgressBar:
-    """Rows done, on one line redrawn in place on a terminal; elsewhere (a log) a line now and then."""
-
-    WIDTH = 30
-    LOG_EVERY = 10.0  # seconds
-
-    def __init__(self, stream=sys.stderr):
-        self.stream = stream
-        self.redraw = stream.isatty()
-        self.last = None
-        self.shown = False
-
-    def show(self, done: int, total: int | None) -> None:
-        if total:
-            share = min(done / total, 1.0)
-            filled = round(share * self.WIDTH)
-            text = f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {share:4.0%} {done:,} / {total:,}"
-        else:
-            text = f"{done:,}"
-        now = time.monotonic()
-        if self.redraw:
-            self.stream.write(f"\r{text}")
-        elif self.last is None or now - self.last >= self.LOG_EVERY:
-            self.stream.write(f"{text}\n")
-        else:
-            return
-        self.stream.flush()
-        self.last, self.shown = now, True
-
-    def close(self) -> None:
-        if self.redraw and self.shown:
-            self.stream.write("\n")
-            self.stream.flush()
