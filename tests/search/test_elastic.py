@@ -139,3 +139,18 @@ def test_record_text_is_escaped_in_highlights(records):
     fragments = elastic.search(parse("井盖")).hits[0].highlights["title"]
     assert "<script>" not in "".join(fragments)
     assert "&lt;script&gt;" in "".join(fragments)
+
+
+def test_the_reindex_command_moves_the_alias(records):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    before = elastic.ensure_index()
+    out, err = StringIO(), StringIO()
+    call_command("search_reindex", stdout=out, stderr=err)
+    after = elastic.live_versions()
+    assert after != [before] and len(after) == 1
+    assert after[0] in out.getvalue()
+    assert "3 / 3" in err.getvalue()
+    assert ids("路灯 OR 井盖 OR 城南") == ["H1", "H2", "T1"]
