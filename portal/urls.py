@@ -15,6 +15,7 @@ urlpatterns = [
     path("agencies/", include("agencies.urls")),
     path("issues/", include("issues.urls")),
     path("notifications/", include("notifications.urls")),
+    path("records/", include("search.urls")),
     path("admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

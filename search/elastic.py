@@ -14,22 +14,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
-from elasticsearch.dsl import Date, Document, Double, Keyword, Q, Text
+from elasticsearch.dsl import Date, Document, Double, Keyword, Long, Q, Text
 from elasticsearch.helpers import bulk
 
 from .connection import elasticsearch_client
 from .query import And, Not, Or, Term
+from .types import Filters, Hit, Page
 
 # How a record's text is searched: standard tokenizer (one token per ideograph), with phrases.
 CHINESE_TEXT = {"analyzer": "standard", "index_phrases": True}
 
 
 class RecordDocument(Document):
+    record_id = Long()
     system = Keyword()
     external_id = Keyword()
     title = Text(**CHINESE_TEXT)
@@ -42,6 +42,7 @@ class RecordDocument(Document):
     credit_codes = Keyword()
     id_numbers = Keyword()
     phones = Keyword()
+    ingested_at = Date()
 
     class Index:
         settings = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
@@ -84,6 +85,7 @@ def as_document(record) -> dict:
     """The indexed form of a ``search.models.Record`` (with its system and region loaded)."""
     return {
         "_id": f"{record.system.code}:{record.external_id}",
+        "record_id": record.pk,
         "system": record.system.code,
         "external_id": record.external_id,
         "title": record.title,
@@ -96,6 +98,7 @@ def as_document(record) -> dict:
         "credit_codes": record.credit_codes,
         "id_numbers": record.id_numbers,
         "phones": record.phones,
+        "ingested_at": record.ingested_at.isoformat(),
     }
 
 
@@ -212,46 +215,20 @@ def terms_to_mark(tree) -> list[Term]:
 
 # --- searching: filters, facets, highlights, complete paging ----------------------------------
 
-SORTS = {
+SORT_ORDERS = {
     "relevance": [{"_score": "desc"}],
     "date": [{"occurred_at": "desc"}],
     "amount": [{"amount": {"order": "desc", "missing": "_last"}}],
 }
-FACETS = ("system", "region", "agency", "year")
 KEEP_ALIVE = "2m"
-
-
-@dataclass(frozen=True)
-class Filters:
-    systems: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    agencies: tuple[str, ...] = ()
-    years: tuple[int, ...] = ()
-    occurred_from: dt.date | None = None
-    occurred_to: dt.date | None = None  # inclusive
-    amount_min: Decimal | None = None
-    amount_max: Decimal | None = None
-
-
-@dataclass
-class Hit:
-    system: str
-    external_id: str
-    score: float | None
-    highlights: dict[str, list[str]]  # field → fragments, the matches wrapped in <mark>
-
-
-@dataclass
-class Page:
-    hits: list[Hit]
-    total: int
-    facets: dict[str, list[tuple[str, int]]]
-    next_after: list | None  # give it back as ``after`` for the next page; None on the last
-    pit: str | None
 
 
 def _filter_clauses(filters: Filters) -> list[Q]:
     clauses = []
+    if filters.within_systems is not None:
+        clauses.append(Q("terms", system=list(filters.within_systems)))
+    if filters.ingested_since is not None:
+        clauses.append(Q("range", ingested_at={"gte": filters.ingested_since.isoformat()}))
     for field, values in (
         ("system", filters.systems),
         ("region", filters.regions),
@@ -286,7 +263,7 @@ def _filter_clauses(filters: Filters) -> list[Q]:
 
 def search(
     tree,
-    filters: Filters = Filters(),
+    filters: Filters | None = None,
     *,
     sort: str = "relevance",
     size: int = 20,
@@ -297,6 +274,7 @@ def search(
     """One page of matches. The first call opens a point in time; pass ``pit`` and ``after``
     from the returned page to read the next one over the same snapshot, to the very last hit
     (no 10,000 ceiling)."""
+    filters = filters or Filters()
     client = elasticsearch_client()
     if pit is None:
         pit = client.open_point_in_time(index=alias(), keep_alive=KEEP_ALIVE)["id"]
@@ -304,7 +282,7 @@ def search(
     body = {
         "query": query.to_dict(),
         "size": size,
-        "sort": SORTS[sort] + [{"_shard_doc": "asc"}],  # the point in time's tiebreaker
+        "sort": SORT_ORDERS[sort] + [{"_shard_doc": "asc"}],  # the point in time's tiebreaker
         "pit": {"id": pit, "keep_alive": KEEP_ALIVE},
         "track_total_hits": True,
         "highlight": {
@@ -330,6 +308,7 @@ def search(
     raw_hits = response["hits"]["hits"]
     hits = [
         Hit(
+            record_id=hit["_source"]["record_id"],
             system=hit["_source"]["system"],
             external_id=hit["_source"]["external_id"],
             score=hit.get("_score"),

@@ -33,6 +33,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import AgencyKind, Role, SupervisionClass
+
 
 class Sensitivity(models.TextChoices):
     PUBLIC = "public", _("Public within government")
@@ -46,8 +48,12 @@ class SourceSystem(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=150, blank=True)
     owner = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("owner agency"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="source_systems",
+        "agencies.Agency",
+        verbose_name=_("owner agency"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="source_systems",
     )
     # The owner's code, kept so that seeding can link the owner once the agency exists.
     owner_code = models.SlugField(_("owner agency code"), max_length=60, blank=True)
@@ -76,7 +82,11 @@ class Record(models.Model):
     body = models.TextField(_("text"), blank=True)
     occurred_at = models.DateTimeField(_("occurred"), db_index=True)
     region = models.ForeignKey(
-        "agencies.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.SET_NULL,
+        "agencies.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     amount = models.DecimalField(_("amount (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)
@@ -112,8 +122,12 @@ class IngestRun(models.Model):
     file_name = models.CharField(_("file"), max_length=255)
     file_sha256 = models.CharField(_("file checksum"), max_length=64, db_index=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     state = models.CharField(
         _("state"), max_length=10, choices=IngestState.choices, default=IngestState.RUNNING
@@ -153,3 +167,300 @@ class RejectedRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}:{self.line}"
+
+
+# --- governance ----------------------------------------------------------------------------
+
+
+class SystemGrant(models.Model):
+    """Who may search one linked system (DESIGN §7, governance).
+
+    A grant matches the agency a user acts for and their role in it. Blank fields match
+    anything: a grant with only a supervision class opens the system to every role of every
+    body of that class. Without a matching grant a system does not exist for the user.
+    """
+
+    system = models.ForeignKey(
+        SourceSystem, verbose_name=_("linked system"), on_delete=models.CASCADE, related_name="grants"
+    )
+    supervision_class = models.CharField(
+        _("supervision class"), max_length=20, blank=True, choices=SupervisionClass.choices
+    )
+    agency_kind = models.CharField(_("agency kind"), max_length=20, blank=True, choices=AgencyKind.choices)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    role = models.CharField(_("role"), max_length=20, blank=True, choices=Role.choices)
+    may_see_identifiers = models.BooleanField(_("may see ID and phone numbers"), default=False)
+    may_export = models.BooleanField(_("may export"), default=True)
+
+    class Meta:
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access grants")
+        ordering = ["system", "supervision_class", "agency_kind", "role"]
+
+    def __str__(self) -> str:
+        who = self.agency or self.get_supervision_class_display() or self.get_agency_kind_display() or "*"
+        return f"{self.system_id} · {who} · {self.get_role_display() or '*'}"
+
+
+class AccessAction(models.TextChoices):
+    SEARCH = "search", _("Search")
+    VIEW = "view", _("Record viewed")
+    EXPORT = "export", _("Export")
+    BATCH = "batch", _("Batch search")
+    SAVED = "saved", _("Saved search")
+    HARVEST = "harvest", _("Harvested into a clue")
+
+
+class AccessLog(models.Model):
+    """One search, record view or export: written once, never changed or deleted.
+
+    ``save`` refuses an update and ``delete`` refuses; on PostgreSQL a trigger refuses
+    UPDATE and DELETE as well, so not even raw SQL rewrites the record.
+    """
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    systems = models.JSONField(_("linked systems"), default=list)
+    query = models.TextField(_("query"), blank=True)
+    purpose = models.TextField(_("stated purpose"), blank=True)
+    record = models.ForeignKey(
+        Record, verbose_name=_("record"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    hits = models.PositiveIntegerField(_("hits"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access record entry")
+        verbose_name_plural = _("access record")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} · {self.user_id} · {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The access record is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access record is append-only.")
+
+
+# --- investigators' work: saved searches, batch searches, exports ---------------------------
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Stopped with an error")
+
+
+class SavedSearch(models.Model):
+    """A query kept by its owner and run against newly ingested records; each new hit is told once."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    query = models.TextField(_("query"))
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    purpose = models.TextField(_("stated purpose"), blank=True)
+    is_active = models.BooleanField(_("alerts on"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Records ingested at or after this moment are the next run's "new records".
+    checked_until = models.DateTimeField(_("checked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        ordering = ["owner", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedSearchHit(models.Model):
+    """A record a saved search has matched; the unique pair is what makes "once" hold."""
+
+    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="hits")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="+")
+    found_at = models.DateTimeField(_("found"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("told"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("saved-search hit")
+        verbose_name_plural = _("saved-search hits")
+        ordering = ["-found_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["saved_search", "record"], name="one_hit_per_saved_search_record"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.saved_search_id}:{self.record_id}"
+
+
+class BatchKind(models.TextChoices):
+    NAMES = "names", _("Names")
+    CREDIT_CODES = "credit_codes", _("Unified social credit codes")
+    KEYWORDS = "keywords", _("Keywords")
+
+
+class BatchSearch(models.Model):
+    """A list of terms searched against every system the owner may read, in the background."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind of terms"), max_length=20, choices=BatchKind.choices)
+    terms = models.JSONField(_("terms"), default=list)
+    systems = models.JSONField(_("linked systems searched"), default=list)
+    purpose = models.TextField(_("stated purpose"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    terms_done = models.PositiveIntegerField(_("terms searched"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("batch search")
+        verbose_name_plural = _("batch searches")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BatchCell(models.Model):
+    """One cell of a batch search's matrix: how many records of a system match one term."""
+
+    batch = models.ForeignKey(BatchSearch, on_delete=models.CASCADE, related_name="cells")
+    position = models.PositiveIntegerField(_("term number"))
+    term = models.CharField(_("term"), max_length=200)
+    system = models.CharField(_("linked system"), max_length=40)
+    hits = models.PositiveIntegerField(_("hits"))
+
+    class Meta:
+        ordering = ["batch", "position", "system"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position", "system"], name="one_cell_per_term_system"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} · {self.system}: {self.hits}"
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel (.xlsx)"
+
+
+class ExportJob(models.Model):
+    """A whole result set written to a file in the background, for its owner only."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    query = models.TextField(_("query"))
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    sort = models.CharField(_("sort"), max_length=10, default="date")
+    format = models.CharField(_("format"), max_length=5, choices=ExportFormat.choices)
+    purpose = models.TextField(_("stated purpose"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows to write"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} · {self.query[:40]}"
+
+
+# --- harvest: clues pushed to the board ------------------------------------------------------
+
+
+class Clue(models.Model):
+    """问题线索: hits an investigator judged worth pursuing, kept as evidence, pushed as an issue."""
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="clues"
+    )
+    query = models.TextField(_("query that found it"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    issue = models.OneToOneField(
+        "issues.Issue",
+        verbose_name=_("issue on the board"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clue",
+    )
+    pushed_at = models.DateTimeField(_("pushed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clue")
+        verbose_name_plural = _("clues")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ClueEvidence(models.Model):
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="evidence")
+    record = models.ForeignKey(Record, verbose_name=_("record"), on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["clue", "added_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["clue", "record"], name="one_evidence_per_record")]
+
+    def __str__(self) -> str:
+        return f"{self.clue_id}:{self.record_id}"

@@ -7,6 +7,7 @@ owner link is filled in once its agency exists (run ``seed_demo`` first for the 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from search.governance import seed_default_grants
 from search.registry import seed_systems
 
 
@@ -19,3 +20,5 @@ class Command(BaseCommand):
             _("Linked systems: %(created)d created, %(linked)d owners linked, %(unchanged)d unchanged.")
             % counts
         ))
+        grants = seed_default_grants()
+        self.stdout.write(_("Access grants made for systems that had none: %(count)d.") % {"count": grants})

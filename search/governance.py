@@ -1,0 +1,200 @@
+"""Who may read which linked system, what they see of it, and the record of every reading (§7).
+
+A reader is a user acting for one agency in one role (``agencies.acting``). They may read a
+system when a ``SystemGrant`` matches their agency and role, or when their agency owns it.
+ID numbers and phone numbers are masked unless a matching grant (or ownership) lets them be seen.
+Searching a sensitive or restricted system needs a stated purpose (查询事由). Every search,
+record view, export, batch search and harvest is written to the append-only ``AccessLog``,
+which members of a discipline commission review.
+
+Views and tasks call only this module for these decisions, so that one rule holds everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import Http404
+
+from agencies.acting import acting_membership
+from agencies.models import AgencyKind, Membership, Role, SupervisionClass
+
+from .models import AccessLog, Record, Sensitivity, SourceSystem, SystemGrant
+
+PURPOSE_NEEDED = frozenset({Sensitivity.SENSITIVE, Sensitivity.SECRET})
+PURPOSE_MIN_LENGTH = 4  # "核查线索" is the shortest honest purpose
+
+
+@dataclass(frozen=True)
+class Reader:
+    user: object
+    agency: object
+    role: str
+
+    @classmethod
+    def of(cls, membership: Membership) -> Reader:
+        return cls(user=membership.user, agency=membership.agency, role=membership.role)
+
+
+def reader_for(request) -> Reader | None:
+    """The signed-in user as they act right now, or None for someone with no agency."""
+    membership = acting_membership(request)
+    return Reader.of(membership) if membership else None
+
+
+def _matching_grants(reader: Reader):
+    agency = reader.agency
+    return SystemGrant.objects.filter(
+        (Q(agency__isnull=True) | Q(agency=agency))
+        & (Q(supervision_class="") | Q(supervision_class=agency.supervision_class or "-"))
+        & (Q(agency_kind="") | Q(agency_kind=agency.kind))
+        & (Q(role="") | Q(role=reader.role)),
+        system__is_active=True,
+    )
+
+
+@dataclass(frozen=True)
+class SystemAccess:
+    """What one reader may do with one system."""
+
+    system: SourceSystem
+    identifiers: bool  # may see ID and phone numbers unmasked
+    export: bool
+
+    @property
+    def needs_purpose(self) -> bool:
+        return self.system.sensitivity in PURPOSE_NEEDED
+
+
+def readable(reader: Reader | None) -> dict[str, SystemAccess]:
+    """Every system the reader may search, by code, with what they may do in it."""
+    if reader is None:
+        return {}
+    rights: dict[int, tuple[bool, bool]] = {}
+    for system_id, identifiers, export in _matching_grants(reader).values_list(
+        "system_id", "may_see_identifiers", "may_export"
+    ):
+        seen = rights.get(system_id, (False, False))
+        rights[system_id] = (seen[0] or identifiers, seen[1] or export)
+    owned = SourceSystem.objects.filter(owner=reader.agency, is_active=True).values_list("pk", flat=True)
+    for system_id in owned:
+        rights[system_id] = (True, True)  # an owner reads its own data in full
+    systems = SourceSystem.objects.filter(pk__in=rights).select_related("owner")
+    return {
+        system.code: SystemAccess(system, identifiers=rights[system.pk][0], export=rights[system.pk][1])
+        for system in systems
+    }
+
+
+def needs_purpose(accesses) -> bool:
+    """Whether searching these systems (SystemAccess values) needs a stated purpose."""
+    return any(access.needs_purpose for access in accesses)
+
+
+def purpose_is_given(purpose: str | None) -> bool:
+    return len((purpose or "").strip()) >= PURPOSE_MIN_LENGTH
+
+
+def may_review_access_record(reader: Reader | None) -> bool:
+    """The commission reviews the access record: any member of a discipline commission."""
+    return reader is not None and reader.agency.is_commission
+
+
+def readable_record(reader: Reader | None, pk: int) -> tuple[Record, SystemAccess]:
+    """The record and the reader's access to its system; 404 when they may not read it."""
+    record = Record.objects.select_related("system", "region").filter(pk=pk).first()
+    access = readable(reader).get(record.system.code) if record else None
+    if access is None:
+        raise Http404
+    return record, access
+
+
+# --- masking ------------------------------------------------------------------------------
+
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
+MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+
+
+def mask_id_number(value: str) -> str:
+    """110105********123X: the region of issue and the last four stay, the birth date goes."""
+    value = value or ""
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """138****5678 for a mobile; other numbers keep their first three and last four."""
+    value = value or ""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_text(text: str) -> str:
+    """The text with every ID number and mobile number in it masked (titles, bodies, highlights).
+
+    Highlight fragments are already HTML; a <mark> inside a number breaks the match, so callers
+    mask fragments with the marks taken out of numbers first (``mask_fragment``)."""
+    text = ID_NUMBER.sub(lambda m: m.group(1) + "********" + m.group(2)[-4:], text)
+    return MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
+
+
+MARKED_DIGITS = re.compile(r"<mark>([\dXx]+)</mark>")
+
+
+def mask_fragment(fragment: str) -> str:
+    """A highlight fragment masked: a number that was marked loses its mark, then is masked."""
+    return mask_text(MARKED_DIGITS.sub(r"\1", fragment))
+
+
+# --- the access record ---------------------------------------------------------------------
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def log(reader: Reader, action: str, *, systems=(), query: str = "", purpose: str = "",
+        record: Record | None = None, hits: int | None = None, ip: str | None = None) -> AccessLog:
+    """Write one entry of the access record (never updated, never deleted)."""
+    return AccessLog.objects.create(
+        user=reader.user, agency=reader.agency, action=action, systems=sorted(systems), query=query,
+        purpose=(purpose or "").strip(), record=record, hits=hits, ip=ip,
+    )
+
+
+# --- the grants a new installation starts with ------------------------------------------------
+
+# (sensitivities, supervision class, agency kind, role, may see identifiers). Commission leaders
+# see everything in full; other commission members and stationed groups read all but the
+# restricted system, masked; audit reads what is not sensitive; the other supervisory bodies
+# read what is public. Departments read the systems they own (``readable``).
+DEFAULT_GRANTS = [
+    ({"public", "internal", "sensitive"}, SupervisionClass.PARTY, AgencyKind.SUPERVISORY, "", False),
+    ({"public", "internal", "sensitive", "secret"}, SupervisionClass.PARTY, AgencyKind.SUPERVISORY,
+     Role.LEADER, True),
+    ({"secret"}, SupervisionClass.PARTY, AgencyKind.SUPERVISORY, Role.STAFF, False),
+    ({"public", "internal", "sensitive"}, "", AgencyKind.STATIONED_GROUP, "", False),
+    ({"public", "internal"}, SupervisionClass.AUDIT, AgencyKind.SUPERVISORY, "", False),
+    ({"public", "internal"}, SupervisionClass.FINANCIAL, AgencyKind.SUPERVISORY, "", False),
+    ({"public"}, "", AgencyKind.SUPERVISORY, "", False),
+]
+
+
+def seed_default_grants() -> int:
+    """Give each system that has no grant yet the default ones; returns how many were made.
+
+    A system with any grant is left alone: an administrator has decided who reads it."""
+    made = 0
+    for system in SourceSystem.objects.filter(grants__isnull=True):
+        for sensitivities, supervision_class, kind, role, identifiers in DEFAULT_GRANTS:
+            if system.sensitivity in sensitivities:
+                SystemGrant.objects.create(
+                    system=system, supervision_class=supervision_class, agency_kind=kind, role=role,
+                    may_see_identifiers=identifiers,
+                )
+                made += 1
+    return made

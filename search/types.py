@@ -1,0 +1,48 @@
+"""What both search backends take and give (DESIGN §7): the filters, one hit, one page.
+
+The contract suite (tests/search/test_contract.py) holds both backends to these meanings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SORTS = ("relevance", "date", "amount")
+FACETS = ("system", "region", "agency", "year")
+
+
+@dataclass(frozen=True)
+class Filters:
+    systems: tuple[str, ...] = ()  # chosen by the user (a facet)
+    regions: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    occurred_from: dt.date | None = None
+    occurred_to: dt.date | None = None  # inclusive
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    # The systems the searcher may read (governance); None means no limit. Facets are counted
+    # within them too, so nobody learns how many hits a closed system holds.
+    within_systems: tuple[str, ...] | None = None
+    # Only records ingested (first loaded or changed) at or after this moment: saved searches.
+    ingested_since: dt.datetime | None = None
+
+
+@dataclass
+class Hit:
+    record_id: int
+    system: str
+    external_id: str
+    score: float | None
+    highlights: dict[str, list[str]] = field(default_factory=dict)  # field → fragments with <mark>
+
+
+@dataclass
+class Page:
+    hits: list[Hit]
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+    next_after: list | None  # give it back as ``after`` for the next page; None on the last
+    pit: str | None  # give it back with ``after``; close it with backend.close when done

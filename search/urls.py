@@ -1,0 +1,11 @@
+"""The linked systems' pages under /records/: one URL module per part of the work."""
+
+from django.urls import include, path
+
+app_name = "search"
+
+urlpatterns = [
+    path("", include("search.urls_investigate")),  # search page, record page, access record
+    path("", include("search.urls_work")),  # exports, batch searches, saved searches
+    path("", include("search.urls_harvest")),  # clues and uploads
+]

@@ -1,0 +1,3 @@
+"""See search/urls.py."""
+
+urlpatterns: list = []
