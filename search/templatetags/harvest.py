@@ -1,0 +1,26 @@
+"""Template tags of the harvest: the acting agency's clues that still take evidence."""
+
+from django import template
+
+from search.clues import clues_of
+from search.governance import mask_text, reader_for
+
+register = template.Library()
+
+OFFERED_CLUES = 20
+
+
+@register.simple_tag(takes_context=True)
+def open_clues(context):
+    """The newest clues of the acting agency not yet pushed to the board (for "add to clue")."""
+    request = context.get("request")
+    if request is None:
+        return []
+    clues = clues_of(reader_for(request)).filter(issue__isnull=True)
+    return list(clues.order_by("-created_at")[:OFFERED_CLUES])
+
+
+@register.filter
+def masked(text):
+    """The text with its ID and phone numbers masked: for pages read by parties without the right."""
+    return mask_text(str(text or ""))

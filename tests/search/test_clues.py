@@ -1,0 +1,267 @@
+"""Harvest: ticked hits become a clue, and the clue is pushed to the board through the board's push."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import Role
+from issues.models import Issue, IssueEvent, Source
+from issues.permissions import visible_issues
+from search import actions
+from search.governance import seed_default_grants
+from search.models import AccessLog, Clue, ClueEvidence, Record, Sensitivity, SourceSystem, SystemGrant
+from tests.factories import commission, member
+
+ID_NUMBER = "530102198002291234"
+MASKED_ID = "530102********1234"
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def city_commission(city):
+    return commission(city, code="test-jw", name="测试市纪委监委", name_en="Test City Commission")
+
+
+@pytest.fixture
+def carol(city_commission):
+    """The commission's staff: reads the internal systems, ID numbers masked."""
+    return member(city_commission, username="carol", full_name="卡萝")
+
+
+@pytest.fixture
+def cora(city_commission):
+    """The commission's leader: sees ID numbers in full."""
+    return member(city_commission, role=Role.LEADER, username="cora", full_name="科拉")
+
+
+@pytest.fixture
+def systems(db, our_agency):
+    hotline = SourceSystem.objects.create(code="hotline", name="12345热线", sensitivity=Sensitivity.INTERNAL)
+    tenders = SourceSystem.objects.create(code="tenders", name="招投标", owner=our_agency,
+                                          sensitivity=Sensitivity.INTERNAL)
+    seed_default_grants()
+    # Read by the audit office only: closed to the commission.
+    closed = SourceSystem.objects.create(code="audit-only", name="审计数据", sensitivity=Sensitivity.INTERNAL)
+    SystemGrant.objects.create(system=closed, supervision_class="audit")
+    return {"hotline": hotline, "tenders": tenders, "closed": closed}
+
+
+def record(system, external_id, title, **fields):
+    fields.setdefault("occurred_at", timezone.make_aware(dt.datetime(2024, 3, 5, 9, 30)))
+    return Record.objects.create(system=system, external_id=external_id, title=title, **fields)
+
+
+@pytest.fixture
+def hits(systems):
+    return [
+        record(systems["hotline"], "RX-1", f"投诉人{ID_NUMBER}反映城南路灯不亮"),
+        record(systems["tenders"], "ZB-7", "城南路灯改造项目中标公告"),
+    ]
+
+
+@pytest.fixture
+def unreadable(systems):
+    return record(systems["closed"], "SJ-1", "城南路灯审计")
+
+
+def deadline():
+    return (timezone.localdate() + dt.timedelta(days=20)).isoformat()
+
+
+def make_clue(user, agency, records, **fields):
+    fields.setdefault("title", "城南路灯改造疑似围标")
+    fields.setdefault("summary", "热线投诉与中标公告指向同一项目。")
+    return actions.create_clue(acting_user=user, agency=agency, records=[r.pk for r in records], **fields)
+
+
+# --- creating a clue ---------------------------------------------------------------------------
+
+
+def test_ticked_hits_open_the_form_masked(client, carol, hits):
+    response = signed_in(client, carol).post(
+        reverse("search:clue_new"), {"record": [r.pk for r in hits], "q": "城南路灯"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="clue-form"' in html
+    assert MASKED_ID in html and ID_NUMBER not in html
+    assert html.count('class="list-group-item evidence-record"') == 2
+    assert response.context["form"]["query"].value() == "城南路灯"
+
+
+def test_a_leader_sees_the_numbers_in_full(client, cora, hits):
+    response = signed_in(client, cora).post(reverse("search:clue_new"), {"record": [hits[0].pk]})
+    assert ID_NUMBER in response.content.decode()
+
+
+def test_it_creates_the_clue_with_its_evidence_and_records_the_harvest(client, carol, city_commission, hits):
+    response = signed_in(client, carol).post(reverse("search:clue_new"), {
+        "title": "城南路灯改造疑似围标", "summary": "两条线索指向同一项目。",
+        "records": [r.pk for r in hits], "query": "城南路灯",
+    })
+    clue = Clue.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("search:clue", args=[clue.pk])
+    assert (clue.agency, clue.created_by, clue.query) == (city_commission, carol, "城南路灯")
+    assert set(clue.evidence.values_list("record_id", flat=True)) == {r.pk for r in hits}
+    entry = AccessLog.objects.get(action="harvest")
+    assert (entry.user, entry.agency, entry.hits, entry.query) == (carol, city_commission, 2, "城南路灯")
+    assert entry.systems == ["hotline", "tenders"]
+
+
+def test_an_unreadable_record_is_refused_as_missing(client, carol, city_commission, hits, unreadable):
+    with pytest.raises(actions.ClueError, match=f"Record {unreadable.pk} does not exist"):
+        make_clue(carol, city_commission, [hits[0], unreadable])
+    response = signed_in(client, carol).post(reverse("search:clue_new"), {
+        "title": "标题", "records": [hits[0].pk, unreadable.pk],
+    })
+    assert response.status_code == 400
+    assert f"Record {unreadable.pk} does not exist" in response.content.decode()
+    assert "城南路灯审计" not in response.content.decode()
+    assert not Clue.objects.exists() and not AccessLog.objects.exists()
+
+
+def test_a_missing_record_is_refused_alike(carol, city_commission, hits):
+    with pytest.raises(actions.ClueError, match="Record 999999 does not exist"):
+        actions.create_clue(acting_user=carol, agency=city_commission, title="t", summary="",
+                            records=[999999])
+
+
+def test_a_clue_needs_a_title_and_records(client, carol, hits):
+    response = signed_in(client, carol).post(reverse("search:clue_new"), {"title": " ", "records": []})
+    assert response.status_code == 400
+    assert "Tick at least one hit." in response.content.decode()
+    assert not Clue.objects.exists()
+
+
+def test_someone_reading_no_system_cannot_harvest(client, bob, charlie, hits):
+    for user in (bob, charlie):
+        signed_in(client, user)
+        assert client.post(reverse("search:clue_new"), {"record": [hits[0].pk]}).status_code == 404
+        assert client.get(reverse("search:clues")).status_code == 404
+
+
+def test_a_department_harvests_from_its_own_system(client, alice, our_agency, hits):
+    clue = make_clue(alice, our_agency, [hits[1]])
+    assert clue.agency == our_agency
+    with pytest.raises(actions.ClueError):
+        make_clue(alice, our_agency, [hits[0]])  # the hotline is not its to read
+
+
+# --- seeing clues ------------------------------------------------------------------------------
+
+
+def test_the_agency_lists_and_opens_its_clues(client, carol, cora, city_commission, hits):
+    clue = make_clue(carol, city_commission, hits)
+    signed_in(client, cora)
+    assert clue.title in client.get(reverse("search:clues")).content.decode()
+    page = client.get(reverse("search:clue", args=[clue.pk]))
+    assert page.status_code == 200
+    assert ID_NUMBER in page.content.decode()  # the leader's right, not the maker's, decides
+
+
+def test_another_agency_gets_404(client, carol, city_commission, alice, hits):
+    clue = make_clue(carol, city_commission, hits)
+    signed_in(client, alice)  # reads the tenders system, but the clue is the commission's
+    assert client.get(reverse("search:clue", args=[clue.pk])).status_code == 404
+    assert client.post(reverse("search:clue_push", args=[clue.pk]), {}).status_code == 404
+    assert clue.title not in client.get(reverse("search:clues")).content.decode()
+
+
+def test_hits_are_added_to_a_clue_once(client, carol, city_commission, hits):
+    clue = make_clue(carol, city_commission, hits[:1])
+    signed_in(client, carol)
+    for _ in range(2):
+        response = client.post(reverse("search:clue_add"), {"clue": clue.pk, "record": [r.pk for r in hits]})
+        assert response.status_code == 302
+    assert ClueEvidence.objects.filter(clue=clue).count() == 2
+    assert AccessLog.objects.filter(action="harvest").count() == 3
+
+
+# --- pushing a clue to the board ---------------------------------------------------------------
+
+
+def push_form(lead, **fields):
+    return {"category": "construction", "priority": "urgent", "deadline": deadline(), "lead": lead.pk,
+            **fields}
+
+
+def test_it_pushes_the_clue_through_the_boards_push(client, carol, city_commission, our_agency, alice, hits):
+    clue = make_clue(carol, city_commission, hits)
+    url = reverse("search:clue_push", args=[clue.pk])
+    response = signed_in(client, carol).post(url, push_form(our_agency))
+    issue = Issue.objects.get()
+    assert response.status_code == 302 and response["Location"] == issue.get_absolute_url()
+    clue.refresh_from_db()
+    assert clue.issue == issue and clue.pushed_at is not None
+    assert (issue.initiator, issue.created_by, issue.source) == (city_commission, carol, Source.DATA)
+    assert issue.title == clue.title and issue.priority == "urgent"
+    assert issue.description.startswith(clue.summary)
+    for item in hits:
+        assert item.external_id in issue.description and item.system.name in issue.description
+    assert MASKED_ID in issue.description and ID_NUMBER not in issue.description
+    assert IssueEvent.objects.filter(issue=issue, action="push").count() == 1
+    assert visible_issues(alice).filter(pk=issue.pk).exists()  # on the lead's board
+    attachment = issue.attachments.get()
+    content = attachment.file.read().decode("utf-8-sig")
+    assert "RX-1" in content and "ZB-7" in content and ID_NUMBER not in content
+
+
+def test_a_clue_is_pushed_once(client, carol, city_commission, our_agency, other_agency, hits):
+    clue = make_clue(carol, city_commission, hits)
+    signed_in(client, carol)
+    client.post(reverse("search:clue_push", args=[clue.pk]), push_form(our_agency))
+    again = client.post(reverse("search:clue_push", args=[clue.pk]), push_form(other_agency))
+    assert again.status_code == 400
+    number = Issue.objects.get().number
+    assert f"This clue was pushed already, as issue {number}." in again.content.decode()
+    with pytest.raises(actions.ClueError):
+        actions.add_evidence(acting_user=carol, agency=city_commission, clue=clue, records=[hits[0].pk])
+
+
+def test_the_boards_checks_show_as_form_errors(client, carol, city_commission, our_agency, hits):
+    clue = make_clue(carol, city_commission, hits)
+    response = signed_in(client, carol).post(
+        reverse("search:clue_push", args=[clue.pk]), push_form(our_agency, co_handlers=[our_agency.pk])
+    )
+    assert response.status_code == 400
+    assert "The lead handler cannot also be a co-handler." in response.content.decode()
+    assert not Issue.objects.exists()
+    clue.refresh_from_db()
+    assert clue.issue is None
+
+
+def test_a_role_that_cannot_push_gets_404(client, city_commission, our_agency, hits):
+    admin = member(city_commission, role=Role.ADMINISTRATOR, username="adam")
+    clue = make_clue(admin, city_commission, hits)
+    signed_in(client, admin)
+    assert 'id="push-form"' not in client.get(reverse("search:clue", args=[clue.pk])).content.decode()
+    assert client.post(reverse("search:clue_push", args=[clue.pk]), push_form(our_agency)).status_code == 404
+
+
+def test_the_issue_page_lists_the_evidence(client, carol, city_commission, our_agency, alice, hits):
+    clue = make_clue(carol, city_commission, hits)
+    issue = actions.push_clue(acting_user=carol, agency=city_commission, clue=clue, category="construction",
+                              priority="normal", deadline=None, lead=our_agency)
+    html = signed_in(client, alice).get(issue.get_absolute_url()).content.decode()
+    assert 'id="issue-evidence"' in html
+    assert html.count('class="evidence-record"') == 2
+    assert f'href="/records/{hits[1].pk}/"' in html
+    assert MASKED_ID in html and ID_NUMBER not in html
+
+
+def test_an_issue_without_a_clue_has_no_evidence_section(client, carol, city_commission, our_agency, alice):
+    from tests.factories import pushed_issue
+
+    issue = pushed_issue(carol, city_commission, our_agency)
+    html = signed_in(client, alice).get(issue.get_absolute_url()).content.decode()
+    assert 'id="issue-evidence"' not in html
