@@ -2,7 +2,7 @@
 
 Who may upload to a system: members of its owner agency, and the administrators of a discipline
 commission. The file is checked (size, type, content) before it is kept, stored privately under
-``MEDIA_ROOT/uploads/<system>/<sha256>.<format>`` (never served as a media file), and an
+``MEDIA_ROOT/uploads/<system>/<sha256>/<name>.<format>`` (never served as a media file), and an
 ``IngestRun`` is made for it at once, so the page shows it before the worker starts. The Celery
 task ``ingest_upload`` then loads it with ``search.ingest.ingest_file``, which finds that run by
 the file's checksum and commits ``rows_done`` with every batch: the run row is the progress, and
@@ -18,12 +18,13 @@ from pathlib import Path, PurePath
 
 from celery import shared_task
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from agencies.models import Role
@@ -116,16 +117,14 @@ def upload_folder(system: SourceSystem) -> Path:
 
 def stored_file(run: IngestRun) -> Path | None:
     """Where the run's file is kept, if it is."""
-    folder = upload_folder(run.system)
-    for fmt in ("csv", "jsonl"):
-        path = folder / f"{run.file_sha256}.{fmt}"
-        if path.is_file():
-            return path
-    return None
+    folder = upload_folder(run.system) / run.file_sha256
+    kept = sorted(path for path in folder.glob("*") if path.suffix in (".csv", ".jsonl"))
+    return kept[0] if kept else None
 
 
 def _store(system: SourceSystem, upload, fmt: str) -> tuple[Path, str, int]:
-    """Write the upload to its place; its checksum names it. Returns path, checksum, lines."""
+    """Write the upload to a folder named by its checksum, under the name its uploader knows
+    (so that messages about it name it), with the format's extension. Returns path, checksum, lines."""
     folder = upload_folder(system)
     folder.mkdir(parents=True, exist_ok=True)
     digest, lines, last = hashlib.sha256(), 0, b"\n"
@@ -137,7 +136,13 @@ def _store(system: SourceSystem, upload, fmt: str) -> tuple[Path, str, int]:
             last = chunk or last
             out.write(chunk)
     lines += not last.endswith(b"\n")
-    path = folder / f"{digest.hexdigest()}.{fmt}"
+    kept = folder / digest.hexdigest()
+    kept.mkdir(exist_ok=True)
+    try:
+        stem = get_valid_filename(PurePath(upload.name).stem)[:100]
+    except SuspiciousFileOperation:  # nothing usable left of the name
+        stem = "upload"
+    path = kept / f"{stem}.{fmt}"
     partial.replace(path)
     return path, digest.hexdigest(), lines
 
