@@ -13,7 +13,7 @@ one answers, then moves the alias in one atomic call and drops the old version: 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
 from django.utils import timezone
@@ -112,6 +112,32 @@ def index_records(records: Iterable, *, index: str | None = None, refresh: bool 
     return done
 
 
+def remove_records(record_ids: list[int]) -> int:
+    """Delete the records' documents from the live version; returns how many were there.
+
+    The documents are found by record id and deleted with ``_bulk``: ``_delete_by_query`` lives
+    in the reindex module, which a core-only node does not have."""
+    client = elasticsearch_client()
+    deleted = 0
+    for start in range(0, len(record_ids), REMOVE_CHUNK):
+        chunk = record_ids[start : start + REMOVE_CHUNK]
+        found = client.search(
+            index=alias(), query={"terms": {"record_id": chunk}}, size=len(chunk), _source=False,
+            track_total_hits=False,
+        )["hits"]["hits"]
+        actions = [{"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"]} for hit in found]
+        done, _errors = bulk(client, actions, raise_on_error=True)
+        deleted += done
+    return deleted
+
+
+REMOVE_CHUNK = 5_000  # record ids per lookup, under the default 10,000 result window
+
+
+def refresh() -> None:
+    elasticsearch_client().indices.refresh(index=alias())
+
+
 def reindex(records: Iterable, *, progress: Callable[[int], None] | None = None) -> str:
     """Build a new version from ``records``, move the alias to it, drop the old ones."""
     client = elasticsearch_client()
@@ -170,10 +196,9 @@ def _term(term: Term) -> Q:
             year = int(term.text)
         except ValueError:
             return Q("match_none")
-        start = dt.date(year, 1, 1).isoformat() if 1 <= year <= 9998 else None
-        if start is None:
+        if not 1 <= year <= 9998:
             return Q("match_none")
-        return Q("range", occurred_at={"gte": start, "lt": dt.date(year + 1, 1, 1).isoformat()})
+        return Q("range", occurred_at=_local_days(dt.date(year, 1, 1), dt.date(year + 1, 1, 1)))
     fields = [term.field] if term.field else TEXT_FIELDS
     if term.field == "names":
         # A name is matched whole (张伟 must not find 张伟民's records by its first two characters
@@ -182,6 +207,17 @@ def _term(term: Term) -> Q:
     # Chinese words are runs of ideographs: a word is searched as a phrase of its characters,
     # which with index_phrases is a substring search.
     return _phrase(fields, term.text)
+
+
+def _local_days(start: dt.date | None, end: dt.date | None) -> dict:
+    """From ``start`` to before ``end``, both local midnights: a day or year is the portal's
+    (settings.TIME_ZONE), not UTC's, in filters and facets alike."""
+    bounds = {"time_zone": settings.TIME_ZONE}
+    if start:
+        bounds["gte"] = start.isoformat()
+    if end:
+        bounds["lt"] = end.isoformat()
+    return bounds
 
 
 def _phrase(fields: list[str], text: str, slop: int = 0) -> Q:
@@ -244,13 +280,9 @@ def _filter_clauses(filters: Filters) -> list[Q]:
                 minimum_should_match=1,
             )
         )
-    dates = {}
-    if filters.occurred_from:
-        dates["gte"] = filters.occurred_from.isoformat()
-    if filters.occurred_to:
-        dates["lt"] = (filters.occurred_to + dt.timedelta(days=1)).isoformat()
-    if dates:
-        clauses.append(Q("range", occurred_at=dates))
+    if filters.occurred_from or filters.occurred_to:
+        until = filters.occurred_to + dt.timedelta(days=1) if filters.occurred_to else None
+        clauses.append(Q("range", occurred_at=_local_days(filters.occurred_from, until)))
     amounts = {}
     if filters.amount_min is not None:
         amounts["gte"] = float(filters.amount_min)
@@ -274,36 +306,33 @@ def search(
     """One page of matches. The first call opens a point in time; pass ``pit`` and ``after``
     from the returned page to read the next one over the same snapshot, to the very last hit
     (no 10,000 ceiling)."""
-    filters = filters or Filters()
+    return _page(tree, filters or Filters(), sort=sort, size=size, after=after, pit=pit, facets=facets)
+
+
+def _page(tree, filters: Filters, *, sort, size, after, pit, facets, highlight=True, count=True) -> Page:
     client = elasticsearch_client()
     if pit is None:
-        pit = client.open_point_in_time(index=alias(), keep_alive=KEEP_ALIVE)["id"]
-    query = Q("bool", must=[translate(tree)], filter=_filter_clauses(filters))
+        pit = open_point_in_time()
     body = {
-        "query": query.to_dict(),
+        "query": _query(tree, filters).to_dict(),
         "size": size,
         "sort": SORT_ORDERS[sort] + [{"_shard_doc": "asc"}],  # the point in time's tiebreaker
         "pit": {"id": pit, "keep_alive": KEEP_ALIVE},
-        "track_total_hits": True,
-        "highlight": {
+        "track_total_hits": count,
+        "_source": ["record_id", "system", "external_id"],
+    }
+    if highlight:
+        body["highlight"] = {
             "pre_tags": ["<mark>"],
             "post_tags": ["</mark>"],
             "encoder": "html",  # the record's own text is escaped; only our <mark> is markup
             "highlight_query": _highlight_query(tree).to_dict(),
             "fields": {"title": {"number_of_fragments": 0}, "body": {"fragment_size": 120}, "names": {}},
-        },
-    }
+        }
     if after:
         body["search_after"] = after
     if facets and not after:
-        body["aggs"] = {
-            "system": {"terms": {"field": "system", "size": 50}},
-            "region": {"terms": {"field": "region", "size": 50}},
-            "agency": {"terms": {"field": "agency", "size": 50}},
-            "year": {
-                "date_histogram": {"field": "occurred_at", "calendar_interval": "year", "min_doc_count": 1}
-            },
-        }
+        body["aggs"] = _facet_aggregations()
     response = client.search(body=body)
     raw_hits = response["hits"]["hits"]
     hits = [
@@ -324,12 +353,84 @@ def search(
         ]
     return Page(
         hits=hits,
-        total=response["hits"]["total"]["value"],
+        total=response["hits"]["total"]["value"] if count else len(hits),
         facets=found,
         next_after=raw_hits[-1]["sort"] if len(raw_hits) == size else None,
         pit=response.get("pit_id", pit),
     )
 
 
+def _facet_aggregations() -> dict:
+    return {
+        "system": {"terms": {"field": "system", "size": 50}},
+        "region": {"terms": {"field": "region", "size": 50}},
+        "agency": {"terms": {"field": "agency", "size": 50}},
+        "year": {
+            "date_histogram": {
+                "field": "occurred_at",
+                "calendar_interval": "year",
+                "min_doc_count": 1,
+                "time_zone": settings.TIME_ZONE,  # a year is the portal's, as in the year filter
+            }
+        },
+    }
+
+
+def _query(tree, filters: Filters) -> Q:
+    return Q("bool", must=[translate(tree)], filter=_filter_clauses(filters))
+
+
+def open_point_in_time() -> str:
+    return elasticsearch_client().open_point_in_time(index=alias(), keep_alive=KEEP_ALIVE)["id"]
+
+
 def close(pit: str) -> None:
     elasticsearch_client().close_point_in_time(id=pit)
+
+
+def scan(tree, filters: Filters | None = None, *, sort: str = "date", batch: int = 1_000) -> Iterator[Hit]:
+    """Every hit over one point in time, page by page with search_after; the point in time is
+    closed at the end, also when the reader stops early or fails."""
+    filters = filters or Filters()
+    pit = open_point_in_time()
+    after = None
+    try:
+        while True:
+            page = _page(
+                tree, filters, sort=sort, size=batch, after=after, pit=pit,
+                facets=False, highlight=False, count=False,
+            )
+            pit = page.pit
+            yield from page.hits
+            if page.next_after is None:
+                return
+            after = page.next_after
+    finally:
+        close(pit)
+
+
+MSEARCH_CHUNK = 100  # trees per _msearch request
+
+
+def count_by_system(trees: list, filters: Filters | None = None) -> list[dict[str, int]]:
+    """For each tree, its matches by system: one ``_msearch`` per hundred trees, each search
+    only a terms aggregation (size 0)."""
+    filters = filters or Filters()
+    counts: list[dict[str, int]] = []
+    for start in range(0, len(trees), MSEARCH_CHUNK):
+        searches: list[dict] = []
+        for tree in trees[start : start + MSEARCH_CHUNK]:
+            searches.append({"index": alias()})
+            searches.append({
+                "query": _query(tree, filters).to_dict(),
+                "size": 0,
+                "track_total_hits": False,
+                "aggs": {"system": {"terms": {"field": "system", "size": 100}}},
+            })
+        for response in elasticsearch_client().msearch(searches=searches)["responses"]:
+            if "error" in response:
+                raise RuntimeError(response["error"])
+            counts.append({
+                bucket["key"]: bucket["doc_count"] for bucket in response["aggregations"]["system"]["buckets"]
+            })
+    return counts

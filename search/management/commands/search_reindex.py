@@ -1,15 +1,15 @@
 """``manage.py search_reindex``: rebuild the search index from the records in the database.
 
 With Elasticsearch a new version of the index is built while the old one keeps answering, then
-the alias moves to it in one step (``search.elastic.reindex``): searches never see an empty or
-half-built index.
+the alias moves to it in one step (``search.elastic.reindex``); the embedded backend rebuilds
+its full-text table in one transaction (``search.embedded.reindex``). Either way searches never
+see an empty or half-built index.
 """
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from search import elastic
+from search import backend
 from search.models import Record
 from search.progress import ProgressBar
 
@@ -18,12 +18,10 @@ class Command(BaseCommand):
     help = "Rebuild the search index from the database, without downtime."
 
     def handle(self, *args, **options):
-        if settings.SEARCH_BACKEND != "elasticsearch":
-            raise CommandError(_("Set ELASTICSEARCH_URL: only the Elasticsearch index is rebuilt this way."))
         records = Record.objects.select_related("system", "region").order_by("pk")
         bar = ProgressBar(self.stderr._out, label=_("records"), total=records.count())
         try:
-            name = elastic.reindex(records.iterator(chunk_size=2_000), progress=bar.show)
+            name = backend.reindex(records.iterator(chunk_size=2_000), progress=bar.show)
         finally:
             bar.close()
         self.stdout.write(self.style.SUCCESS(

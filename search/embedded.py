@@ -1,0 +1,497 @@
+"""The embedded search backend (DESIGN §4, §7): the database itself, nothing to install.
+
+It keeps the meanings of ``search.elastic`` function for function, and the contract suite
+(tests/search/test_contract.py) runs on both. How it answers:
+
+- **SQLite**: an FTS5 table with the trigram tokenizer (``search_record_fts``, one row per
+  record, its rowid the record's id, made by migration 0003) holds the searchable text. A word
+  of three characters or more is a trigram phrase query, which is a substring search answered
+  from the index; a word of one or two characters, which no trigram can hold, is found by a
+  scan of that table (``instr``).
+- **PostgreSQL without Elasticsearch**: a scan of the records table (``strpos`` on the text,
+  the names' JSON elements). Correct at any size, fast enough for a small deployment; past
+  that, set ``ELASTICSEARCH_URL``.
+
+The query tree means what ``search.elastic.translate`` makes of it: a word or phrase is a
+substring of the title, text or names (case-insensitive, as Elasticsearch's analyser lowercases;
+spaces between ideographs in a phrase may be left out, as the standard tokenizer drops them);
+``title:``, ``body:``, ``names:`` narrow it to one of them; codes, ID and phone numbers are exact
+elements of their lists; ``system:`` and ``region:`` are exact codes; ``year:`` is the calendar
+year in the portal's time zone. One difference remains on purpose: Elasticsearch matches Latin
+words and digit runs whole, this backend finds them inside longer ones as well.
+
+Relevance here is a plain score, documented rather than tuned: how many of the query's positive
+words the title holds; ties go to the newest record. Paging is keyset paging on the sort key
+with the record id as the last tiebreaker; the "point in time" is the highest record id when the
+first page was read, so records arriving meanwhile do not shift the pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from functools import reduce
+from itertools import islice
+from operator import and_, or_
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import BooleanField, Count, F, IntegerField, Max, Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractYear
+
+from .elastic import terms_to_mark
+from .models import Record
+from .query import And, Not, Or, Term
+from .types import Filters, Hit, Page
+
+FTS_TABLE = "search_record_fts"
+TRIGRAM = 3  # the shortest word the trigram index can answer
+TEXT_FIELDS = ("title", "body", "names")
+LIST_FIELDS = ("credit_codes", "id_numbers", "phones")
+CHUNK = 2_000
+FRAGMENT = 120  # characters of text around the matches, as Elasticsearch's fragment_size
+FRAGMENTS = 5
+MATCH_NONE = Q(pk__in=[])
+
+# Spaces between two ideographs: the standard tokenizer drops them, so "城南 路灯" is 城南路灯.
+_IDEOGRAPH_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+
+
+# --- writing the full-text table ---------------------------------------------------------------
+
+
+def _uses_fts() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def _fts_row(record) -> tuple:
+    return (
+        record.pk,
+        record.title,
+        record.body,
+        "\n".join(record.names),
+        "\n".join(record.credit_codes),
+        "\n".join(record.id_numbers),
+        "\n".join(record.phones),
+    )
+
+
+def _chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
+    items = iter(items)
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+_INSERT = (
+    "INSERT INTO search_record_fts (rowid, title, body, names, credit_codes, id_numbers, phones) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+)
+_DELETE = "DELETE FROM search_record_fts WHERE rowid = %s"
+_EMPTY = "DELETE FROM search_record_fts"
+_OPTIMIZE = "INSERT INTO search_record_fts (search_record_fts) VALUES ('optimize')"
+# A record whose text fields hold a phrase, by the trigram index (an FTS5 query as the parameter).
+_MATCHING = '"search_record".id IN (SELECT rowid FROM search_record_fts WHERE search_record_fts MATCH %s)'
+
+
+def index_records(records: Iterable) -> int:
+    """Add or replace the records' rows (records with their pk); returns how many.
+
+    On PostgreSQL the records table is the index: there is nothing to write."""
+    done = 0
+    for chunk in _chunks(records):
+        if _uses_fts():
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.executemany(_DELETE, [(record.pk,) for record in chunk])
+                cursor.executemany(_INSERT, [_fts_row(record) for record in chunk])
+        done += len(chunk)
+    return done
+
+
+def remove_records(record_ids: list[int]) -> int:
+    if _uses_fts() and record_ids:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(_DELETE, [(pk,) for pk in record_ids])
+    return len(record_ids)
+
+
+def refresh() -> None:
+    """Nothing to do: what is written is searchable once its transaction commits."""
+
+
+def close(pit: str) -> None:
+    """Nothing to do: the snapshot is a number, it holds no resources."""
+
+
+def reindex(records: Iterable, *, progress: Callable[[int], None] | None = None) -> str:
+    """Rebuild the full-text table from ``records`` in one transaction: readers see the old
+    table until the new one commits (SQLite's WAL keeps their snapshot), never a half-built one."""
+    done = 0
+    with transaction.atomic():
+        if _uses_fts():
+            with connection.cursor() as cursor:
+                cursor.execute(_EMPTY)
+        for chunk in _chunks(records):
+            if _uses_fts():
+                with connection.cursor() as cursor:
+                    cursor.executemany(_INSERT, [_fts_row(record) for record in chunk])
+            done += len(chunk)
+            if progress:
+                progress(done)
+        if _uses_fts():
+            with connection.cursor() as cursor:
+                cursor.execute(_OPTIMIZE)
+    return FTS_TABLE if _uses_fts() else Record._meta.db_table
+
+
+# --- the query tree as conditions on the records table ------------------------------------------
+
+def _condition(tree) -> Q:
+    if isinstance(tree, Term):
+        return _term(tree)
+    if isinstance(tree, Not):
+        return ~_condition(tree.item)
+    if isinstance(tree, And):
+        return reduce(and_, (_condition(item) for item in tree.items))
+    if isinstance(tree, Or):
+        return reduce(or_, (_condition(item) for item in tree.items))
+    raise TypeError(tree)
+
+
+def _term(term: Term) -> Q:
+    if term.field in LIST_FIELDS:
+        return _exact_element(term.field, term.text)
+    if term.field == "system":
+        return Q(system__code=term.text)
+    if term.field == "region":
+        return Q(region__code=term.text)
+    if term.field == "year":
+        try:
+            return _in_year(int(term.text))
+        except ValueError:
+            return MATCH_NONE
+    fields = (term.field,) if term.field else TEXT_FIELDS
+    return reduce(or_, (_contains(fields, text) for text in variants(term.text)))
+
+
+def variants(text: str) -> list[str]:
+    """The forms of a word or phrase that count as it (see _IDEOGRAPH_SPACE)."""
+    joined = _IDEOGRAPH_SPACE.sub("", text)
+    return [text] if joined == text else [text, joined]
+
+
+def _raw(sql: str, params: list) -> Q:
+    return Q(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 - values are parameters
+
+
+def _contains(fields: tuple[str, ...], text: str) -> Q:
+    """Records whose ``fields`` hold ``text`` as a substring, ignoring case."""
+    if _uses_fts():
+        if len(text) >= TRIGRAM:
+            phrase = '"' + text.replace('"', '""') + '"'
+            query = "{" + " ".join(fields) + "} : " + phrase
+            return _raw(_MATCHING, [query])
+        found = " OR ".join(f"instr(lower({field}), lower(%s)) > 0" for field in fields)
+        scanned = '"search_record".id IN (SELECT rowid FROM search_record_fts WHERE ' + found + ")"  # noqa: S608
+        return _raw(scanned, [text] * len(fields))
+    conditions = []
+    for field in fields:
+        if field == "names":
+            conditions.append(
+                'EXISTS (SELECT 1 FROM jsonb_array_elements_text("search_record".names) AS name(value)'
+                " WHERE strpos(lower(name.value), lower(%s)) > 0)"
+            )
+        else:
+            conditions.append(f'strpos(lower("search_record".{field}), lower(%s)) > 0')
+    return _raw("(" + " OR ".join(conditions) + ")", [text] * len(fields))
+
+
+def _exact_element(field: str, value: str) -> Q:
+    """Records whose list ``field`` (codes, ID or phone numbers) has ``value`` as an element."""
+    if not _uses_fts():
+        return _raw(f'"search_record".{field} @> %s::jsonb', [json.dumps([value])])
+    element = f'EXISTS (SELECT 1 FROM json_each("search_record".{field}) WHERE value = %s)'  # noqa: S608
+    if len(value) < TRIGRAM:
+        return _raw(element, [value])
+    # The trigram index narrows the records down; the JSON list then decides exactly.
+    phrase = "{" + field + '} : "' + value.replace('"', '""') + '"'
+    return _raw(f"({_MATCHING} AND {element})", [phrase, value])
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=_zone())
+
+
+def _in_year(year: int) -> Q:
+    if not 1 <= year <= 9998:
+        return MATCH_NONE
+    start, end = _midnight(dt.date(year, 1, 1)), _midnight(dt.date(year + 1, 1, 1))
+    return Q(occurred_at__gte=start, occurred_at__lt=end)
+
+
+def _filtered(filters: Filters, snapshot: int | None = None):
+    records = Record.objects.all()
+    if snapshot is not None:
+        records = records.filter(pk__lte=snapshot)
+    if filters.within_systems is not None:
+        records = records.filter(system__code__in=filters.within_systems)
+    if filters.ingested_since is not None:
+        records = records.filter(ingested_at__gte=filters.ingested_since)
+    if filters.systems:
+        records = records.filter(system__code__in=filters.systems)
+    if filters.regions:
+        records = records.filter(region__code__in=filters.regions)
+    if filters.agencies:
+        records = records.filter(system__owner_code__in=filters.agencies)
+    if filters.years:
+        records = records.filter(reduce(or_, (_in_year(year) for year in filters.years)))
+    if filters.occurred_from:
+        records = records.filter(occurred_at__gte=_midnight(filters.occurred_from))
+    if filters.occurred_to:
+        records = records.filter(occurred_at__lt=_midnight(filters.occurred_to + dt.timedelta(days=1)))
+    if filters.amount_min is not None:
+        records = records.filter(amount__gte=filters.amount_min)
+    if filters.amount_max is not None:
+        records = records.filter(amount__lte=filters.amount_max)
+    return records
+
+
+# --- sorting and keyset paging -------------------------------------------------------------------
+
+
+def _score(tree):
+    """How many of the query's positive words the title holds (see the module's docstring)."""
+    words = [term.text for term in terms_to_mark(tree) if term.field in (None, "title")]
+    if not words:
+        return Value(0, output_field=IntegerField())
+    if _uses_fts():
+        found = "instr(lower(title), lower(%s)) > 0"
+    else:
+        found = "(strpos(lower(title), lower(%s)) > 0)::int"
+    total = "(" + " + ".join([found] * len(words)) + ")"
+    return RawSQL(total, words, output_field=IntegerField())  # noqa: S611 - the words are parameters
+
+
+ORDERINGS = {
+    "relevance": [F("score").desc(), F("occurred_at").desc(), F("id").desc()],
+    "date": [F("occurred_at").desc(), F("id").desc()],
+    "amount": [F("amount").desc(nulls_last=True), F("id").desc()],
+}
+
+
+def _sort_key(sort: str, row: dict) -> list:
+    """JSON-friendly: the views carry it in a link."""
+    when = row["occurred_at"].isoformat()
+    if sort == "relevance":
+        return [row["score"], when, row["id"]]
+    if sort == "date":
+        return [when, row["id"]]
+    return [str(row["amount"]) if row["amount"] is not None else None, row["id"]]
+
+
+def _after(sort: str, after: list) -> Q:
+    """The records that come after the sort key ``after`` (every order is descending)."""
+    if sort == "amount":
+        amount, pk = after
+        if amount is None:
+            return Q(amount__isnull=True, id__lt=pk)
+        return Q(amount__lt=amount) | Q(amount=amount, id__lt=pk) | Q(amount__isnull=True)
+    if sort == "relevance":
+        score, when, pk = after
+        when = dt.datetime.fromisoformat(when)
+        return (
+            Q(score__lt=score)
+            | Q(score=score, occurred_at__lt=when)
+            | Q(score=score, occurred_at=when, id__lt=pk)
+        )
+    when, pk = after
+    when = dt.datetime.fromisoformat(when)
+    return Q(occurred_at__lt=when) | Q(occurred_at=when, id__lt=pk)
+
+
+# --- searching -----------------------------------------------------------------------------------
+
+
+def search(
+    tree,
+    filters: Filters | None = None,
+    *,
+    sort: str = "relevance",
+    size: int = 20,
+    after: list | None = None,
+    pit: str | None = None,
+    facets: bool = True,
+) -> Page:
+    return _page(tree, filters or Filters(), sort=sort, size=size, after=after, pit=pit, facets=facets)
+
+
+def _page(tree, filters, *, sort, size, after, pit, facets, highlight=True, count=True) -> Page:
+    if pit is None:
+        pit = str(Record.objects.aggregate(top=Max("pk"))["top"] or 0)
+    matching = _filtered(filters, snapshot=int(pit)).filter(_condition(tree))
+    ordered = matching.annotate(score=_score(tree)).order_by(*ORDERINGS[sort])
+    if after:
+        ordered = ordered.filter(_after(sort, after))
+    fields = ["id", "system__code", "external_id", "occurred_at", "amount", "score"]
+    if highlight:
+        fields += ["title", "body", "names"]
+    rows = list(ordered.values(*fields)[: size + 1])
+    more, rows = len(rows) > size, rows[:size]
+    marks = _marks(tree) if highlight else {}
+    hits = [
+        Hit(
+            record_id=row["id"],
+            system=row["system__code"],
+            external_id=row["external_id"],
+            score=float(row["score"]) if sort == "relevance" else None,
+            highlights=_highlights(row, marks) if highlight else {},
+        )
+        for row in rows
+    ]
+    return Page(
+        hits=hits,
+        total=matching.count() if count else len(hits),
+        facets=_facets(matching) if facets and not after else {},
+        next_after=_sort_key(sort, rows[-1]) if more else None,
+        pit=pit,
+    )
+
+
+def _facets(matching) -> dict[str, list[tuple[str, int]]]:
+    """Counts by system, region, agency (the system's owner) and year, as Elasticsearch's terms
+    aggregations order them: most hits first, then by key; years in order."""
+
+    def counted(field, queryset):
+        rows = queryset.values(field).annotate(n=Count("id")).order_by("-n", field)
+        return [(row[field], row["n"]) for row in rows]
+
+    years = (
+        matching.annotate(year=ExtractYear("occurred_at", tzinfo=_zone()))
+        .values("year")
+        .annotate(n=Count("id"))
+        .order_by("year")
+    )
+    return {
+        "system": counted("system__code", matching),
+        "region": counted("region__code", matching.filter(region__isnull=False)),
+        "agency": counted("system__owner_code", matching.exclude(system__owner_code="")),
+        "year": [(str(row["year"]), row["n"]) for row in years],
+    }
+
+
+def scan(tree, filters: Filters | None = None, *, sort: str = "date", batch: int = 1_000) -> Iterator[Hit]:
+    """Every hit over one snapshot, page by page (no highlights, no counts)."""
+    filters = filters or Filters()
+    after, pit = None, None
+    while True:
+        page = _page(
+            tree, filters, sort=sort, size=batch, after=after, pit=pit,
+            facets=False, highlight=False, count=False,
+        )
+        yield from page.hits
+        if page.next_after is None:
+            return
+        after, pit = page.next_after, page.pit
+
+
+def count_by_system(trees: list, filters: Filters | None = None) -> list[dict[str, int]]:
+    """For each tree, its matches by system: one GROUP BY query a tree."""
+    base = _filtered(filters or Filters())
+    return [
+        dict(
+            base.filter(_condition(tree))
+            .values("system__code")
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("system__code", "n")
+        )
+        for tree in trees
+    ]
+
+
+# --- highlights ----------------------------------------------------------------------------------
+
+
+def _marks(tree) -> dict[str, list[str]]:
+    """For each text field, the words to mark in it: the positive terms that search it."""
+    marks: dict[str, list[str]] = {field: [] for field in TEXT_FIELDS}
+    for term in terms_to_mark(tree):
+        for field in TEXT_FIELDS if term.field is None else (term.field,) if term.field in marks else ():
+            marks[field].extend(variants(term.text))
+    return marks
+
+
+def _highlights(row: dict, marks: dict[str, list[str]]) -> dict[str, list[str]]:
+    found = {}
+    title_spans = _spans(row["title"], marks["title"])
+    if title_spans:
+        found["title"] = [_marked(row["title"], title_spans)]
+    body_spans = _spans(row["body"], marks["body"])
+    if body_spans:
+        found["body"] = _fragments(row["body"], body_spans)
+    names = [_marked(name, spans) for name in row["names"] if (spans := _spans(name, marks["names"]))]
+    if names:
+        found["names"] = names
+    return found
+
+
+def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Where the words occur in ``text`` (ignoring case), overlapping ones merged, in order."""
+    if not text or not words:
+        return []
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a rare letter whose lower case is longer: match as written
+        lowered = text
+    spans = []
+    for word in {word.lower() for word in words if word}:
+        start = lowered.find(word)
+        while start >= 0:
+            spans.append((start, start + len(word)))
+            start = lowered.find(word, start + 1)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _marked(text: str, spans: list[tuple[int, int]], offset: int = 0, end: int | None = None) -> str:
+    """``text[offset:end]`` escaped, with <mark> around the spans: the record's text is never markup."""
+    end = len(text) if end is None else end
+    out, at = [], offset
+    for start, stop in spans:
+        start, stop = max(start, offset), min(stop, end)
+        if start >= stop:
+            continue
+        out.append(html.escape(text[at:start], quote=False))
+        out.append(f"<mark>{html.escape(text[start:stop], quote=False)}</mark>")
+        at = stop
+    out.append(html.escape(text[at:end], quote=False))
+    return "".join(out)
+
+
+def _fragments(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """Pieces of about FRAGMENT characters around the matches, at most FRAGMENTS of them."""
+    fragments = []
+    index = 0
+    while index < len(spans) and len(fragments) < FRAGMENTS:
+        first = spans[index]
+        start = max(0, min(first[0] - FRAGMENT // 3, len(text) - FRAGMENT))
+        end = min(len(text), start + FRAGMENT)
+        inside = []
+        while index < len(spans) and spans[index][0] < end:
+            inside.append(spans[index])
+            index += 1
+        end = max(end, inside[-1][1])
+        fragments.append(_marked(text, inside, start, end))
+    return fragments

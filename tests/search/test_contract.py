@@ -1,0 +1,341 @@
+"""The search contract (DESIGN §7): one suite, run on both backends through search.backend.
+
+The embedded parameter always runs (SQLite FTS5 by default, PostgreSQL scans in the services
+run); the Elasticsearch parameter carries the ``elasticsearch`` marker and runs where
+ELASTICSEARCH_URL is set. Every expectation below is what the small corpus holds, written out or
+counted by brute force in Python, so both backends are held to the same answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from search import backend
+from search.models import Record, SourceSystem
+from search.query import parse
+from search.types import Filters
+from tests.factories import RegionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=[pytest.param("elasticsearch", marks=pytest.mark.elasticsearch), "embedded"])
+def engine(request, settings):
+    settings.SEARCH_BACKEND = request.param
+    if request.param != "elasticsearch":
+        yield request.param
+        return
+    from search.connection import elasticsearch_client
+
+    settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:10]}"
+    yield request.param
+    client = elasticsearch_client()
+    for name in client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-records-*"):
+        client.indices.delete(index=name)
+
+
+def local(*parts) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(*parts))
+
+
+# external id → (system, title, body, occurred, region, amount, names, credit codes, ID numbers, phones)
+CORPUS = {
+    "H1": ("hotline", "城南路灯损坏", "市民反映城南大道路灯连续三晚不亮。",
+           local(2025, 3, 14, 9, 30), "cn", None, [], [], [], ["13812345678"]),
+    "H2": ("hotline", "井盖缺失", "城北小区井盖缺失，存在安全隐患。",
+           local(2024, 2, 8, 23, 59), "cb", None, [], [], [], []),
+    "H3": ("hotline", "<script>井盖</script>报修", "有人写了 <b>标记</b> & 符号",
+           local(2023, 6, 1, 8), None, None, [], [], [], []),
+    "T1": ("tender", "城南道路照明工程中标公告", "中标人：江州明亮照明有限公司",
+           local(2025, 3, 14, 9, 30), "cn", Decimal("1280000.00"),
+           ["张伟", "江州明亮照明有限公司"], ["91330100MA27XXXX0X"], [], []),
+    "T2": ("tender", "城北学校维修工程", "中标人：江州建工集团", local(2023, 7, 1, 10), "cb",
+           Decimal("560000.50"), ["张伟民", "江州建工集团"], ["91330100MA28YYYY1Y"], [], []),
+    # 03:00 on New Year's Day in the portal's zone is still 2024 in UTC: the year is the portal's.
+    "T3": ("tender", "路灯采购", "采购路灯二百盏", local(2025, 1, 1, 3), None,
+           Decimal("1280000.00"), ["李娜"], [], [], []),
+    "W1": ("welfare", "低保发放", "发放对象：王芳 身份证 330102198001011234",
+           local(2025, 12, 31, 23, 30), "cb", Decimal("800.00"), ["王芳"], [], ["330102198001011234"], []),
+    "W2": ("welfare", "临时救助", "救助对象李娜，住城南路。", local(2022, 5, 5, 12), "cn",
+           Decimal("1500.00"), ["李娜"], [], [], ["057188886666"]),
+}
+OWNERS = {"hotline": "jz-hotline", "tender": "jz-resources", "welfare": "jz-civil"}
+INGESTED = {"H1": local(2026, 2, 1), "T1": local(2026, 2, 1)}  # the rest: 2026-01-01
+
+
+@pytest.fixture
+def systems(db):
+    return {code: SourceSystem.objects.create(code=code, name=code, owner_code=owner)
+            for code, owner in OWNERS.items()}
+
+
+@pytest.fixture
+def regions(db):
+    return {code: RegionFactory(code=code, name=f"{code}区") for code in ("cn", "cb")}
+
+
+def loaded(queryset=None) -> list[Record]:
+    return list((queryset or Record.objects.all()).select_related("system", "region").order_by("pk"))
+
+
+@pytest.fixture
+def corpus(engine, systems, regions):
+    rows = []
+    for external_id, (system, title, body, when, region, amount, names, codes, ids, phones) in CORPUS.items():
+        rows.append(Record(
+            system=systems[system], external_id=external_id, title=title, body=body, occurred_at=when,
+            region=regions.get(region), amount=amount, names=names, credit_codes=codes, id_numbers=ids,
+            phones=phones,
+        ))
+    Record.objects.bulk_create(rows)
+    Record.objects.update(ingested_at=local(2026, 1, 1))
+    for external_id, when in INGESTED.items():
+        Record.objects.filter(external_id=external_id).update(ingested_at=when)
+    backend.index(loaded())
+    backend.refresh()
+    return {record.external_id: record for record in loaded()}
+
+
+def every_hit(query: str, filters: Filters | None = None, *, sort="relevance", size=100) -> list[str]:
+    """External ids of every hit, through all pages; no hit may come twice."""
+    seen, after, pit = [], None, None
+    while True:
+        page = backend.search(parse(query), filters, sort=sort, size=size, after=after, pit=pit)
+        seen += [hit.external_id for hit in page.hits]
+        if page.next_after is None:
+            break
+        after, pit = page.next_after, page.pit
+    backend.close(page.pit)
+    assert len(seen) == len(set(seen)), seen
+    return seen
+
+
+def ids(query: str, filters: Filters | None = None) -> list[str]:
+    return sorted(every_hit(query, filters))
+
+
+EVERYTHING = "系统:hotline OR 系统:tender OR 系统:welfare"
+
+
+WORDS = {
+    "路灯": ["H1", "T3"],
+    "城南": ["H1", "T1", "W2"],  # inside a longer run of ideographs
+    "南路": ["H1", "W2"],  # two characters: 城南路灯, 城南路
+    "伟": ["T1", "T2"],  # one character, in the names
+    '"南大道"': ["H1"],
+    '"城南 路灯"': ["H1"],  # a space between ideographs does not count
+    "城南 工程": ["T1"],
+    "城南 AND 路灯": ["H1"],
+    "路灯 OR 井盖": ["H1", "H2", "H3", "T3"],
+    "城南 -路灯": ["T1", "W2"],
+    "(路灯 OR 井盖) NOT 城北": ["H1", "H3", "T3"],
+    "NOT 城南 AND 系统:hotline": ["H2", "H3"],
+    "明亮照明": ["T1"],  # in the text and the names
+    "不存在的词": [],
+}
+
+
+def test_words_phrases_and_boolean_queries(corpus):
+    assert {query: ids(query) for query in WORDS} == WORDS
+
+
+FIELD_QUERIES = {
+    "标题:城南": ["H1", "T1"],
+    "内容:城南": ["H1", "W2"],
+    "名称:张伟": ["T1", "T2"],  # a name is also found inside a longer one
+    "名称:江州建工集团": ["T2"],
+    "代码:91330100MA27XXXX0X": ["T1"],
+    "代码:91330100MA27XXXX0": [],  # codes match whole: not by a prefix
+    "代码:1330100MA27XXXX0X": [],  # nor by a suffix
+    "身份证:330102198001011234": ["W1"],
+    "身份证:33010219800101123": [],
+    "电话:13812345678": ["H1"],
+    "电话:1381234567": [],
+    "系统:tender": ["T1", "T2", "T3"],
+    "地区:cn": ["H1", "T1", "W2"],
+    "地区:c": [],
+    "年份:2025": ["H1", "T1", "T3", "W1"],  # T3: New Year's Day in the portal's zone
+    "年份:2024": ["H2"],
+    "年份:abc": [],
+    "NOT 地区:cn 系统:tender": ["T2", "T3"],  # a record without region is not in region cn
+}
+
+
+def test_field_queries(corpus):
+    assert {query: ids(query) for query in FIELD_QUERIES} == FIELD_QUERIES
+
+
+FILTERED = [
+    (Filters(occurred_from=dt.date(2025, 1, 1)), ["H1", "T1", "T3", "W1"]),
+    (Filters(occurred_to=dt.date(2024, 2, 8)), ["H2", "H3", "T2", "W2"]),  # the last day counts whole
+    (Filters(occurred_from=dt.date(2024, 2, 8), occurred_to=dt.date(2025, 1, 1)), ["H2", "T3"]),
+    (Filters(amount_min=Decimal("1280000")), ["T1", "T3"]),  # inclusive
+    (Filters(amount_max=Decimal("800")), ["W1"]),
+    (Filters(amount_min=Decimal("800"), amount_max=Decimal("1500")), ["W1", "W2"]),
+    (Filters(systems=("tender", "welfare"), regions=("cn",)), ["T1", "W2"]),
+    (Filters(agencies=("jz-hotline",)), ["H1", "H2", "H3"]),
+    (Filters(years=(2023, 2022)), ["H3", "T2", "W2"]),
+    (Filters(within_systems=("hotline", "welfare")), ["H1", "H2", "H3", "W1", "W2"]),
+    (Filters(within_systems=()), []),
+    (Filters(ingested_since=local(2026, 1, 15)), ["H1", "T1"]),
+    (Filters(within_systems=("tender",), ingested_since=local(2026, 1, 15)), ["T1"]),
+]
+
+
+def test_filters(corpus):
+    assert [(filters, ids(EVERYTHING, filters)) for filters, _expected in FILTERED] == FILTERED
+
+
+def brute_facets(external_ids) -> dict[str, dict[str, int]]:
+    rows = [CORPUS[external_id] for external_id in external_ids]
+    return {
+        "system": dict(Counter(row[0] for row in rows)),
+        "region": dict(Counter(row[4] for row in rows if row[4])),
+        "agency": dict(Counter(OWNERS[row[0]] for row in rows)),
+        "year": dict(Counter(str(timezone.localtime(row[3]).year) for row in rows)),
+    }
+
+
+@pytest.mark.parametrize(("query", "filters"), [
+    (EVERYTHING, None),
+    ("城南 OR 井盖 OR 李娜", None),
+    (EVERYTHING, Filters(within_systems=("tender", "welfare"))),  # counted within readable systems
+])
+def test_facets_count_what_brute_force_counts(corpus, query, filters):
+    expected_ids = ids(query, filters)
+    page = backend.search(parse(query), filters, size=3)
+    backend.close(page.pit)
+    assert page.total == len(expected_ids)
+    assert {name: dict(buckets) for name, buckets in page.facets.items()} == brute_facets(expected_ids)
+    counts = [count for _key, count in page.facets["system"]]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_sort_orders(corpus):
+    by_date = every_hit(EVERYTHING, sort="date", size=3)
+    dates = [CORPUS[external_id][3] for external_id in by_date]
+    assert sorted(by_date) == sorted(CORPUS) and dates == sorted(dates, reverse=True)
+
+    by_amount = every_hit(EVERYTHING, sort="amount", size=3)
+    amounts = [CORPUS[external_id][5] for external_id in by_amount]
+    known = [amount for amount in amounts if amount is not None]
+    assert amounts == known + [None] * (len(amounts) - len(known))  # without an amount: last
+    assert known == sorted(known, reverse=True) and len(by_amount) == len(CORPUS)
+
+    by_relevance = every_hit("路灯 OR 城南", size=1)
+    assert sorted(by_relevance) == ["H1", "T1", "T3", "W2"]
+    assert by_relevance[0] == "H1"  # the only title holding both words
+
+
+def test_highlights_mark_the_words_and_escape_the_record(corpus):
+    page = backend.search(parse("路灯"), sort="date")
+    backend.close(page.pit)
+    marked = {hit.external_id: hit.highlights for hit in page.hits}
+    assert marked["H1"]["title"] == ["城南<mark>路灯</mark>损坏"]
+    assert "大道<mark>路灯</mark>连续" in marked["H1"]["body"][0]
+
+    page = backend.search(parse("井盖 OR 标记"), Filters(systems=("hotline",)))
+    backend.close(page.pit)
+    marked = {hit.external_id: hit.highlights for hit in page.hits}
+    title, body = marked["H3"]["title"][0], marked["H3"]["body"][0]
+    assert "<mark>井盖</mark>" in title and "<script>" not in title and "&lt;script&gt;" in title
+    assert "<mark>标记</mark>" in body and "<b>" not in body and "&amp;" in body
+
+    page = backend.search(parse("名称:张伟"))
+    backend.close(page.pit)
+    names = {hit.external_id: hit.highlights.get("names") for hit in page.hits}
+    assert names["T1"] == ["<mark>张伟</mark>"]
+    assert "title" not in page.hits[0].highlights  # a names: query marks names only
+
+
+def test_count_by_system_is_the_brute_force_count(corpus):
+    queries = ["路灯", "城南", "名称:李娜", "不存在的词", EVERYTHING]
+    counts = backend.count_by_system([parse(query) for query in queries])
+    brute = [Counter(CORPUS[external_id][0] for external_id in ids(query)) for query in queries]
+    assert counts == [dict(count) for count in brute]
+    within = backend.count_by_system([parse("城南")], Filters(within_systems=("tender",)))
+    assert within == [{"tender": 1}]
+
+
+def test_remove_takes_records_out(corpus):
+    gone = corpus["H1"]
+    Record.objects.filter(pk=gone.pk).delete()
+    backend.remove([gone.pk])
+    backend.refresh()
+    assert ids("路灯") == ["T3"]
+    assert sorted(hit.external_id for hit in backend.scan(parse("城南"))) == ["T1", "W2"]
+
+
+def test_indexing_again_replaces(corpus):
+    changed = corpus["T3"]
+    Record.objects.filter(pk=changed.pk).update(title="井盖采购", body="采购井盖二百个")
+    backend.index(loaded(Record.objects.filter(pk=changed.pk)))
+    backend.refresh()
+    assert ids("路灯") == ["H1"]
+    assert ids("井盖") == ["H2", "H3", "T3"]
+
+
+def test_reindex_rebuilds_and_keeps_the_answers(corpus):
+    before = {query: ids(query) for query in ("路灯", "南路", "代码:91330100MA27XXXX0X", EVERYTHING)}
+    seen = []
+    backend.reindex(iter(loaded()), progress=seen.append)
+    backend.refresh()
+    assert seen[-1] == len(CORPUS)
+    assert {query: ids(query) for query in before} == before
+
+
+# --- complete result sets: keyset paging and scans over a snapshot -------------------------------
+
+
+@pytest.fixture
+def many(engine, systems):
+    """250 records with many ties in date and amount, the hardest case for keyset paging."""
+    amounts = [None, Decimal("10.00"), Decimal("99.50"), Decimal("1000.00")]
+    rows = [
+        Record(
+            system=systems[("hotline", "tender", "welfare")[number % 3]], external_id=f"M{number:03}",
+            title=f"批量记录{number}", body="同一天同一金额", occurred_at=local(2024, 1, 1 + number % 5),
+            amount=amounts[number % 4],
+        )
+        for number in range(250)
+    ]
+    Record.objects.bulk_create(rows)
+    backend.index(loaded())
+    backend.refresh()
+    return sorted(record.external_id for record in rows)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date", "amount"])
+def test_paging_visits_every_hit_exactly_once(many, sort):
+    assert sorted(every_hit("批量", sort=sort, size=7)) == many
+
+
+def test_pages_keep_their_snapshot_while_records_arrive(many, systems):
+    first = backend.search(parse("批量"), sort="date", size=7)
+    seen = [hit.external_id for hit in first.hits]
+    late = Record.objects.create(system=systems["hotline"], external_id="LATE", title="批量迟到",
+                                 occurred_at=local(2030, 1, 1))
+    backend.index(loaded(Record.objects.filter(pk=late.pk)))
+    backend.refresh()
+    after, pit = first.next_after, first.pit
+    while after is not None:
+        page = backend.search(parse("批量"), sort="date", size=7, after=after, pit=pit)
+        seen += [hit.external_id for hit in page.hits]
+        after, pit = page.next_after, page.pit
+    backend.close(pit)
+    assert sorted(seen) == many
+    assert "LATE" in every_hit("批量")  # a new search sees it
+
+
+@pytest.mark.parametrize("sort", ["date", "amount", "relevance"])
+def test_scan_returns_every_hit_once(many, sort):
+    scanned = [hit.external_id for hit in backend.scan(parse("批量"), sort=sort, batch=9)]
+    assert sorted(scanned) == many
+    half = [hit.external_id for hit in backend.scan(parse("批量"), Filters(systems=("tender",)), batch=9)]
+    assert sorted(half) == [external_id for external_id in many if int(external_id[1:]) % 3 == 1]
