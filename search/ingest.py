@@ -34,37 +34,37 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from search import backend
 from search.mapping import Mapping, MappingError, RowMapper, RowRejected, region_lookup
 from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSystem
+from search.upsert import upsert
 
 BATCH_SIZE = 2_000
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 ENCODINGS = ("utf-8", "gb18030")
 CHUNK = 1 << 20
 CSV_FIELD_LIMIT = 16 << 20  # characters in one cell; the csv module's default is 128 KiB
-UNIQUE_FIELDS = ["system", "external_id"]
-UPDATE_FIELDS = [
-    "title", "body", "occurred_at", "region", "amount", "names", "credit_codes", "id_numbers",
-    "phones", "raw", "ingested_at",
-]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
 
 Progress = Callable[[int, int | None], None]  # rows done, rows in the file (None: not known)
-# The records just upserted, before their batch commits (an error rolls the batch back); their pk
-# is set where the database returns it (PostgreSQL, SQLite), else their external ids name them.
+# The records just upserted and indexed, before their batch commits (an error rolls the batch
+# back); their pk is set where the database returns it (PostgreSQL, SQLite), else their external
+# ids name them.
 OnBatch = Callable[[list[Record]], None]
 
 
@@ -110,8 +110,14 @@ def ingest_file(
     uploaded_by=None,
     progress: Progress | None = None,
     on_batch: OnBatch | None = None,
+    index: bool = True,
 ) -> Outcome:
-    """Load ``path`` into ``system``'s records; IngestError when the file cannot be loaded at all."""
+    """Load ``path`` into ``system``'s records; IngestError when the file cannot be loaded at all.
+
+    Each batch is also written to the search index (``search.backend.index``) before it commits,
+    so a batch that cannot be indexed is not stored either and the run resumes there. With
+    ``index=False`` only the database is loaded: for a bulk load followed by ``search_reindex``.
+    """
     path = Path(path)
     fmt = fmt or guess_format(path)
     if fmt not in FORMATS.values():
@@ -138,7 +144,12 @@ def ingest_file(
         outcome = Outcome(run, resumed_from=run.rows_done)
         mapper = RowMapper(system, mapping, region_lookup())
         try:
-            _load(run, read(skip=run.rows_done), mapper, batch_size, progress, on_batch)
+            rows = read(skip=run.rows_done)
+            batches = Batches(run, mapper, rows, batch_size, index=index, on_batch=on_batch)
+            try:
+                _load(run, batches, progress)
+            finally:
+                batches.close()
         except RunTaken:
             raise
         except BaseException as error:
@@ -320,22 +331,93 @@ def _resume(run: IngestRun) -> IngestRun:
     return run
 
 
-def _load(run, rows: Iterator[Row], mapper: RowMapper, batch_size, progress, on_batch) -> None:
+@dataclass
+class Batch:
+    """Rows read and mapped, not yet stored."""
+
+    last: int  # the number of its last row: the run's rows_done once it commits
+    records: list[Record]
+    rejected: list[RejectedRow]
+
+
+class Batches:
+    """Maps and commits the batches of one run: records stored and indexed, rejections, progress.
+
+    Indexing into Elasticsearch is a request that waits on another process: while it runs, the
+    next batch is read and mapped (no database work), and the batch commits once both are done.
+    The embedded backend writes through this thread's database connection, inside the batch's
+    transaction, so it runs in turn. Either way the batch is stored only if it was indexed.
+    """
+
+    def __init__(self, run: IngestRun, mapper: RowMapper, rows: Iterator[Row], size: int, *,
+                 index: bool, on_batch: OnBatch | None):
+        from agencies.models import Region
+
+        self.run, self.mapper, self.rows, self.size = run, mapper, rows, size
+        self.index, self.on_batch = index, on_batch
+        # The indexed document names the record's region: one lookup here, not one per record.
+        self.regions = Region.objects.in_bulk() if index else {}
+        overlap = index and settings.SEARCH_BACKEND == "elasticsearch"
+        self.indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest") if overlap else None
+
+    def close(self) -> None:
+        if self.indexer:
+            self.indexer.shutdown()
+
+    def read(self) -> Batch | None:
+        """The next batch, mapped; None at the end of the file."""
+        rows = list(islice(self.rows, self.size))
+        if not rows:
+            return None
+        records, rejected = [], []
+        for row in rows:
+            try:
+                records.append(_record(row, self.mapper))
+            except RowRejected as error:
+                rejected.append(RejectedRow(run=self.run, line=row.line, reason="; ".join(error.reasons),
+                                            raw=row.text.rstrip("\r\n").replace("\x00", "\ufffd")))
+        return Batch(rows[-1].number, records, rejected)
+
+    def commit(self, done: int, batch: Batch) -> Batch | None:
+        """``batch`` (the rows after row ``done``) all or nothing; returns the batch after it."""
+        following = None
+        with transaction.atomic():
+            stored = upsert(batch.records)
+            RejectedRow.objects.bulk_create(batch.rejected)
+            moved = IngestRun.objects.filter(pk=self.run.pk, rows_done=done).update(
+                rows_done=batch.last,
+                rows_loaded=F("rows_loaded") + len(batch.records),
+                rows_rejected=F("rows_rejected") + len(batch.rejected),
+            )
+            if not moved:  # compare-and-set: someone else committed these rows first
+                raise RunTaken(_("Another process is loading this file; this one stopped."))
+            if self.index and stored:
+                for record in stored:
+                    record.region = self.regions.get(record.region_id)
+                if self.indexer:
+                    indexing = self.indexer.submit(backend.index, stored)
+                    try:
+                        following = self.read()
+                    finally:
+                        indexing.result()  # waited for even when reading failed; its error rolls back
+                else:
+                    backend.index(stored)
+            if self.on_batch and stored:
+                self.on_batch(stored)
+        return following if self.indexer and stored else self.read()
+
+
+def _load(run: IngestRun, batches: Batches, progress) -> None:
     done = run.rows_done
     if progress:
         progress(done, run.rows_total)
-    while batch := list(islice(rows, batch_size)):
-        records, rejected = [], []
-        for row in batch:
-            try:
-                records.append(_record(row, mapper))
-            except RowRejected as error:
-                rejected.append(RejectedRow(run=run, line=row.line, reason="; ".join(error.reasons),
-                                            raw=row.text.rstrip("\r\n").replace("\x00", "\ufffd")))
-        _commit(run, done, batch[-1].number, records, rejected, on_batch)
-        done = batch[-1].number
+    batch = batches.read()
+    while batch:
+        following = batches.commit(done, batch)
+        done = batch.last
         if progress:
             progress(done, run.rows_total)
+        batch = following
     IngestRun.objects.filter(pk=run.pk).update(
         state=IngestState.DONE, rows_total=done, finished_at=timezone.now()
     )
@@ -344,7 +426,9 @@ def _load(run, rows: Iterator[Row], mapper: RowMapper, batch_size, progress, on_
 def _record(row: Row, mapper: RowMapper) -> Record:
     if row.problem:
         raise RowRejected([row.problem])
-    if not _storable(row.data):
+    # Only a NUL or a JSON escape (\\u0000, \\ud800) can put an unstorable character in a row's
+    # values: rows without either, nearly all of them, are not walked through.
+    if ("\x00" in row.text or "\\u" in row.text) and not _storable(row.data):
         raise RowRejected([_("The row holds a character that cannot be stored (NUL or a lone surrogate).")])
     return mapper.map(row.data)
 
@@ -358,23 +442,3 @@ def _storable(value) -> bool:
     if isinstance(value, list):
         return all(_storable(item) for item in value)
     return True
-
-
-def _commit(run, done: int, now_done: int, records: list[Record], rejected: list[RejectedRow], on_batch):
-    """One batch, its rejections and the run's progress, all or nothing."""
-    with transaction.atomic():
-        upserted = list({record.external_id: record for record in records}.values())  # the last row wins
-        if upserted:
-            Record.objects.bulk_create(
-                upserted, update_conflicts=True, unique_fields=UNIQUE_FIELDS, update_fields=UPDATE_FIELDS
-            )
-        RejectedRow.objects.bulk_create(rejected)
-        moved = IngestRun.objects.filter(pk=run.pk, rows_done=done).update(
-            rows_done=now_done,
-            rows_loaded=F("rows_loaded") + len(records),
-            rows_rejected=F("rows_rejected") + len(rejected),
-        )
-        if not moved:  # compare-and-set: someone else committed these rows first
-            raise RunTaken(_("Another process is loading this file; this one stopped."))
-        if on_batch and upserted:
-            on_batch(upserted)
