@@ -48,6 +48,7 @@ class NotificationKind(models.TextChoices):
     EXTENSION_REFUSED = "extension_refused", _("Extension refused")
     REOPENED = "reopened", _("Reopened")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    SAVED_SEARCH = "saved_search", _("New records for a saved search")
 
 
 # The ladder's steps wait for working hours; an event's notification goes out when it happens.
@@ -127,6 +128,8 @@ class Notification(models.Model):
     deliver_after = models.DateTimeField(_("deliver after"))
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Where a notification about something other than an issue leads (a saved search's new hits).
+    link = models.CharField(_("link"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -148,6 +151,8 @@ class Notification(models.Model):
     def get_absolute_url(self) -> str:
         if self.issue_id:
             return reverse("issues:detail", args=[self.issue_id])
+        if self.link:
+            return self.link
         return reverse("notifications:inbox")
 
 

@@ -125,10 +125,10 @@ class NotificationBatch:
     now: dt.datetime
     rows: list = field(default_factory=list)
 
-    def add(self, user_ids, *, issue_id: int | None, kind: str, text: str) -> int:
+    def add(self, user_ids, *, issue_id: int | None, kind: str, text: str, link: str = "") -> int:
         user_ids = sorted(set(user_ids))
         self.rows += [
-            Notification(recipient_id=user_id, issue_id=issue_id, kind=kind, text=text)
+            Notification(recipient_id=user_id, issue_id=issue_id, kind=kind, text=text, link=link)
             for user_id in user_ids
         ]
         return len(user_ids)

@@ -17,9 +17,21 @@ from issues import actions as board
 from issues.attachments import files_removed_on_failure
 from issues.models import Issue, Source
 
-from . import governance
+from . import exports, governance
 from .clues import evidence_csv, evidence_records, issue_description
-from .models import AccessAction, Clue, ClueEvidence, Record
+from .models import (
+    AccessAction,
+    BatchKind,
+    BatchSearch,
+    Clue,
+    ClueEvidence,
+    ExportFormat,
+    ExportJob,
+    Record,
+    SavedSearch,
+)
+from .query import QuerySyntaxError, parse
+from .stored_query import as_filters, searched_systems, stored_filters
 
 # --- Clues (问题线索): harvested hits, pushed to the board -------------------------------------
 
@@ -119,3 +131,139 @@ def push_clue(*, acting_user, agency, clue: Clue, category: str, priority: str, 
         clue.issue, clue.pushed_at = issue, timezone.now()
         Clue.objects.filter(pk=clue.pk).update(issue=issue, pushed_at=clue.pushed_at)
     return issue
+
+
+# --- Exports, batch searches, saved searches -------------------------------------------------
+#
+# These take the reader (``governance.Reader``: the acting user, the agency they act for and
+# their role) keyword-only. The background work is enqueued when the transaction commits, so a
+# worker never looks for a row that is not there yet.
+
+
+class WorkError(Exception):
+    """An export, batch search or saved search that cannot be started or changed; the message,
+    for the user, says why."""
+
+
+def _parsed(query: str):
+    try:
+        return parse(query)
+    except QuerySyntaxError as error:
+        raise WorkError(error.message) from None
+
+
+def _require_purpose(accesses, purpose: str) -> None:
+    if governance.needs_purpose(accesses) and not governance.purpose_is_given(purpose):
+        raise WorkError(
+            _("State the purpose of this search (查询事由): some of these linked systems require it.")
+        )
+
+
+def start_export(*, reader: governance.Reader, query: str, filters, sort: str, fmt: str,
+                 purpose: str = "", ip: str | None = None) -> ExportJob:
+    """An export of the whole result set of ``query`` and ``filters`` (search.types.Filters),
+    written in the background; on the access record now, with the number of hits."""
+    from . import tasks  # not at the top: tasks import the modules that import this one
+
+    if fmt not in ExportFormat.values:
+        raise WorkError(_("Choose CSV or Excel."))
+    tree = _parsed(query)
+    data = stored_filters(filters)
+    allowed = exports.exportable(reader)
+    codes = searched_systems(data, allowed)
+    if not codes:
+        raise WorkError(_("You may not export records of these linked systems."))
+    _require_purpose([allowed[code] for code in codes], purpose)
+    hits = exports.count(tree, as_filters(data, within_systems=codes))
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            owner=reader.user, agency=reader.agency, query=query.strip(), filters=data, sort=sort,
+            format=fmt, purpose=(purpose or "").strip(), rows_total=hits,
+        )
+        governance.log(reader, AccessAction.EXPORT, systems=codes, query=job.query, purpose=job.purpose,
+                       hits=hits, ip=ip)
+        transaction.on_commit(lambda: tasks.export_records.delay(job.pk))
+    return job
+
+
+def start_batch_search(*, reader: governance.Reader, name: str, kind: str, terms: list[str],
+                       purpose: str = "", ip: str | None = None) -> BatchSearch:
+    """A batch search of ``terms`` against every system the reader may read, in the background."""
+    from . import tasks
+
+    if kind not in BatchKind.values:
+        raise WorkError(_("Choose what the list holds."))
+    if not terms:
+        raise WorkError(_("The list holds no terms: write one a line."))
+    accesses = governance.readable(reader)
+    if not accesses:
+        raise WorkError(_("You may not read any linked system."))
+    _require_purpose(accesses.values(), purpose)
+    name = (name or "").strip()[:100] or _("%(count)d terms") % {"count": len(terms)}
+    with transaction.atomic():
+        batch = BatchSearch.objects.create(
+            owner=reader.user, agency=reader.agency, name=name, kind=kind, terms=list(terms),
+            systems=sorted(accesses), purpose=(purpose or "").strip(),
+        )
+        governance.log(reader, AccessAction.BATCH, systems=accesses, query="\n".join(terms),
+                       purpose=batch.purpose, ip=ip)
+        transaction.on_commit(lambda: tasks.run_batch_search.delay(batch.pk))
+    return batch
+
+
+def save_search(*, reader: governance.Reader, name: str, query: str, filters, purpose: str = "",
+                alerts: bool = True) -> SavedSearch:
+    """Keep a search; with alerts on, records ingested from now on that match are told to the
+    reader (search.alerts). What exists already is the search page's business, not an alert."""
+    _parsed(query)
+    name = (name or "").strip()
+    if not name:
+        raise WorkError(_("Give the saved search a name."))
+    data = stored_filters(filters)
+    accesses = governance.readable(reader)
+    codes = searched_systems(data, accesses)
+    if not codes:
+        raise WorkError(_("You may not read any of these linked systems."))
+    _require_purpose([accesses[code] for code in codes], purpose)
+    return SavedSearch.objects.create(
+        owner=reader.user, agency=reader.agency, name=name[:100], query=query.strip(), filters=data,
+        purpose=(purpose or "").strip(), is_active=alerts, checked_until=timezone.now(),
+    )
+
+
+def _own_saved_search(acting_user, pk: int) -> SavedSearch:
+    saved = SavedSearch.objects.select_for_update().filter(pk=pk, owner=acting_user).first()
+    if saved is None:
+        raise WorkError(_("The saved search does not exist."))
+    return saved
+
+
+def rename_saved_search(*, acting_user, pk: int, name: str) -> SavedSearch:
+    name = (name or "").strip()
+    if not name:
+        raise WorkError(_("Give the saved search a name."))
+    with transaction.atomic():
+        saved = _own_saved_search(acting_user, pk)
+        saved.name = name[:100]
+        saved.save(update_fields=["name"])
+    return saved
+
+
+def set_alerts(*, acting_user, pk: int, active: bool) -> SavedSearch:
+    """Pause or resume a saved search's alerts. Resuming starts from now: what was ingested while
+    it was paused is not told (the owner chose not to hear of it)."""
+    with transaction.atomic():
+        saved = _own_saved_search(acting_user, pk)
+        if saved.is_active != active:
+            saved.is_active = active
+            fields = ["is_active"]
+            if active:
+                saved.checked_until = timezone.now()
+                fields.append("checked_until")
+            saved.save(update_fields=fields)
+    return saved
+
+
+def delete_saved_search(*, acting_user, pk: int) -> None:
+    with transaction.atomic():
+        _own_saved_search(acting_user, pk).delete()

@@ -1,0 +1,66 @@
+"""Forms of the investigator's background work: batch searches and saved searches.
+
+Exports need no form of their own: they take the search page's query string, read by the
+search page's own form (search.forms.SearchForm), so an export means what the page showed.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from issues.forms import BootstrapForm
+
+from .batch import MAX_TERMS, MAX_UPLOAD_BYTES, TermListError, decode, read_terms
+from .models import BatchKind
+
+
+class BatchSearchForm(BootstrapForm):
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("The list holds"), choices=BatchKind.choices, initial=BatchKind.NAMES)
+    file = forms.FileField(
+        label=_("A file"),
+        required=False,
+        help_text=_(".txt or .csv, one term a line (a CSV's first column), UTF-8 or GB18030, up to 1 MB"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.csv,text/plain,text/csv"}),
+    )
+    text = forms.CharField(
+        label=_("Or paste the list"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("One term a line; at most %(limit)d terms.") % {"limit": MAX_TERMS},
+    )
+    purpose = forms.CharField(label=_("Stated purpose (查询事由)"), max_length=500, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        text = cleaned.get("text") or ""
+        if upload is not None:
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise ValidationError(_("The file is larger than 1 MB."))
+            try:
+                text = decode(upload.read())
+            except TermListError as error:
+                raise ValidationError(str(error)) from None
+        if not text.strip():
+            raise ValidationError(_("Choose a file or paste the list."))
+        try:
+            cleaned["terms"] = read_terms(text, cleaned.get("kind") or BatchKind.KEYWORDS)
+        except TermListError as error:
+            raise ValidationError(str(error)) from None
+        return cleaned
+
+
+class SaveSearchForm(BootstrapForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    alerts = forms.BooleanField(label=_("Tell me about new records"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["alerts"].widget.attrs["class"] = "form-check-input"
+
+
+class RenameForm(BootstrapForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
