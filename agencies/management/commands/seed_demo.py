@@ -9,6 +9,8 @@ from agencies import actions as agency_actions
 from agencies import demo
 from issues import demo as issues_demo
 from portal import demo as portal_demo
+from search import demo as search_demo
+from search.models import Record
 
 
 class Command(BaseCommand):
@@ -19,17 +21,25 @@ class Command(BaseCommand):
             "--reset-passwords", action="store_true",
             help=f"Set every demo login's password back to {demo.DEMO_PASSWORD!r}.",
         )
+        parser.add_argument(
+            "--records-per-system", type=int, default=None,
+            help="Generated records for each linked system when none exist yet "
+                 f"(default {search_demo.PER_SYSTEM:,}; 0 loads none).",
+        )
 
-    def handle(self, *args, reset_passwords=False, **options):
+    def handle(self, *args, reset_passwords=False, records_per_system=None, **options):
         agency_actions.seed_calendar()  # deadlines are counted on it
         counts = demo.seed(reset_passwords=reset_passwords)
         issues = issues_demo.seed()
         portal_demo.seed_pages()
+        records = search_demo.seed_records(records_per_system)
         self.stdout.write(self.style.SUCCESS("Demo city 江州市 is ready."))
         self.stdout.write("  " + ", ".join(f"{number} {name}" for name, number in counts.items()))
         total, new = issues.pop("issues"), issues.pop("new")
         by_state = ", ".join(f"{number} {state}" for state, number in issues.items() if number)
         self.stdout.write(f"  {total} issues on the board ({new} new): {by_state}")
+        self.stdout.write(f"  {records:,} linked-system records loaded" if records else
+                          f"  {Record.objects.count():,} linked-system records (none loaded now)")
         self.stdout.write(f"  Every demo login below uses the password {demo.DEMO_PASSWORD}")
         for login in demo.DEMO_LOGINS:
             where = f"{login.agency_name} · {login.role}" if login.agency else "superuser"
