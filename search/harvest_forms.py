@@ -43,7 +43,7 @@ class AddEvidenceForm(forms.Form):
 
     clue = forms.IntegerField()
     record = RecordIdsField()
-    query = forms.CharField(required=False, max_length=2000)
+    q = forms.CharField(required=False, max_length=2000)
 
 
 class PushClueForm(NewIssueForm):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,6 +28,14 @@ def _harvester(request) -> governance.Reader:
     if reader is None or not governance.readable(reader):
         raise Http404
     return reader
+
+
+def _back(request):
+    """Back to the page the hits were ticked on (the search), if it is one of ours."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure()):
+        return redirect(referer)
+    return redirect("search:search")
 
 
 def _may_push(request) -> bool:
@@ -76,7 +85,7 @@ def clue_new(request):
     records = shown_records(reader, chosen.select_related("system", "region").order_by("-occurred_at"))
     if not records and status == 200:
         messages.error(request, _("Tick at least one hit to make a clue of."))
-        return redirect(request.META.get("HTTP_REFERER") or "search:clues")
+        return _back(request)
     return render(request, "search/clue_new.html", {"form": form, "records": records}, status=status)
 
 
@@ -88,12 +97,12 @@ def clue_add(request):
     form = AddEvidenceForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a clue and tick at least one hit."))
-        return redirect(request.META.get("HTTP_REFERER") or "search:clues")
+        return _back(request)
     clue = access_clue(reader, form.cleaned_data["clue"])
     try:
         added = actions.add_evidence(
             acting_user=request.user, agency=reader.agency, clue=clue, records=form.cleaned_data["record"],
-            query=form.cleaned_data["query"], ip=governance.client_ip(request),
+            query=form.cleaned_data["q"], ip=governance.client_ip(request),
         )
     except actions.ClueError as error:
         messages.error(request, str(error))

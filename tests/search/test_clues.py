@@ -181,10 +181,12 @@ def test_hits_are_added_to_a_clue_once(client, carol, city_commission, hits):
     clue = make_clue(carol, city_commission, hits[:1])
     signed_in(client, carol)
     for _ in range(2):
-        response = client.post(reverse("search:clue_add"), {"clue": clue.pk, "record": [r.pk for r in hits]})
+        response = client.post(
+            reverse("search:clue_add"), {"clue": clue.pk, "record": [r.pk for r in hits], "q": "路灯"}
+        )
         assert response.status_code == 302
     assert ClueEvidence.objects.filter(clue=clue).count() == 2
-    assert AccessLog.objects.filter(action="harvest").count() == 3
+    assert AccessLog.objects.filter(action="harvest", query="路灯").count() == 2
 
 
 # --- pushing a clue to the board ---------------------------------------------------------------
@@ -265,3 +267,23 @@ def test_an_issue_without_a_clue_has_no_evidence_section(client, carol, city_com
     issue = pushed_issue(carol, city_commission, our_agency)
     html = signed_in(client, alice).get(issue.get_absolute_url()).content.decode()
     assert 'id="issue-evidence"' not in html
+
+
+def test_nothing_ticked_goes_back_to_the_search(client, carol, hits):
+    signed_in(client, carol)
+    search = "http://testserver/records/?q=%E5%9F%8E%E5%8D%97"
+    response = client.post(reverse("search:clue_new"), {"q": "城南"}, HTTP_REFERER=search)
+    assert response.status_code == 302 and response["Location"] == search
+    elsewhere = client.post(reverse("search:clue_new"), {}, HTTP_REFERER="https://example.com/")
+    assert elsewhere["Location"] == reverse("search:search")
+    assert not Clue.objects.exists()
+
+
+def test_the_search_page_offers_the_open_clues(client, carol, city_commission, our_agency, hits):
+    open_clue = make_clue(carol, city_commission, hits, title="未推送的线索")
+    pushed = make_clue(carol, city_commission, hits, title="已推送的线索")
+    actions.push_clue(acting_user=carol, agency=city_commission, clue=pushed, category="construction",
+                      priority="normal", deadline=None, lead=our_agency)
+    html = signed_in(client, carol).get(reverse("search:search"), {"q": "城南路灯"}).content.decode()
+    assert 'id="create-clue"' in html
+    assert f'<option value="{open_clue.pk}">未推送的线索</option>' in html and "已推送的线索" not in html
