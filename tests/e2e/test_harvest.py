@@ -15,7 +15,8 @@ from issues.models import Issue, Source
 from search import backend
 from search.governance import seed_default_grants
 from search.models import Clue, Record, Sensitivity, SourceSystem
-from tests.factories import TEST_PASSWORD, AgencyFactory, RegionFactory, commission, member
+from tests.e2e.test_issue_flow import sign_in
+from tests.factories import AgencyFactory, RegionFactory, commission, member
 
 pytestmark = pytest.mark.browser
 
@@ -37,15 +38,6 @@ def cast(transactional_db):
     backend.index(Record.objects.select_related("system", "region"))
     backend.refresh()
     return records
-
-
-def sign_in(page, username, path):
-    page.goto(path)
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
 
 
 def test_hits_become_a_clue_and_an_issue_on_the_departments_board(page, browser, live_server, cast):
