@@ -6,19 +6,25 @@ import csv
 import datetime
 import io
 import json
+import uuid
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import translation
+from elasticsearch.helpers import BulkIndexError
 
 from agencies.models import Level
+from search import backend, elastic
+from search.connection import elasticsearch_client
 from search.identifiers import is_credit_code, is_id_number
 from search.ingest import IngestError, ingest_file
 from search.mapping import parse_moment
 from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSystem
+from search.query import parse
 from tests.factories import RegionFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -413,6 +419,137 @@ def test_a_loaded_file_is_not_loaded_again(system, tmp_path):
 
     assert not again.already_done and again.run != first and again.run.state == IngestState.DONE
     assert Record.objects.get().title == "城南路灯改造"
+
+
+# --- indexing ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def elasticsearch(settings):
+    """The Elasticsearch backend, under an index prefix of the test's own."""
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:10]}"
+    client = elasticsearch_client()
+    yield client
+    for name in client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-records-*"):
+        client.indices.delete(index=name)
+
+
+@pytest.fixture(params=[pytest.param("elasticsearch", marks=pytest.mark.elasticsearch), "embedded"])
+def engine(request, settings):
+    """Each search backend in turn."""
+    settings.SEARCH_BACKEND = request.param
+    if request.param == "elasticsearch":
+        request.getfixturevalue("elasticsearch")
+    return request.param
+
+
+def found(text: str) -> dict[str, int]:
+    """External id → record id of the records the search backend finds for ``text``."""
+    backend.refresh()
+    page = backend.search(parse(text), size=100)
+    backend.close(page.pit)
+    return {hit.external_id: hit.record_id for hit in page.hits}
+
+
+def test_an_ingested_row_is_found_by_search_at_once(engine, system, district, tmp_path):
+    rows = [row(业务编号="a", 项目名称="滇池治理工程"), row(业务编号="b", 项目名称="城北绿化")]
+
+    ingest_file(system, write_csv(tmp_path / "export.csv", rows), batch_size=1)
+
+    assert found('"滇池治理"') == {"a": Record.objects.get(external_id="a").pk}
+    page = backend.search(parse("城北"), size=5)
+    backend.close(page.pit)
+    assert dict(page.facets["region"]) == {"xishan": 1}  # the record's region reached the index
+
+
+def test_a_row_loaded_again_is_indexed_with_its_new_text(engine, system, tmp_path):
+    ingest_file(system, write_csv(tmp_path / "one.csv", [row(项目名称="旧名称")]))
+
+    ingest_file(system, write_csv(tmp_path / "two.csv", [row(项目名称="新名称")]))
+
+    assert found("新名称") == {"ZB-001": Record.objects.get().pk}
+    assert found("旧名称") == {}
+
+
+def blocking_writes(client, blocked: bool) -> None:
+    client.indices.put_settings(index=elastic.alias(), settings={"index.blocks.write": blocked})
+
+
+@pytest.mark.elasticsearch
+def test_a_batch_that_cannot_be_indexed_is_not_stored_and_the_run_resumes(elasticsearch, system, tmp_path):
+    path = write_csv(tmp_path / "export.csv", [row(业务编号=f"r{n}", 项目名称="滇池治理") for n in range(5)])
+
+    def progress(done, total):
+        if done == 2:  # the first batch is in; the index refuses writes from now on
+            blocking_writes(elasticsearch, True)
+
+    with pytest.raises(BulkIndexError) as refused:
+        ingest_file(system, path, batch_size=2, progress=progress)
+
+    assert {item["index"]["error"]["type"] for item in refused.value.errors} == {"cluster_block_exception"}
+
+    run = IngestRun.objects.get()
+    assert (run.state, run.rows_done, run.rows_loaded) == (IngestState.FAILED, 2, 2)
+    assert sorted(Record.objects.values_list("external_id", flat=True)) == ["r0", "r1"]
+    blocking_writes(elasticsearch, False)
+
+    outcome = ingest_file(system, path, batch_size=2)
+
+    assert outcome.resumed_from == 2 and outcome.run.state == IngestState.DONE
+    assert found('"滇池治理"') == dict(Record.objects.values_list("external_id", "pk"))
+    assert len(found('"滇池治理"')) == 5
+
+
+@pytest.mark.elasticsearch
+def test_loading_without_indexing_leaves_the_index_to_a_reindex(elasticsearch, system, tmp_path):
+    path = write_csv(tmp_path / "export.csv", [row(项目名称="滇池治理")])
+    ingest_file(system, write_csv(tmp_path / "other.csv", [row(业务编号="other", 项目名称="别的")]))
+
+    out, _err = run_command("bidding", path, "--no-index")
+
+    assert "1 loaded" in out and Record.objects.count() == 2
+    assert found("滇池治理") == {}
+
+    call_command("search_reindex", stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert found("滇池治理") == {"ZB-001": Record.objects.get(external_id="ZB-001").pk}
+
+
+# --- PostgreSQL: COPY into a staging table, then one upsert -------------------------------------
+
+
+@pytest.mark.postgres
+def test_copy_keeps_every_character_that_can_be_stored(system, tmp_path):
+    awkward = 'tab\there, back\\slash \\N "quoted" \'single\' 😀 ¥'
+    item = {**MINIMAL, "项目名称": awkward, "投诉内容": "line one\nline two\r\n\\.",
+            "法定代表人": ["\\N", "a\tb"], "nested": {"key": [1, None, "x\\y"]}}
+
+    ingest_file(system, write_jsonl(tmp_path / "export.jsonl", [item]))
+
+    record = Record.objects.get()
+    assert record.title == awkward
+    assert record.body == "line one\nline two\r\n\\."
+    assert record.names == ["\\N", "a\tb"]
+    assert record.raw == item and record.amount is None and record.region is None
+
+
+@pytest.mark.postgres
+def test_copy_batches_inside_one_transaction_give_each_record_its_id(system, tmp_path):
+    assert connection.in_atomic_block  # the test's transaction: every batch is a savepoint in it
+    ingest_file(system, write_csv(tmp_path / "one.csv", [row(业务编号="a"), row(业务编号="b")]))
+    first = Record.objects.get(external_id="a")
+    batches = []
+
+    ingest_file(system, write_csv(tmp_path / "two.csv", [row(业务编号=n, 项目名称=n) for n in "bcadc"]),
+                batch_size=2, on_batch=batches.append)
+
+    ids = dict(Record.objects.values_list("external_id", "pk"))
+    assert [[(record.external_id, record.pk) for record in batch] for batch in batches] == [
+        [("b", ids["b"]), ("c", ids["c"])], [("a", ids["a"]), ("d", ids["d"])], [("c", ids["c"])]]
+    updated = Record.objects.get(external_id="a")
+    assert updated.pk == first.pk and updated.title == "a" and updated.ingested_at > first.ingested_at
+    assert Record.objects.count() == 4
 
 
 # --- the command --------------------------------------------------------------------------------

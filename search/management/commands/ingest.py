@@ -34,8 +34,10 @@ class Command(BaseCommand):
                             help="the file's format when its name does not say (.csv, .jsonl)")
         parser.add_argument("--batch", type=positive, default=BATCH_SIZE, help="rows per transaction")
         parser.add_argument("--again", action="store_true", help="load a file that was loaded before")
+        parser.add_argument("--no-index", dest="index", action="store_false",
+                            help="load the database only, for a bulk load followed by search_reindex")
 
-    def handle(self, *args, system, file, fmt=None, batch=BATCH_SIZE, again=False, **options):
+    def handle(self, *args, system, file, fmt=None, batch=BATCH_SIZE, again=False, index=True, **options):
         try:
             system = SourceSystem.objects.get(code=system)
         except SourceSystem.DoesNotExist:
@@ -47,7 +49,9 @@ class Command(BaseCommand):
             raise CommandError(_("There is no file %(file)s.") % {"file": file})
         bar = ProgressBar(self.stderr._out)
         try:
-            outcome = ingest_file(system, path, fmt=fmt, batch_size=batch, again=again, progress=bar.show)
+            outcome = ingest_file(
+                system, path, fmt=fmt, batch_size=batch, again=again, index=index, progress=bar.show
+            )
         except IngestError as error:
             raise CommandError(str(error)) from error
         except KeyboardInterrupt:
