@@ -13,7 +13,7 @@ from search import actions, batch, governance, tasks
 from search.models import AccessAction, AccessLog, BatchCell, BatchKind, BatchSearch, JobState
 from search.query import parse
 from tests.search.test_contract import engine  # noqa: F401 - a fixture: both backends
-from tests.search.work_scene import add_records, eager, make_scene  # noqa: F401 - eager: a fixture
+from tests.search.work_scene import add_records, eager, fresh_index, make_scene  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,8 @@ CODE_B = "91330100MA28YYYY1Y"
 
 
 @pytest.fixture
-def scene(our_agency, other_agency):
+def scene(request, our_agency, other_agency):
+    request.getfixturevalue("fresh_index")
     scene = make_scene(our_agency, other_agency)
     add_records(scene.hotline, [
         {"external_id": "H1", "title": "路灯投诉", "names": ["张伟"]},

@@ -15,7 +15,7 @@ from search import actions, exports, governance, tasks
 from search.models import AccessAction, AccessLog, ExportJob, JobState, SystemGrant
 from search.types import Filters
 from tests.search.test_contract import engine  # noqa: F401 - a fixture: both backends
-from tests.search.work_scene import add_records, make_scene
+from tests.search.work_scene import add_records, fresh_index, make_scene  # noqa: F401 - fresh_index: a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,8 @@ PHONE = "13812345678"
 
 
 @pytest.fixture
-def scene(our_agency, other_agency):
+def scene(request, our_agency, other_agency):
+    request.getfixturevalue("fresh_index")
     return make_scene(our_agency, other_agency)
 
 

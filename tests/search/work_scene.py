@@ -11,6 +11,7 @@ the contract suite's ``engine`` fixture.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -27,6 +28,24 @@ class Scene:
     welfare: SourceSystem
     tender: SourceSystem
     closed: SourceSystem
+
+
+@pytest.fixture
+def fresh_index(settings):
+    """On Elasticsearch (the services run), an index of this test's own, deleted afterwards: the
+    database is rolled back after each test, the index is not."""
+    if settings.SEARCH_BACKEND != "elasticsearch":
+        yield
+        return
+    from search import elastic
+    from search.connection import elasticsearch_client
+
+    settings.SEARCH_INDEX_PREFIX = f"test-work-{uuid.uuid4().hex[:10]}"
+    elastic.ensure_index()  # as a deployed portal has it, from its first ingest or search_reindex
+    yield
+    client = elasticsearch_client()
+    for name in client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-records-*"):
+        client.indices.delete(index=name)
 
 
 def make_scene(our_agency, other_agency) -> Scene:
