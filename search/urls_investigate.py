@@ -1,3 +1,11 @@
-"""See search/urls.py."""
+"""The investigator's pages: search, one record, and the commission's review of the access record."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import access_record, investigate, records
+
+urlpatterns = [
+    path("", investigate.search, name="search"),
+    path("<int:pk>/", records.record, name="record"),
+    path("access-record/", access_record.access_record, name="access_record"),
+]

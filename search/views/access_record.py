@@ -1,0 +1,80 @@
+"""The commission's review of the access record: every search, record view and export, newest first."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .. import governance
+from ..forms import AccessRecordForm
+from ..models import AccessLog, SourceSystem
+from .display import system_label
+
+PAGE_SIZE = 50
+CSV_BATCH = 2_000
+
+
+@login_required
+@require_GET
+def access_record(request):
+    if not governance.may_review_access_record(governance.reader_for(request)):
+        raise Http404
+    form = AccessRecordForm(request.GET)
+    entries = form.filtered(
+        AccessLog.objects.select_related("user", "agency", "record").order_by("-at", "-id")
+    )
+    names = {system.code: system_label(system) for system in SourceSystem.objects.all()}
+    if request.GET.get("format") == "csv":
+        return _csv(entries, names)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.system_names = [names.get(code, code) for code in entry.systems]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return render(
+        request,
+        "search/access_record.html",
+        {"form": form, "page": page, "filter_query": query.urlencode()},
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv(entries, names):
+    """The filtered entries as CSV, streamed in batches so a long record never sits in memory."""
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff"  # spreadsheet programs read UTF-8 only with the byte order mark
+        yield writer.writerow([
+            _("When"), _("User"), _("Agency"), _("Action"), _("Linked systems"), _("Query"),
+            _("Stated purpose"), _("Hits"), _("Record"), _("IP address"),
+        ])
+        for entry in entries.iterator(chunk_size=CSV_BATCH):
+            yield writer.writerow([
+                timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
+                entry.user.get_full_name() if entry.user else "",
+                entry.agency.display_name if entry.agency else "",
+                entry.get_action_display(),
+                "、".join(names.get(code, code) for code in entry.systems),
+                entry.query,
+                entry.purpose,
+                "" if entry.hits is None else entry.hits,
+                entry.record_id or "",
+                entry.ip or "",
+            ])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="access-record.csv"'
+    return response

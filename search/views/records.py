@@ -1,0 +1,116 @@
+"""One record of a linked system, as its reader may see it, with every view on the record.
+
+A record of a system that needs a stated purpose is shown only once the reader has given one
+for it; the purpose is remembered in the session for an hour, so going back to the record
+while working on it does not ask again (each view is still written to the access record).
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from .. import governance
+from ..forms import PurposeForm
+from ..models import AccessAction
+from .display import masked_list, masked_text, system_label
+
+SESSION_KEY = "search_record_purposes"
+PURPOSE_KEPT_SECONDS = 3600
+
+
+def remembered_purpose(request, pk: int) -> str:
+    purpose, given_at = request.session.get(SESSION_KEY, {}).get(str(pk), ("", 0))
+    return purpose if time.time() - given_at < PURPOSE_KEPT_SECONDS else ""
+
+
+def remember_purpose(request, pk: int, purpose: str) -> None:
+    now = time.time()
+    kept = {
+        key: value
+        for key, value in request.session.get(SESSION_KEY, {}).items()
+        if now - value[1] < PURPOSE_KEPT_SECONDS
+    }
+    kept[str(pk)] = (purpose, now)
+    request.session[SESSION_KEY] = kept
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record(request, pk: int):
+    reader = governance.reader_for(request)
+    record, access = governance.readable_record(reader, pk)  # 404 for a record the reader may not read
+    back = _back_link(request)
+    if request.method == "POST":
+        form = PurposeForm(request.POST)
+        if form.is_valid():
+            remember_purpose(request, pk, form.cleaned_data["purpose"])
+            return redirect(request.get_full_path())  # the same record, its ``back`` link kept
+    else:
+        form = PurposeForm()
+        # A link from a search that stated a purpose carries it: the same purpose covers the record.
+        given = request.GET.get("purpose", "").strip()
+        if governance.purpose_is_given(given):
+            remember_purpose(request, pk, given)
+    purpose = remembered_purpose(request, pk)
+    context = {"record": record, "access": access, "system_name": system_label(access.system), "back": back}
+    if access.needs_purpose and not purpose:
+        return render(request, "search/record_purpose.html", {**context, "form": form})
+    governance.log(
+        reader,
+        AccessAction.VIEW,
+        systems=[record.system.code],
+        purpose=purpose,
+        record=record,
+        ip=governance.client_ip(request),
+    )
+    return render(request, "search/record.html", {**context, **shown_record(record, access)})
+
+
+def shown_record(record, access) -> dict:
+    """The record's fields and its row as received, masked unless the access allows identifiers."""
+    identifiers = access.identifiers
+    mapping = record.system.field_mapping or {}
+    id_columns = set(_columns(mapping.get("id_numbers")))
+    phone_columns = set(_columns(mapping.get("phones")))
+    raw = []
+    for column, value in (record.raw or {}).items():
+        text = "" if value is None else str(value)
+        if not identifiers:
+            if column in id_columns:
+                text = governance.mask_id_number(text)
+            elif column in phone_columns:
+                text = governance.mask_phone(text)
+            else:
+                text = governance.mask_text(text)
+        raw.append((column, text))
+    return {
+        "title": masked_text(record.title, identifiers=identifiers),
+        "body": masked_text(record.body, identifiers=identifiers),
+        "names": masked_list(record.names, governance.mask_text, identifiers=identifiers),
+        "id_numbers": masked_list(record.id_numbers, governance.mask_id_number, identifiers=identifiers),
+        "phones": masked_list(record.phones, governance.mask_phone, identifiers=identifiers),
+        "amount": "" if record.amount is None else f"{record.amount:,.2f}",
+        "raw": raw,
+    }
+
+
+def _columns(value) -> list[str]:
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _back_link(request) -> str:
+    """The search the reader came from (kept through the purpose form), else none."""
+    back = request.GET.get("back", "")
+    search_url = reverse("search:search")
+    ours = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    if back.startswith(search_url) and ours:
+        return back
+    return ""
