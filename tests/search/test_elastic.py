@@ -154,3 +154,47 @@ def test_the_reindex_command_moves_the_alias(records):
     assert after[0] in out.getvalue()
     assert "3 / 3" in err.getvalue()
     assert ids("路灯 OR 井盖 OR 城南") == ["H1", "H2", "T1"]
+
+
+def open_points_in_time() -> int:
+    """Search contexts held open on our own index: a point in time holds one on its one shard."""
+    name = elastic.live_versions()[0]
+    stats = elasticsearch_client().indices.stats(index=name, metric="search")
+    return stats["indices"][name]["total"]["search"]["open_contexts"]
+
+
+def test_a_scan_closes_its_point_in_time_even_when_stopped_early(records):
+    elastic.index_records(records, refresh=True)
+    assert open_points_in_time() == 0
+    everything = elastic.scan(parse("路灯 OR 井盖 OR 城南"), batch=1)
+    next(everything)
+    assert open_points_in_time() == 1
+    everything.close()  # the reader stops (an export cancelled, a worker failing)
+    assert open_points_in_time() == 0
+    assert len(list(elastic.scan(parse("路灯 OR 井盖 OR 城南"), batch=2))) == 3
+    assert open_points_in_time() == 0
+
+
+def test_there_is_no_ten_thousand_ceiling(db):
+    system = SourceSystem.objects.create(code="tiny", name="tiny")
+    when = timezone.make_aware(dt.datetime(2025, 1, 1))
+    Record.objects.bulk_create(
+        Record(system=system, external_id=str(number), title=f"记录{number}", occurred_at=when)
+        for number in range(10_050)
+    )
+    elastic.index_records(Record.objects.select_related("system", "region").iterator(chunk_size=2_000),
+                          refresh=True)
+    assert sum(1 for _hit in elastic.scan(parse("记录"), batch=2_000)) == 10_050
+    seen, after, pit = set(), None, None
+    while True:
+        page = elastic.search(parse("记录"), sort="date", size=5_000, after=after, pit=pit, facets=False)
+        assert page.total == 10_050
+        seen.update(hit.record_id for hit in page.hits)
+        if page.next_after is None:
+            break
+        after, pit = page.next_after, page.pit
+    elastic.close(page.pit)
+    assert len(seen) == 10_050
+    assert elastic.count_by_system([parse("记录"), parse("系统:tiny"), parse("无")]) == [
+        {"tiny": 10_050}, {"tiny": 10_050}, {},
+    ]

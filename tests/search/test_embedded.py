@@ -1,0 +1,108 @@
+"""The embedded backend's own machinery, beside the contract it shares with Elasticsearch
+(tests/search/test_contract.py): the full-text table on SQLite, words the FTS5 query syntax or
+LIKE would misread, its documented relevance, and search_reindex."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from search import backend, embedded
+from search.models import Record, SourceSystem
+from search.query import Term, parse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def embedded_backend(settings):
+    settings.SEARCH_BACKEND = "embedded"
+
+
+@pytest.fixture
+def records(db):
+    system = SourceSystem.objects.create(code="hotline", name="热线")
+    when = timezone.make_aware(dt.datetime(2025, 3, 1, 9))
+    texts = {
+        "A": ("路灯不亮", "城南大道"),
+        "B": ("噪音扰民", "夜间施工，路灯旁边"),
+        "C": ("达标率100%", "file_name 含下划线"),
+        "D": ("Street LIGHT broken", ""),
+    }
+    Record.objects.bulk_create(
+        Record(system=system, external_id=external_id, title=title, body=body, occurred_at=when)
+        for external_id, (title, body) in texts.items()
+    )
+    return list(Record.objects.select_related("system", "region").order_by("external_id"))
+
+
+def found(tree) -> list[str]:
+    return sorted(hit.external_id for hit in backend.scan(tree))
+
+
+def fts_rows() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_record_fts")
+        return cursor.fetchone()[0]
+
+
+def test_the_full_text_table_exists_only_on_sqlite():
+    tables = connection.introspection.table_names()
+    assert ("search_record_fts" in tables) == (connection.vendor == "sqlite")
+
+
+def test_indexing_again_replaces_the_row(records):
+    backend.index(records)
+    backend.index(records[:1])
+    if connection.vendor == "sqlite":
+        assert fts_rows() == len(records)
+    assert found(parse("路灯")) == ["A", "B"]
+
+
+def test_wildcards_and_query_syntax_in_words_are_plain_characters(records):
+    backend.index(records)
+    assert found(parse("_")) == ["C"]  # not LIKE's "any character"
+    assert found(parse("%")) == ["C"]
+    assert found(Term('路"灯')) == []  # a quotation mark inside an FTS5 phrase
+    assert found(Term("NEAR(路灯")) == []
+    assert found(Term("路灯 OR 噪音")) == []  # one phrase, not an FTS5 OR
+    assert found(parse("light")) == ["D"]  # ignoring case, as Elasticsearch's analyser does
+    assert found(parse("li")) == ["D"]  # and in the scan for short words
+
+
+def test_relevance_puts_the_title_first(records):
+    backend.index(records)
+    page = backend.search(parse("路灯"), sort="relevance")
+    assert [hit.external_id for hit in page.hits] == ["A", "B"]
+    assert [hit.score for hit in page.hits] == [1.0, 0.0]
+
+
+def test_the_point_in_time_is_the_newest_record_id(records):
+    backend.index(records)
+    page = backend.search(parse("路灯"), size=1)
+    assert page.pit == str(max(record.pk for record in records))
+    embedded.close(page.pit)  # nothing to release; must not fail
+
+
+def test_search_reindex_rebuilds_the_table(records):
+    backend.index(records[:1])
+    out, err = StringIO(), StringIO()
+    call_command("search_reindex", stdout=out, stderr=err)
+    assert f"{len(records)} / {len(records)}" in err.getvalue()
+    assert found(parse("噪音")) == ["B"]
+    if connection.vendor == "sqlite":
+        assert "search_record_fts" in out.getvalue()
+        assert fts_rows() == len(records)
+
+
+def test_removed_records_leave_the_table(records):
+    backend.index(records)
+    backend.remove([records[0].pk])
+    if connection.vendor == "sqlite":
+        assert fts_rows() == len(records) - 1
+        assert found(parse("路灯不亮")) == []  # the record row is still there, its text is not
