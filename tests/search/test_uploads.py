@@ -13,10 +13,13 @@ from django.urls import reverse
 
 from agencies.models import Role
 from portal.celery import app as celery_app
+from search import backend
 from search.ingest import ingest_file
 from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSystem
+from search.query import parse
 from search.uploads import ingest_upload, stored_file
 from tests.factories import commission, member
+from tests.search.page_data import _search_index  # noqa: F401 - the fixture search_index
 
 URL = reverse("search:uploads")
 MAPPING = {
@@ -48,7 +51,8 @@ BAD = ["ZB-9", "坏日期", "2024-13-45", "1"]
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
+def media(settings, tmp_path, search_index):
+    """Uploads kept in the test's own folder; what they load indexed in the test's own index."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
@@ -125,6 +129,9 @@ def test_it_loads_the_file_and_lists_the_rejected_rows(
     assert (run.state, run.uploaded_by, run.file_name) == (IngestState.DONE, alice, "tenders.csv")
     assert (run.rows_done, run.rows_loaded, run.rows_rejected) == (4, 3, 1)
     assert set(Record.objects.values_list("external_id", flat=True)) == {"ZB-1", "ZB-2", "ZB-3"}
+    backend.refresh()
+    found = backend.search(parse("城南路灯改造2"), facets=False)
+    assert [hit.external_id for hit in found.hits] == ["ZB-2"]  # searchable once loaded
     assert stored_file(run) == settings.MEDIA_ROOT / "uploads" / "tenders" / run.file_sha256 / "tenders.csv"
 
     page = client.get(response["Location"])
