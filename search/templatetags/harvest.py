@@ -1,9 +1,11 @@
-"""Template tags of the harvest: the acting agency's clues that still take evidence."""
+"""Template tags of the harvest and the uploads: open clues, who may upload, masked titles."""
 
 from django import template
 
+from agencies.acting import acting_membership
 from search.clues import clues_of
 from search.governance import mask_text, reader_for
+from search.uploads import uploadable_systems
 
 register = template.Library()
 
@@ -18,6 +20,13 @@ def open_clues(context):
         return []
     clues = clues_of(reader_for(request)).filter(issue__isnull=True)
     return list(clues.order_by("-created_at")[:OFFERED_CLUES])
+
+
+@register.simple_tag(takes_context=True)
+def may_upload(context) -> bool:
+    """Whether the acting user may load exports into some linked system (the upload page)."""
+    request = context.get("request")
+    return request is not None and uploadable_systems(acting_membership(request)).exists()
 
 
 @register.filter

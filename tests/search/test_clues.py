@@ -287,3 +287,9 @@ def test_the_search_page_offers_the_open_clues(client, carol, city_commission, o
     html = signed_in(client, carol).get(reverse("search:search"), {"q": "城南路灯"}).content.decode()
     assert 'id="create-clue"' in html
     assert f'<option value="{open_clue.pk}">未推送的线索</option>' in html and "已推送的线索" not in html
+
+
+def test_the_work_pages_offer_uploads_to_those_who_may_upload(client, carol, alice, systems):
+    uploads = f'href="{reverse("search:uploads")}"'
+    assert uploads not in signed_in(client, carol).get(reverse("search:clues")).content.decode()
+    assert uploads in signed_in(client, alice).get(reverse("search:clues")).content.decode()  # owns tenders
