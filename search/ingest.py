@@ -39,6 +39,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -91,8 +92,7 @@ class Survey:
     encoding: str
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):  # a tuple: made once per row, quicker than a frozen dataclass
     number: int  # 1 for the first row of data
     line: int  # the line of the file where it starts
     text: str  # as received
