@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 
 from django.conf import settings
 from django.utils import timezone
@@ -103,10 +104,17 @@ def as_document(record) -> dict:
 
 
 def index_records(records: Iterable, *, index: str | None = None, refresh: bool = False) -> int:
-    """Write the records to the live version (or ``index``) with ``_bulk``; returns how many."""
-    target = index or ensure_index()
+    """Write the records with ``_bulk`` (one request per 2,000) to ``index``, or through the alias
+    to whichever version is live at that moment: a write racing a reindex lands in the version
+    the alias has just moved to, never in one about to be dropped. Returns how many."""
+    if index is None:
+        ensure_index()
+    target = index or alias()
     actions = ({"_index": target, **as_document(record)} for record in records)
-    done, errors = bulk(elasticsearch_client(), actions, chunk_size=2_000, raise_on_error=True)
+    done, _errors = bulk(
+        elasticsearch_client(), actions, chunk_size=2_000, raise_on_error=True,
+        require_alias=index is None,  # never let a write auto-create an index under the alias's name
+    )
     if refresh:
         elasticsearch_client().indices.refresh(index=target)
     return done
@@ -139,26 +147,25 @@ def refresh() -> None:
 
 
 def reindex(records: Iterable, *, progress: Callable[[int], None] | None = None) -> str:
-    """Build a new version from ``records``, move the alias to it, drop the old ones."""
+    """Build a new version from ``records``, move the alias to it, drop the old ones.
+
+    A reindex that fails drops its half-built version; the old one never stopped answering."""
     client = elasticsearch_client()
     old = live_versions()
     name = _new_version_name()
     _create_version(name)
-    # Bulk loading goes faster without refreshes; the alias moves after one final refresh.
-    client.indices.put_settings(index=name, settings={"refresh_interval": "-1"})
-    done = 0
-    batch: list = []
-    for record in records:
-        batch.append(record)
-        if len(batch) == 2_000:
+    try:
+        # Bulk loading goes faster without refreshes; the alias moves after one final refresh.
+        client.indices.put_settings(index=name, settings={"refresh_interval": "-1"})
+        done = 0
+        records = iter(records)
+        while batch := list(islice(records, 2_000)):
             done += index_records(batch, index=name)
-            batch = []
             if progress:
                 progress(done)
-    if batch:
-        done += index_records(batch, index=name)
-        if progress:
-            progress(done)
+    except BaseException:
+        client.indices.delete(index=name)
+        raise
     client.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
     client.indices.refresh(index=name)
     actions = [{"remove": {"index": version, "alias": alias()}} for version in old]

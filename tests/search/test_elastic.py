@@ -198,3 +198,19 @@ def test_there_is_no_ten_thousand_ceiling(db):
     assert elastic.count_by_system([parse("记录"), parse("系统:tiny"), parse("无")]) == [
         {"tiny": 10_050}, {"tiny": 10_050}, {},
     ]
+
+
+def test_a_failed_reindex_drops_its_half_built_version(records, settings):
+    first = elastic.ensure_index()
+    elastic.index_records(records, refresh=True)
+
+    def breaking():
+        yield from records
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        elastic.reindex(breaking())
+    assert elastic.live_versions() == [first]
+    versions = elasticsearch_client().indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-records-*")
+    assert list(versions) == [first]
+    assert ids("路灯 OR 井盖 OR 城南") == ["H1", "H2", "T1"]
