@@ -255,7 +255,9 @@ class SearchForm(forms.Form):
         params = QueryDict(mutable=True)
         for key in self.data:
             if key not in PAGING_PARAMETERS:
-                values = [value for value in self.data.getlist(key) if value != ""]
+                # Facets as kept by ``chosen``: a system the reader may not read is not echoed.
+                values = self.chosen(key) if key in FACET_PARAMETERS else self.data.getlist(key)
+                values = [value for value in values if value != ""]
                 if values:
                     params.setlist(key, values)
         for key, value in changes.items():

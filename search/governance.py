@@ -88,6 +88,15 @@ def readable(reader: Reader | None) -> dict[str, SystemAccess]:
     }
 
 
+def may_read_any(reader: Reader | None) -> bool:
+    """Whether ``readable(reader)`` would name any system, in one query (the header's link)."""
+    if reader is None:
+        return False
+    return SourceSystem.objects.filter(
+        Q(pk__in=_matching_grants(reader).values("system_id")) | Q(owner=reader.agency), is_active=True
+    ).exists()
+
+
 def needs_purpose(accesses) -> bool:
     """Whether searching these systems (SystemAccess values) needs a stated purpose."""
     return any(access.needs_purpose for access in accesses)

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -46,10 +47,7 @@ def search(request):
         "syntax": form.syntax_echo,
         # Links to a record carry the stated purpose, so that its view is logged with it, and
         # this page, so that the record page links back to it.
-        "record_query": urlencode(
-            {"purpose": form.stated_purpose, "back": request.get_full_path()} if form.stated_purpose
-            else {"back": request.get_full_path()}
-        ),
+        "record_query": _record_query(form),
     }
     ready = form.tree is not None and not form.purpose_missing and "after" not in form.errors
     if ready:
@@ -104,6 +102,15 @@ def _results(request, reader, form: SearchForm) -> dict:
         else None,
         "first_query": _paging_query(form, None) if cursor else None,
     }
+
+
+def _record_query(form: SearchForm) -> str:
+    """What a hit's link to its record carries: the stated purpose and the way back to this page."""
+    this_page = form.query_string(after=form.data.get("after"), size=form.data.get("size"))
+    carried = {"back": f"{reverse('search:search')}?{this_page}"}
+    if form.stated_purpose:
+        carried["purpose"] = form.stated_purpose
+    return urlencode(carried)
 
 
 def _paging_query(form: SearchForm, cursor: Cursor | None) -> str:
