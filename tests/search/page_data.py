@@ -58,6 +58,10 @@ def when(year: int, month: int = 6, day: int = 1) -> dt.datetime:
 
 @pytest.fixture(name="world")
 def _world(search_index, city):
+    return build_world(city)
+
+
+def build_world(city) -> World:
     south = RegionFactory(code="south", name="城南区", name_en="South District")
     north = RegionFactory(code="north", name="城北区", name_en="North District")
     jw = commission(city, code="jw", name="市纪委监委", name_en="City Discipline Commission")
