@@ -4,32 +4,17 @@ a record with its identifiers masked; and the page on a phone."""
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connections
 from playwright.sync_api import expect
 
+from tests.e2e.test_board import in_own_thread  # the actions publish through async_to_sync
 from tests.factories import TEST_PASSWORD, RegionFactory
 from tests.search.page_data import ID_NUMBER, MASKED_ID, _search_index, build_world  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
 
 PURPOSE = "核查路灯工程线索"
-
-
-def in_own_thread(function):
-    """Run ``function`` in a thread of its own: Playwright's event loop runs in the test's thread,
-    and the actions that set up agencies publish on commit through async_to_sync."""
-
-    def run():
-        try:
-            return function()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 @pytest.fixture
