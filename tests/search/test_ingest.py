@@ -98,6 +98,18 @@ def english():
         yield
 
 
+@pytest.fixture(autouse=True)
+def own_index(settings):
+    """Every load indexes its records: where Elasticsearch is configured, into indices of this
+    test's own, deleted afterwards."""
+    settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:10]}"
+    yield
+    if settings.ELASTICSEARCH_URL:
+        client = elasticsearch_client()
+        for name in client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-records-*"):
+            client.indices.delete(index=name)
+
+
 @pytest.fixture
 def system(db):
     return SourceSystem.objects.create(code="bidding", name="招投标系统", field_mapping=MAPPING)
@@ -426,21 +438,15 @@ def test_a_loaded_file_is_not_loaded_again(system, tmp_path):
 
 @pytest.fixture
 def elasticsearch(settings):
-    """The Elasticsearch backend, under an index prefix of the test's own."""
+    """The Elasticsearch backend (under the test's own index prefix, see ``own_index``)."""
     settings.SEARCH_BACKEND = "elasticsearch"
-    settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:10]}"
-    client = elasticsearch_client()
-    yield client
-    for name in client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-records-*"):
-        client.indices.delete(index=name)
+    return elasticsearch_client()
 
 
 @pytest.fixture(params=[pytest.param("elasticsearch", marks=pytest.mark.elasticsearch), "embedded"])
 def engine(request, settings):
     """Each search backend in turn."""
     settings.SEARCH_BACKEND = request.param
-    if request.param == "elasticsearch":
-        request.getfixturevalue("elasticsearch")
     return request.param
 
 
