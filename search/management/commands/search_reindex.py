@@ -21,7 +21,7 @@ from search import backend
 from search.models import Record
 from search.progress import ProgressBar
 
-CATCH_UP = dt.timedelta(minutes=5)
+CATCH_UP = dt.timedelta(minutes=1)  # far longer than one batch takes to commit
 
 
 class Command(BaseCommand):
@@ -29,7 +29,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = timezone.now()
-        records = Record.objects.select_related("system", "region").order_by("pk")
+        # The row as received (raw) is the bulk of a record and no part of the index.
+        records = Record.objects.select_related("system", "region").defer("raw").order_by("pk")
         bar = ProgressBar(self.stderr._out, label=_("records"), total=records.count())
         try:
             name = backend.reindex(records.iterator(chunk_size=2_000), progress=bar.show)
