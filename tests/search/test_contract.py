@@ -9,7 +9,6 @@ counted by brute force in Python, so both backends are held to the same answers.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections import Counter
 from decimal import Decimal
 
@@ -26,18 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(params=[pytest.param("elasticsearch", marks=pytest.mark.elasticsearch), "embedded"])
-def engine(request, settings):
+def engine(request, settings, own_search_index):
     settings.SEARCH_BACKEND = request.param
-    if request.param != "elasticsearch":
-        yield request.param
-        return
-    from search.connection import elasticsearch_client
-
-    settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:10]}"
-    yield request.param
-    client = elasticsearch_client()
-    for name in client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-records-*"):
-        client.indices.delete(index=name)
+    return request.param
 
 
 def local(*parts) -> dt.datetime:

@@ -14,7 +14,7 @@ from search.models import IngestRun, Record, SourceSystem, SystemGrant
 from search.query import parse
 from search.registry import SYSTEMS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_search_index")]
 
 
 def test_it_loads_every_system_through_ingestion_and_the_index():

@@ -4,7 +4,6 @@ boolean queries from the query language, and a reindex that moves the alias with
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal
 
 import pytest
@@ -19,13 +18,8 @@ pytestmark = [pytest.mark.elasticsearch, pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)
-def own_prefix(settings):
-    settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:10]}"
-    yield
-    client = elasticsearch_client()
-    # Deleting by wildcard is refused (destructive_requires_name): name each index.
-    for name in client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-records-*"):
-        client.indices.delete(index=name)
+def own_prefix(own_search_index):
+    return own_search_index
 
 
 @pytest.fixture
