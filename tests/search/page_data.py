@@ -1,14 +1,13 @@
 """A small world for the investigator's pages: four linked systems of each sensitivity, their
 records indexed in whichever backend the settings chose, and readers of several roles.
 
-A test module imports the fixtures (``_world``, ``_search_index``) and asks for them by their
-names, ``world`` and ``search_index``.
+A test module imports the fixture ``_world`` and asks for it by its name, ``world``; the index of
+the test's own comes from tests/search/conftest.py (``own_search_index``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,22 +25,6 @@ PHONE = "13812345678"
 MASKED_PHONE = "138****5678"
 
 
-@pytest.fixture(name="search_index")
-def _search_index(settings):
-    """A fresh index for the test: on Elasticsearch one of its own, deleted afterwards; the
-    embedded backend keeps its index in the test's database, which is rolled back."""
-    if settings.SEARCH_BACKEND != "elasticsearch":
-        yield
-        return
-    from search.connection import elasticsearch_client
-
-    settings.SEARCH_INDEX_PREFIX = f"test-pages-{uuid.uuid4().hex[:10]}"
-    yield
-    client = elasticsearch_client()
-    for name in client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-records-*"):
-        client.indices.delete(index=name)
-
-
 @dataclass
 class World:
     leader: object  # commission leader: every system, identifiers in full
@@ -57,7 +40,7 @@ def when(year: int, month: int = 6, day: int = 1) -> dt.datetime:
 
 
 @pytest.fixture(name="world")
-def _world(search_index, city):
+def _world(own_search_index, city):
     return build_world(city)
 
 

@@ -18,7 +18,6 @@ from tests.search.page_data import (  # noqa: F401 - fixtures
     MASKED_ID,
     MASKED_PHONE,
     PHONE,
-    _search_index,
     _world,
 )
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from search.forms import Cursor
 from search.models import AccessLog
-from tests.search.page_data import ID_NUMBER, _search_index, _world  # noqa: F401 - fixtures
+from tests.search.page_data import ID_NUMBER, _world  # noqa: F401 - fixtures
 
 URL = reverse("search:search")
 PURPOSE = "核查路灯工程线索"
