@@ -85,7 +85,8 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-_FIELD_PREFIX = re.compile(r"(?P<name>[^\s()（）\"“”:：]+)[:：]")
+# A field name never starts with a minus or an exclamation mark: "-地区:cn" is NOT 地区:cn.
+_FIELD_PREFIX = re.compile(r"(?P<name>[^\s()（）\"“”:：\-!！][^\s()（）\"“”:：]*)[:：]")
 
 
 @dataclass

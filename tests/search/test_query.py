@@ -37,6 +37,8 @@ from search.query import MAX_TERMS, And, Not, Or, QuerySyntaxError, Term, parse,
         ("代码:91330100MA27XXXX0X 地区:东湖区", And((
             Term("91330100MA27XXXX0X", field="credit_codes"), Term("东湖区", field="region"),
         ))),
+        ("-地区:东湖区", Not(Term("东湖区", field="region"))),
+        ("路灯 !系统:hotline-12345", And((Term("路灯"), Not(Term("hotline-12345", field="system"))))),
         ("https://example.org/a", Term("https://example.org/a")),
         ("and or not", And((Term("and"), Term("or"), Term("not")))),  # lower case: ordinary words
         ("2024-01", Term("2024-01")),
