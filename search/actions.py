@@ -174,7 +174,10 @@ def start_export(*, reader: governance.Reader, query: str, filters, sort: str, f
     if not codes:
         raise WorkError(_("You may not export records of these linked systems."))
     _require_purpose([allowed[code] for code in codes], purpose)
-    hits = exports.count(tree, as_filters(data, within_systems=codes))
+    try:
+        hits = exports.count(tree, as_filters(data, within_systems=codes))
+    except Exception as error:  # the search service is down or refuses: say so, never a server error
+        raise WorkError(_("The search service did not answer. Try again in a moment.")) from error
     with transaction.atomic():
         job = ExportJob.objects.create(
             owner=reader.user, agency=reader.agency, query=query.strip(), filters=data, sort=sort,

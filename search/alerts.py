@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notifications.models import NotificationKind
 from notifications.reminders import NotificationBatch
@@ -130,7 +130,11 @@ def _tell(saved: SavedSearch, reader, now: dt.datetime) -> int:
         [saved.owner_id],
         issue_id=None,
         kind=NotificationKind.SAVED_SEARCH,
-        text=_("Saved search “%(name)s”: %(count)d new records.") % {"name": saved.name, "count": len(ids)},
+        text=ngettext(
+            "Saved search “%(name)s”: %(count)d new record.",
+            "Saved search “%(name)s”: %(count)d new records.",
+            len(ids),
+        ) % {"name": saved.name, "count": len(ids)},
         link=told_link(saved, now),
     )
     box.send()

@@ -207,3 +207,13 @@ def test_an_outsider_cannot_start_one(client, scene, charlie):
     client.force_login(charlie)
     assert client.post(f"{reverse('search:export_new')}?q=x", {"format": "csv"}).status_code == 404
     assert client.get(reverse("search:export_new")).status_code == 405
+
+
+def test_the_search_page_offers_export_and_save_for_its_result_set(client, scene, alice):
+    add_records(scene.hotline, [{"external_id": "H1", "title": "路灯"}])
+    client.force_login(alice)
+    html = client.get(search_url("search:search", q="路灯", system="hotline")).content.decode()
+    query = urlencode({"q": "路灯", "system": "hotline"}).replace("&", "&amp;")
+    assert f'action="{reverse("search:export_new")}?{query}"' in html
+    assert f'action="{reverse("search:saved_new")}?{query}"' in html
+    assert 'id="export-xlsx"' in html and 'id="save-search-submit"' in html
