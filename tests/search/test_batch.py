@@ -185,3 +185,17 @@ def test_a_batch_belongs_to_its_owner(client, scene, alice, bob, charlie, our_ag
     client.force_login(alice)
     status = client.get(reverse("search:batch_status", args=[found.pk])).json()
     assert status == {"state": "done", "done": 1, "total": 1, "percent": 100, "label": status["label"]}
+
+
+def test_a_waiting_batch_shows_its_progress_bar(client, scene, alice, our_agency):
+    started = actions.start_batch_search(reader=reader_of(alice, our_agency), name="名单",
+                                         kind=BatchKind.NAMES, terms=["张伟", "李娜"], purpose="核查线索名单")
+    client.force_login(alice)
+    html = client.get(reverse("search:batch", args=[started.pk])).content.decode()
+    assert f'data-job-url="{reverse("search:batch_status", args=[started.pk])}"' in html
+    assert 'data-job-state="queued"' in html and "search/jobs" in html
+    assert client.get(reverse("search:batch_csv", args=[started.pk])).status_code == 404  # not done yet
+    assert [batch.pk for batch, _percent in client.get(reverse("search:batch_list")).context["rows"]] == [
+        started.pk
+    ]
+    assert client.get(reverse("search:batch_new")).status_code == 200
