@@ -1,0 +1,119 @@
+"""Search latency and batch search on the loaded records, through ``search.backend`` (DESIGN §9).
+
+    export DATABASE_URL=postgres://…/portal_search_bench ELASTICSEARCH_URL=http://127.0.0.1:9200 \\
+           SEARCH_INDEX_PREFIX=bench PORTAL_DEMO=1
+    python -m bench.search_query queries --count 240      # first page with facets: median, p95, p99
+    python -m bench.search_query batch --terms 1000       # count_by_system over 1,000 terms
+
+``queries`` runs each query of ``bench.search_workload.queries`` once through
+``search.backend.search(tree, filters, facets=True)`` (20 hits, highlights, the four facets,
+exact total; the point in time it opens is closed outside the timing), after ``--warmup``
+other queries; times are wall clock in Python, parse included. ``batch`` times
+``search.backend.count_by_system`` over the whole list, as the batch search's matrix does.
+Either backend: whichever the settings choose (``ELASTICSEARCH_URL`` set or not).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from bench.board import percentile
+
+
+def summary(samples_ms: list[float]) -> dict:
+    return {
+        "n": len(samples_ms),
+        "median_ms": round(statistics.median(samples_ms), 1),
+        "p95_ms": round(percentile(samples_ms, 0.95), 1),
+        "p99_ms": round(percentile(samples_ms, 0.99), 1),
+        "max_ms": round(max(samples_ms), 1),
+    }
+
+
+def run_queries(count: int, warmup: int, seed: int, verbose: bool = False) -> dict:
+    from bench.search_workload import queries
+    from search import backend
+    from search.query import parse
+    from search.types import Filters
+
+    for query in queries(warmup, seed=seed + 1000):
+        page = backend.search(parse(query.text), query.filters, facets=True)
+        backend.close(page.pit)
+    timings: dict[str, list[float]] = {}
+    totals: dict[str, list[int]] = {}
+    for query in queries(count, seed=seed):
+        started = time.perf_counter()
+        page = backend.search(parse(query.text), query.filters, facets=True)
+        elapsed = (time.perf_counter() - started) * 1000
+        backend.close(page.pit)
+        timings.setdefault(query.kind, []).append(elapsed)
+        totals.setdefault(query.kind, []).append(page.total)
+        if verbose:
+            shown = "" if query.filters == Filters() else f"  {query.filters}"
+            print(f"{elapsed:8.1f} ms {page.total:>10,}  {query.text}{shown}", flush=True)
+    everything = [value for values in timings.values() for value in values]
+    result = {"all": summary(everything) | {"median_total": statistics.median(
+        [total for values in totals.values() for total in values])}}
+    for kind, values in timings.items():
+        result[kind] = summary(values) | {"median_total": statistics.median(totals[kind]),
+                                          "max_total": max(totals[kind])}
+    return result
+
+
+def run_batch(count: int, seed: int) -> dict:
+    from bench.search_workload import batch_query, batch_terms
+    from search import backend
+    from search.query import parse
+
+    terms = batch_terms(count, seed=seed)
+    trees = [parse(batch_query(kind, term)) for kind, term in terms]
+    started = time.perf_counter()
+    counts = backend.count_by_system(trees)
+    seconds = time.perf_counter() - started
+    kinds = {kind for kind, _term in terms}
+    return {
+        "terms": len(terms),
+        "by_kind": {kind: sum(1 for k, _t in terms if k == kind) for kind in sorted(kinds)},
+        "seconds": round(seconds, 2),
+        "terms_per_second": round(len(terms) / seconds, 1),
+        "terms_with_hits": sum(1 for row in counts if row),
+        "cells_with_hits": sum(len(row) for row in counts),
+    }
+
+
+def main(argv=None, setup=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    steps = parser.add_subparsers(dest="step", required=True)
+    timing = steps.add_parser("queries", help="latency of the first page of results with facets")
+    timing.add_argument("--count", type=int, default=240)
+    timing.add_argument("--warmup", type=int, default=30)
+    timing.add_argument("--seed", type=int, default=1)
+    timing.add_argument("--verbose", action="store_true", help="print every query with its time and total")
+    batch = steps.add_parser("batch", help="a batch search: hits per term and system")
+    batch.add_argument("--terms", type=int, default=1_000)
+    batch.add_argument("--seed", type=int, default=2)
+    args = parser.parse_args(argv)
+    if setup is None:
+        from bench.common import django_setup as setup
+    setup()
+    from django.conf import settings
+
+    from search.models import Record
+
+    result = {"backend": settings.SEARCH_BACKEND, "records": Record.objects.count()}
+    if args.step == "queries":
+        result |= run_queries(args.count, args.warmup, args.seed, args.verbose)
+    else:
+        result |= run_batch(args.terms, args.seed)
+    print(json.dumps(result, ensure_ascii=False, indent=1, default=str))
+    if args.json:
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
