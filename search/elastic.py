@@ -18,6 +18,7 @@ from itertools import islice
 
 from django.conf import settings
 from django.utils import timezone
+from elasticsearch import NotFoundError
 from elasticsearch.dsl import Date, Document, Double, Keyword, Long, Q, Text
 from elasticsearch.helpers import bulk
 
@@ -388,7 +389,13 @@ def _query(tree, filters: Filters) -> Q:
 
 
 def open_point_in_time() -> str:
-    return elasticsearch_client().open_point_in_time(index=alias(), keep_alive=KEEP_ALIVE)["id"]
+    client = elasticsearch_client()
+    try:
+        return client.open_point_in_time(index=alias(), keep_alive=KEEP_ALIVE)["id"]
+    except NotFoundError:
+        # Nothing indexed yet on a new installation: search the empty live version.
+        ensure_index()
+        return client.open_point_in_time(index=alias(), keep_alive=KEEP_ALIVE)["id"]
 
 
 def close(pit: str) -> None:
@@ -423,6 +430,7 @@ def count_by_system(trees: list, filters: Filters | None = None) -> list[dict[st
     """For each tree, its matches by system: one ``_msearch`` per hundred trees, each search
     only a terms aggregation (size 0)."""
     filters = filters or Filters()
+    ensure_index()  # a new installation has no index until the first record arrives
     counts: list[dict[str, int]] = []
     for start in range(0, len(trees), MSEARCH_CHUNK):
         searches: list[dict] = []

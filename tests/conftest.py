@@ -217,3 +217,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
         connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language, whatever the one before it asked for.
+
+    A request with an English language cookie leaves English active in the test's thread
+    (LocaleMiddleware activates it and nothing deactivates it), so a later test comparing an
+    agency's name with stored Chinese text would otherwise depend on the order tests run in.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -208,3 +208,16 @@ def test_a_failed_reindex_drops_its_half_built_version(records, settings):
     versions = elasticsearch_client().indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-records-*")
     assert list(versions) == [first]
     assert ids("路灯 OR 井盖 OR 城南") == ["H1", "H2", "T1"]
+
+
+def test_a_new_installation_with_nothing_indexed_answers_empty(db):
+    """Before the first record arrives there is no index: searches, scans and batch counts
+    answer with nothing found instead of failing."""
+    from search import backend
+    from search.query import parse
+
+    page = backend.search(parse("路灯"))
+    backend.close(page.pit)
+    assert (page.total, page.hits) == (0, [])
+    assert list(backend.scan(parse("路灯"))) == []
+    assert backend.count_by_system([parse("路灯"), parse("井盖")]) == [{}, {}]
