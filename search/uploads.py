@@ -34,7 +34,6 @@ from .models import IngestRun, IngestState, SourceSystem
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 UPLOAD_DIR = "uploads"
 EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".txt": None}  # None: by content
 SNIFF_BYTES = 8192
@@ -42,7 +41,7 @@ _SPREADSHEETS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (a zip package) an
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "SEARCH_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.SEARCH_UPLOAD_MAX_BYTES
 
 
 # --- who may upload and see what ------------------------------------------------------------

@@ -6,6 +6,7 @@ alice belongs to "our" agency, bob to another agency, charlie to none.
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 
@@ -233,3 +234,22 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def own_search_index(settings):
+    """An index prefix of the test's own on the shared Elasticsearch, its versions dropped after.
+
+    Used by every test that may write to Elasticsearch, so that no test sees another's documents.
+    Without ELASTICSEARCH_URL it only sets the prefix.
+    """
+    settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:10]}"
+    yield settings.SEARCH_INDEX_PREFIX
+    if not settings.ELASTICSEARCH_URL:
+        return
+    from search.connection import elasticsearch_client
+
+    client = elasticsearch_client()
+    # Deleting by wildcard is refused (destructive_requires_name): name each index.
+    for name in client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-records-*"):
+        client.indices.delete(index=name)

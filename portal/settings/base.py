@@ -237,6 +237,8 @@ NOTIFICATION_WORKING_HOURS = env_time_range("NOTIFICATION_WORKING_HOURS", ("08:3
 ELASTICSEARCH_URL = env_url("ELASTICSEARCH_URL", schemes=("http", "https"))
 SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "embedded"
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "portal")
+# The largest export file of a linked system that the upload page accepts (bytes).
+SEARCH_UPLOAD_MAX_BYTES = env_int("SEARCH_UPLOAD_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
 
 # --- users, sign-in, permissions -----------------------------------------------------------
 AUTH_USER_MODEL = "agencies.User"

@@ -17,13 +17,12 @@ from search.governance import seed_default_grants
 from search.models import Clue, Record, Sensitivity, SourceSystem
 from tests.e2e.test_issue_flow import sign_in
 from tests.factories import AgencyFactory, RegionFactory, commission, member
-from tests.search.page_data import _search_index  # noqa: F401 - the fixture search_index
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def cast(transactional_db, search_index):
+def cast(transactional_db, own_search_index):
     city = RegionFactory(code="e2e-city", name="江城市", name_en="Jiangcheng")
     bureau = AgencyFactory(code="housing", name="市住房和城乡建设局", name_en="Housing Bureau", region=city)
     discipline_commission = commission(city, code="commission", name="市纪委监委", name_en="City Commission")

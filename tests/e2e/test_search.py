@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from tests.e2e.test_board import in_own_thread  # the actions publish through async_to_sync
 from tests.factories import TEST_PASSWORD, RegionFactory
-from tests.search.conftest import own_search_index  # noqa: F401 - a fixture, outside its folder here
 from tests.search.page_data import ID_NUMBER, MASKED_ID, build_world
 
 pytestmark = pytest.mark.browser
@@ -19,7 +18,7 @@ PURPOSE = "核查路灯工程线索"
 
 
 @pytest.fixture
-def world(transactional_db, own_search_index):  # noqa: F811 - the fixture imported above
+def world(transactional_db, own_search_index):
     return in_own_thread(lambda: build_world(RegionFactory(code="test-city", name="测试市")))
 
 

@@ -1,26 +1,11 @@
-"""Fixtures shared by the search tests."""
-
-from __future__ import annotations
-
-import uuid
+"""Fixtures shared by the search tests (own_search_index is in tests/conftest.py: browser tests
+use it too)."""
 
 import pytest
 
 
-@pytest.fixture
-def own_search_index(settings):
-    """An index prefix of the test's own on the shared Elasticsearch, its versions dropped after.
-
-    Used by every test that may write to Elasticsearch, so that no test sees another's documents.
-    Without ELASTICSEARCH_URL it only sets the prefix.
-    """
-    settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:10]}"
-    yield settings.SEARCH_INDEX_PREFIX
-    if not settings.ELASTICSEARCH_URL:
-        return
-    from search.connection import elasticsearch_client
-
-    client = elasticsearch_client()
-    # Deleting by wildcard is refused (destructive_requires_name): name each index.
-    for name in client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-records-*"):
-        client.indices.delete(index=name)
+@pytest.fixture(params=[pytest.param("elasticsearch", marks=pytest.mark.elasticsearch), "embedded"])
+def engine(request, settings, own_search_index):
+    """Runs the test once on each backend: the contract holds for both."""
+    settings.SEARCH_BACKEND = request.param
+    return request.param

@@ -12,7 +12,6 @@ from django.urls import reverse
 from search import actions, batch, governance, tasks
 from search.models import AccessAction, AccessLog, BatchCell, BatchKind, BatchSearch, JobState
 from search.query import parse
-from tests.search.test_contract import engine  # noqa: F401 - a fixture: both backends
 from tests.search.work_scene import add_records, eager, fresh_index, make_scene  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +65,7 @@ def brute_force(query: str, systems) -> dict[str, int]:
     return counted
 
 
-def test_names_codes_and_keywords_are_counted_per_readable_system(engine, scene, alice, our_agency):  # noqa: F811
+def test_names_codes_and_keywords_are_counted_per_readable_system(engine, scene, alice, our_agency):
     reader = reader_of(alice, our_agency)
 
     names = run(reader, BatchKind.NAMES, ["张伟", "李娜"], purpose="核查线索名单")

@@ -24,12 +24,6 @@ from tests.factories import RegionFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=[pytest.param("elasticsearch", marks=pytest.mark.elasticsearch), "embedded"])
-def engine(request, settings, own_search_index):
-    settings.SEARCH_BACKEND = request.param
-    return request.param
-
-
 def local(*parts) -> dt.datetime:
     return timezone.make_aware(dt.datetime(*parts))
 

@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 from search import actions, exports, governance, tasks
 from search.models import AccessAction, AccessLog, ExportJob, JobState, SystemGrant
 from search.types import Filters
-from tests.search.test_contract import engine  # noqa: F401 - a fixture: both backends
 from tests.search.work_scene import add_records, fresh_index, make_scene  # noqa: F401 - fresh_index: a fixture
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +55,7 @@ def xlsx_rows(job) -> list[list]:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_it_exports_every_record_past_ten_thousand(engine, scene, alice, our_agency, fmt):  # noqa: F811
+def test_it_exports_every_record_past_ten_thousand(engine, scene, alice, our_agency, fmt):
     wanted = 10_050
     add_records(scene.tender, [{"external_id": f"T{n:05d}", "title": f"路灯{n}"} for n in range(wanted)])
     add_records(scene.tender, [{"external_id": "OTHER", "title": "井盖"}])
@@ -71,7 +70,7 @@ def test_it_exports_every_record_past_ten_thousand(engine, scene, alice, our_age
     assert len(rows[0]) == len(exports.header()) == 12
 
 
-def test_identifiers_are_masked_unless_the_system_shows_them(engine, scene, alice, our_agency):  # noqa: F811
+def test_identifiers_are_masked_unless_the_system_shows_them(engine, scene, alice, our_agency):
     body = f"来电人身份证 {ID_NUMBER}，电话 {PHONE}"
     add_records(scene.hotline, [{"external_id": "H1", "title": "路灯 投诉", "body": body,
                                  "id_numbers": [ID_NUMBER], "phones": [PHONE], "names": ["王芳"]}])
@@ -92,7 +91,7 @@ def shown_pk(system, external_id) -> int:
     return system.records.get(external_id=external_id).pk
 
 
-def test_only_systems_readable_and_exportable_are_written(engine, scene, alice, our_agency):  # noqa: F811
+def test_only_systems_readable_and_exportable_are_written(engine, scene, alice, our_agency):
     for system in (scene.hotline, scene.welfare, scene.tender, scene.closed):
         add_records(system, [{"external_id": f"{system.code}-1", "title": "路灯"}])
 

@@ -15,7 +15,6 @@ from notifications.models import Notification, NotificationKind
 from search import actions, alerts, backend, governance, tasks
 from search.models import AccessAction, AccessLog, Record, SavedSearch, SavedSearchHit, SystemGrant
 from search.types import Filters
-from tests.search.test_contract import engine  # noqa: F401 - a fixture: both backends
 from tests.search.work_scene import add_records, fresh_index, make_scene, upsert_records  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +46,7 @@ def notes(user) -> list[Notification]:
     return list(mine.order_by("pk"))
 
 
-def test_every_new_hit_is_told_once_over_several_rounds(engine, scene, alice, our_agency):  # noqa: F811
+def test_every_new_hit_is_told_once_over_several_rounds(engine, scene, alice, our_agency):
     add_records(scene.hotline, [{"external_id": "OLD", "title": "路灯 旧记录"}])  # there before it was saved
     saved = save(alice, our_agency)
 

@@ -19,7 +19,6 @@ from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSys
 from search.query import parse
 from search.uploads import ingest_upload, stored_file
 from tests.factories import commission, member
-from tests.search.page_data import _search_index  # noqa: F401 - the fixture search_index
 
 URL = reverse("search:uploads")
 MAPPING = {
@@ -51,7 +50,7 @@ BAD = ["ZB-9", "坏日期", "2024-13-45", "1"]
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path, search_index):
+def media(settings, tmp_path, own_search_index):
     """Uploads kept in the test's own folder; what they load indexed in the test's own index."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
