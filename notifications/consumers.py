@@ -27,17 +27,12 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from . import events, outbox
 
 # More streams than any page needs is a client misbehaving: the rest are ignored.
 MAX_STREAMS = 8
 CLOSE_SIGNED_OUT = 4001
-
-
-def user_group(user_id: int) -> str:
-    return events.user_stream(user_id)
 
 
 def may_read(user_id: int, stream: str) -> bool:
@@ -64,9 +59,7 @@ def may_read(user_id: int, stream: str) -> bool:
 def unread_count(user_id: int) -> int:
     from .models import Notification
 
-    return Notification.objects.filter(
-        recipient_id=user_id, read_at__isnull=True, deliver_after__lte=timezone.now()
-    ).count()
+    return Notification.objects.inbox(user_id).unread().count()
 
 
 class PortalConsumer(AsyncJsonWebsocketConsumer):
@@ -78,8 +71,9 @@ class PortalConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user_id = user.pk
         self.positions: dict[str, int] = {}  # stream → last number forwarded
-        self.groups_joined = {user_group(user.pk)}
-        await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
+        # The user's own stream is also where signing out is announced (session.ended).
+        self.groups_joined = {events.user_stream(user.pk)}
+        await self.channel_layer.group_add(events.user_stream(user.pk), self.channel_name)
         await self.accept()
         unread = await database_sync_to_async(unread_count)(user.pk)
         await self.send_json({"type": "hello", "user": user.get_username(), "unread": unread})
@@ -117,7 +111,7 @@ class PortalConsumer(AsyncJsonWebsocketConsumer):
 
     async def leave(self, stream: str) -> None:
         self.positions.pop(stream, None)
-        if stream in self.groups_joined and stream != user_group(self.user_id):
+        if stream in self.groups_joined and stream != events.user_stream(self.user_id):
             self.groups_joined.discard(stream)
             await self.channel_layer.group_discard(stream, self.channel_name)
         await self.send_json({"type": "denied", "stream": stream})

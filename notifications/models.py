@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -111,6 +112,16 @@ class ReminderFiring(models.Model):
         return f"{self.assignment_id} · {self.step_id}"
 
 
+class NotificationQuerySet(models.QuerySet):
+    def inbox(self, user_id: int):
+        """What the user's inbox shows: their notifications that have been delivered (a held one
+        waits for its digest or for working hours)."""
+        return self.filter(recipient_id=user_id, deliver_after__lte=timezone.now())
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
 class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
@@ -130,6 +141,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     # Where a notification about something other than an issue leads (a saved search's new hits).
     link = models.CharField(_("link"), max_length=300, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")

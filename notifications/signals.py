@@ -1,7 +1,7 @@
 """Signal receivers of the live-update layer.
 
 Signing out closes every WebSocket the user holds, in every daphne process: the consumers join
-the user's group (``consumers.user_group``) and close on ``session.ended``.
+the user's stream group (``events.user_stream``) and close on ``session.ended``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 
 from . import events
-from .consumers import user_group
 
 
 @receiver(user_logged_out, dispatch_uid="notifications.close_sockets_on_logout")
@@ -19,4 +18,4 @@ def close_sockets_on_logout(sender, request, user, **kwargs):
         return  # an anonymous visitor signing out holds no sockets
     # If the layer is down this is logged and signing out still succeeds: the session is gone,
     # so no socket can reconnect with it.
-    events.send([(user_group(user.pk), {"type": "session.ended"})])
+    events.send([(events.user_stream(user.pk), {"type": "session.ended"})])

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -31,9 +30,7 @@ def inbox(request):
         return redirect(f"{url}?show={show}" if show in SHOWN else url)
     live_stream = events.user_stream(request.user.pk)
     live_seq = outbox.position(live_stream)  # before the rows: nothing falls in between
-    rows = Notification.objects.filter(
-        recipient=request.user, deliver_after__lte=timezone.now(), **SHOWN.get(show, {})
-    )
+    rows = Notification.objects.inbox(request.user.pk).filter(**SHOWN.get(show, {}))
     page = Paginator(rows.select_related("issue"), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -50,7 +47,7 @@ def open_notification(request, pk: int):
     A GET that writes, because it is a plain link: marking one's own notification read is
     idempotent, and a forged request can do no more than that.
     """
-    note = get_object_or_404(Notification, pk=pk, recipient=request.user, deliver_after__lte=timezone.now())
+    note = get_object_or_404(Notification.objects.inbox(request.user.pk), pk=pk)
     actions.mark_read(acting_user=request.user, pk=note.pk)
     return redirect(note.get_absolute_url())
 

@@ -1,5 +1,4 @@
 from django import template
-from django.utils import timezone
 
 from .. import events, outbox
 from ..models import Notification, NotificationKind
@@ -13,9 +12,7 @@ def unread_notifications(context) -> int:
     user = getattr(context.get("request"), "user", None)
     if user is None or not user.is_authenticated:
         return 0
-    return Notification.objects.filter(
-        recipient=user, read_at__isnull=True, deliver_after__lte=timezone.now()
-    ).count()
+    return Notification.objects.inbox(user.pk).unread().count()
 
 
 @register.simple_tag(takes_context=True)

@@ -4,39 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from agencies.models import Role
 from issues import actions
 from issues.board import PAGE_SIZE
+from tests.e2e.threads import in_own_thread
 from tests.factories import TEST_PASSWORD, AgencyFactory, RegionFactory, commission, member, pushed_issue
 
 pytestmark = pytest.mark.browser
 
 WAITING = PAGE_SIZE + 3  # one page and a bit: there is a next page
-
-
-def in_own_thread(function):
-    """Run ``function`` in a thread of its own and return its result.
-
-    The actions publish live events on commit through async_to_sync, which refuses to run in a
-    thread where an event loop is running, and Playwright's sync API keeps one running in the
-    test's thread once the browser has started.
-    """
-
-    def run():
-        try:
-            return function()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from agencies import demo
 from issues import demo as issues_demo
 from issues.views.ledgers import DRILL_PAGE_SIZE
 from notifications import reminders
-from tests.e2e.test_board import in_own_thread
+from tests.e2e.threads import in_own_thread
 
 pytestmark = pytest.mark.browser
 
