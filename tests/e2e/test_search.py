@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_board import in_own_thread  # the actions publish through async_to_sync
+from tests.e2e.threads import in_own_thread  # the actions publish through async_to_sync
 from tests.factories import TEST_PASSWORD, RegionFactory
 from tests.search.page_data import ID_NUMBER, MASKED_ID, build_world
 
