@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agencies.models import Membership
 from issues import actions as board
@@ -202,7 +203,8 @@ def start_batch_search(*, reader: governance.Reader, name: str, kind: str, terms
     if not accesses:
         raise WorkError(_("You may not read any linked system."))
     _require_purpose(accesses.values(), purpose)
-    name = (name or "").strip()[:100] or _("%(count)d terms") % {"count": len(terms)}
+    default_name = ngettext("%(count)d term", "%(count)d terms", len(terms)) % {"count": len(terms)}
+    name = (name or "").strip()[:100] or default_name
     with transaction.atomic():
         batch = BatchSearch.objects.create(
             owner=reader.user, agency=reader.agency, name=name, kind=kind, terms=list(terms),

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from issues.forms import BootstrapForm
 
 from .batch import MAX_TERMS, MAX_UPLOAD_BYTES, TermListError, decode, read_terms
 from .models import BatchKind
+
+
+def _terms_help() -> str:
+    return gettext("One term a line; at most %(limit)d terms.") % {"limit": MAX_TERMS}
 
 
 class BatchSearchForm(BootstrapForm):
@@ -29,7 +35,8 @@ class BatchSearchForm(BootstrapForm):
         label=_("Or paste the list"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("One term a line; at most %(limit)d terms.") % {"limit": MAX_TERMS},
+        # Formatted when shown, not when this module is imported, so it is in the reader's language.
+        help_text=lazy(_terms_help, str)(),
     )
     purpose = forms.CharField(label=_("Stated purpose (查询事由)"), max_length=500, required=False)
 

@@ -10,6 +10,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from .. import governance
@@ -59,7 +60,7 @@ def _csv(entries, names):
         yield "\ufeff"  # spreadsheet programs read UTF-8 only with the byte order mark
         yield writer.writerow([
             _("When"), _("User"), _("Agency"), _("Action"), _("Linked systems"), _("Query"),
-            _("Stated purpose"), _("Hits"), _("Record"), _("IP address"),
+            _("Stated purpose"), _("Hits"), pgettext("linked record", "Record"), _("IP address"),
         ])
         for entry in entries.iterator(chunk_size=CSV_BATCH):
             yield writer.writerow([

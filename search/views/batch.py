@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import actions, governance
@@ -70,7 +71,9 @@ def batch_new(request):
 
 def label(batch: BatchSearch) -> str:
     if batch.state == JobState.DONE:
-        return _("%(count)d terms searched.") % {"count": len(batch.terms)}
+        return ngettext("%(count)d term searched.", "%(count)d terms searched.", len(batch.terms)) % {
+            "count": len(batch.terms)
+        }
     if batch.state == JobState.FAILED:
         return _("The batch search stopped: %(error)s") % {"error": batch.error}
     if batch.state == JobState.QUEUED:

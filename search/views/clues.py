@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.acting import acting_membership
@@ -107,7 +108,9 @@ def clue_add(request):
     except actions.ClueError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("%(count)d records added to the clue.") % {"count": added})
+        messages.success(request, ngettext(
+            "%(count)d record added to the clue.", "%(count)d records added to the clue.", added
+        ) % {"count": added})
     return redirect("search:clue", clue.pk)
 
 
