@@ -15,6 +15,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.spreadsheet_cells import inert_row
+
 from .governance import Reader, mask_text, readable
 from .models import Clue, Record
 
@@ -84,7 +86,7 @@ def evidence_csv(records: list[Record]) -> bytes:
     writer.writerow([_("Linked system"), _("External id"), _("Title"), _("Date"), _("Region"),
                      _("Amount (yuan)"), _("Names"), _("Unified social credit codes")])
     for record in records:
-        writer.writerow([
+        writer.writerow(inert_row([
             record.system.name,
             record.external_id,
             mask_text(record.title),
@@ -93,5 +95,5 @@ def evidence_csv(records: list[Record]) -> bytes:
             "" if record.amount is None else f"{record.amount}",
             "、".join(record.names),
             "、".join(record.credit_codes),
-        ])
+        ]))
     return buffer.getvalue().encode("utf-8-sig")

@@ -28,6 +28,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from portal.spreadsheet_cells import inert, inert_row
+
 from . import backend, governance
 from .models import ExportFormat, ExportJob, JobState, Record
 from .query import QuerySyntaxError, parse
@@ -106,7 +108,7 @@ class CsvWriter:
         self.writer = csv.writer(self.text)
 
     def write(self, cells: list) -> None:
-        self.writer.writerow(["" if cell is None else cell for cell in cells])
+        self.writer.writerow(inert_row("" if cell is None else cell for cell in cells))
 
     def close(self) -> None:
         self.text.flush()
@@ -130,7 +132,7 @@ class XlsxWriter:
             return
         if self.in_sheet >= XLSX_MAX_ROWS:
             self._new_sheet()
-        self.sheet.append([_clean(cell) for cell in cells])
+        self.sheet.append([inert(_clean(cell)) for cell in cells])
         self.in_sheet += 1
 
     def _new_sheet(self) -> None:

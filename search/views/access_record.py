@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
+from portal.spreadsheet_cells import inert_row
+
 from .. import governance
 from ..forms import AccessRecordForm
 from ..models import AccessLog, SourceSystem
@@ -63,7 +65,7 @@ def _csv(entries, names):
             _("Stated purpose"), _("Hits"), pgettext("linked record", "Record"), _("IP address"),
         ])
         for entry in entries.iterator(chunk_size=CSV_BATCH):
-            yield writer.writerow([
+            yield writer.writerow(inert_row([
                 timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
                 entry.user.get_full_name() if entry.user else "",
                 entry.agency.display_name if entry.agency else "",
@@ -74,7 +76,7 @@ def _csv(entries, names):
                 "" if entry.hits is None else entry.hits,
                 entry.record_id or "",
                 entry.ip or "",
-            ])
+            ]))
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="access-record.csv"'

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.spreadsheet_cells import inert_row
+
 from .. import actions, governance
 from ..batch import matrix
 from ..models import BatchSearch, JobState
@@ -131,7 +133,7 @@ def batch_csv(request, pk: int):
     writer = csv.writer(buffer)
     writer.writerow([_("Term"), *(name for _code, name in columns), _("Total")])
     for row in sorted(matrix(batch, [code for code, _name in columns]), key=lambda row: row.position):
-        writer.writerow([row.term, *row.cells, row.total])
+        writer.writerow(inert_row([row.term, *row.cells, row.total]))
     response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime(batch.created_at).strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-{stamp}.csv"'

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.acting import acting_membership
+from portal.spreadsheet_cells import inert_row
 
 from .. import uploads
 from ..harvest_forms import UploadForm
@@ -101,7 +102,7 @@ def upload_rejected_csv(request, pk):
     writer = csv.writer(response)
     writer.writerow([_("Row number"), _("Reason"), _("Row as received")])
     for line, reason, raw in run.rejected.order_by("line").values_list("line", "reason", "raw").iterator():
-        writer.writerow([line, reason, raw])
+        writer.writerow(inert_row([line, reason, raw]))
     return response
 
 

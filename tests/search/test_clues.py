@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencies.models import Role
 from issues.models import Issue, IssueEvent, Source
@@ -119,7 +119,9 @@ def test_it_creates_the_clue_with_its_evidence_and_records_the_harvest(client, c
 
 
 def test_an_unreadable_record_is_refused_as_missing(client, carol, city_commission, hits, unreadable):
-    with pytest.raises(actions.ClueError, match=f"Record {unreadable.pk} does not exist"):
+    with translation.override("en"), pytest.raises(
+        actions.ClueError, match=f"Record {unreadable.pk} does not exist"
+    ):
         make_clue(carol, city_commission, [hits[0], unreadable])
     response = signed_in(client, carol).post(reverse("search:clue_new"), {
         "title": "标题", "records": [hits[0].pk, unreadable.pk],
@@ -131,7 +133,7 @@ def test_an_unreadable_record_is_refused_as_missing(client, carol, city_commissi
 
 
 def test_a_missing_record_is_refused_alike(carol, city_commission, hits):
-    with pytest.raises(actions.ClueError, match="Record 999999 does not exist"):
+    with translation.override("en"), pytest.raises(actions.ClueError, match="Record 999999 does not exist"):
         actions.create_clue(acting_user=carol, agency=city_commission, title="t", summary="",
                             records=[999999])
 

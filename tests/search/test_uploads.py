@@ -307,4 +307,4 @@ def test_the_task_skips_what_is_gone_or_done(tenders, alice):
     run = IngestRun.objects.create(system=tenders, file_name="x.csv", file_sha256="0" * 64, uploaded_by=alice)
     assert ingest_upload(run.pk) == IngestState.FAILED  # its file is not kept
     run.refresh_from_db()
-    assert "no longer kept" in run.error
+    assert "不再保留" in run.error  # the worker writes in the portal's language
