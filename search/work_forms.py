@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from issues.forms import BootstrapForm
@@ -17,13 +17,15 @@ from issues.forms import BootstrapForm
 from .batch import MAX_TERMS, MAX_UPLOAD_BYTES, TermListError, decode, read_terms
 from .models import BatchKind
 
+SEARCH_NAME = pgettext_lazy("a saved or batch search", "Name")
+
 
 def _terms_help() -> str:
     return gettext("One term a line; at most %(limit)d terms.") % {"limit": MAX_TERMS}
 
 
 class BatchSearchForm(BootstrapForm):
-    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    name = forms.CharField(label=SEARCH_NAME, max_length=100, required=False)
     kind = forms.ChoiceField(label=_("The list holds"), choices=BatchKind.choices, initial=BatchKind.NAMES)
     file = forms.FileField(
         label=_("A file"),
@@ -61,7 +63,7 @@ class BatchSearchForm(BootstrapForm):
 
 
 class SaveSearchForm(BootstrapForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=SEARCH_NAME, max_length=100)
     alerts = forms.BooleanField(label=_("Tell me about new records"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs):
@@ -70,4 +72,4 @@ class SaveSearchForm(BootstrapForm):
 
 
 class RenameForm(BootstrapForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=SEARCH_NAME, max_length=100)
