@@ -4,7 +4,7 @@ from django import template
 
 from agencies.acting import acting_membership
 from search.clues import clues_of
-from search.governance import mask_text, reader_for
+from search.governance import mask_text, readable, reader_for
 from search.uploads import uploadable_systems
 
 register = template.Library()
@@ -27,6 +27,14 @@ def may_upload(context) -> bool:
     """Whether the acting user may load exports into some linked system (the upload page)."""
     request = context.get("request")
     return request is not None and uploadable_systems(acting_membership(request)).exists()
+
+
+@register.simple_tag(takes_context=True)
+def readable_systems(context) -> set[str]:
+    """The codes of the systems the acting user may read: evidence from the others is listed
+    (the issue's parties were given it) but not linked to a record page they would find closed."""
+    request = context.get("request")
+    return set(readable(reader_for(request))) if request is not None else set()
 
 
 @register.filter

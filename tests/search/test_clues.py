@@ -259,8 +259,12 @@ def test_the_issue_page_lists_the_evidence(client, carol, city_commission, our_a
     html = signed_in(client, alice).get(issue.get_absolute_url()).content.decode()
     assert 'id="issue-evidence"' in html
     assert html.count('class="evidence-record"') == 2
-    assert f'href="/records/{hits[1].pk}/"' in html
+    assert f'href="/records/{hits[1].pk}/"' in html  # tenders: the department's own system
+    # The hotline is closed to the department: its evidence is listed, not linked to a 404.
+    assert hits[0].external_id in html and f'href="/records/{hits[0].pk}/"' not in html
     assert MASKED_ID in html and ID_NUMBER not in html
+    commission_html = signed_in(client, carol).get(issue.get_absolute_url()).content.decode()
+    assert f'href="/records/{hits[0].pk}/"' in commission_html
 
 
 def test_an_issue_without_a_clue_has_no_evidence_section(client, carol, city_commission, our_agency, alice):
