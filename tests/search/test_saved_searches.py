@@ -4,6 +4,7 @@ per run, linking to exactly those hits; within what the owner may read when the 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from urllib.parse import urlencode
 
 import pytest
@@ -204,3 +205,23 @@ def test_rename_pause_resume_and_delete_are_the_owners(client, scene, alice, bob
     assert act("explode").status_code == 404
     act("delete")
     assert not SavedSearch.objects.exists()
+
+
+def test_an_ingest_from_the_command_line_tells_saved_searches_at_once(scene, alice, our_agency, tmp_path,
+                                                                      monkeypatch):
+    """manage.py ingest queues the alert run when it has loaded rows (the beat would only come
+    within five minutes)."""
+    from django.core.management import call_command
+
+    from portal.celery import app as celery_app
+
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    scene.hotline.field_mapping = {"external_id": "工单号", "title": ["标题"], "occurred_at": "受理时间"}
+    scene.hotline.save()
+    saved = save(alice, our_agency)
+    export = tmp_path / "hotline.csv"
+    rows = ["工单号,标题,受理时间", "C1,城南路灯不亮,2025-03-14", "C2,井盖缺失,2025-03-15"]
+    export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    call_command("ingest", "hotline", str(export), stdout=io.StringIO(), stderr=io.StringIO())
+    assert told(saved) == {"C1"}
+    assert len(notes(alice)) == 1

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from search.ingest import BATCH_SIZE, FORMATS, IngestError, ingest_file
 from search.models import IngestRun, SourceSystem
 from search.progress import ProgressBar
+from search.tasks import check_saved_searches
 
 REJECTIONS_SHOWN = 10
 REGIONS_SHOWN = 10
@@ -74,6 +75,9 @@ class Command(BaseCommand):
             % {"system": system, "file": path.name, **_counts(run)}
         )
         self._list_rejections(run)
+        if index and run.rows_loaded:
+            # Saved searches tell their owners of the new records now, not at the next beat.
+            check_saved_searches.delay()
         if outcome.unknown_regions:
             shown = outcome.unknown_regions.most_common(REGIONS_SHOWN)
             self.stdout.write(
