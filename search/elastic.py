@@ -264,7 +264,9 @@ SORT_ORDERS = {
     "date": [{"occurred_at": "desc"}],
     "amount": [{"amount": {"order": "desc", "missing": "_last"}}],
 }
-KEEP_ALIVE = "2m"
+# How long a result set stays open between two pages (each page renews it): long enough for an
+# investigator to read a page of hits before asking for the next one.
+KEEP_ALIVE = "10m"
 
 
 def _filter_clauses(filters: Filters) -> list[Q]:
