@@ -90,6 +90,7 @@ def _fresh_process() -> None:
 
 
 def load(folder: Path, *, systems: list[str] | None, processes: int, index: bool) -> dict:
+    from django.conf import settings
     from django.db import connections
 
     from search import elastic
@@ -99,7 +100,7 @@ def load(folder: Path, *, systems: list[str] | None, processes: int, index: bool
     if not jobs:
         raise SystemExit(f"No export of a known linked system in {folder}.")
     before = Record.objects.count()
-    if index:
+    if index and settings.SEARCH_BACKEND == "elasticsearch":
         elastic.ensure_index()  # once, here: two processes must not each create a first version
     connections.close_all()
     print(f"Loading {len(jobs)} files with {processes} process(es), indexing {'on' if index else 'off'}; "
