@@ -67,6 +67,9 @@ def searched_codes(saved: SavedSearch, reader) -> set[str]:
 def run_saved_searches(now: dt.datetime | None = None) -> RunReport:
     """Run every active saved search against the records ingested since it last looked."""
     report = RunReport()
+    # Records indexed in the last second are not yet searchable on Elasticsearch; a run queued
+    # right after an ingest must see them.
+    backend.refresh()
     with translation.override(settings.LANGUAGE_CODE):
         for pk in SavedSearch.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True):
             told = run_one(pk, now=now)

@@ -144,7 +144,8 @@ REMOVE_CHUNK = 5_000  # record ids per lookup, under the default 10,000 result w
 
 
 def refresh() -> None:
-    elasticsearch_client().indices.refresh(index=alias())
+    # Before the first record there is no index to refresh, and nothing to make searchable.
+    elasticsearch_client().indices.refresh(index=alias(), ignore_unavailable=True, allow_no_indices=True)
 
 
 def reindex(records: Iterable, *, progress: Callable[[int], None] | None = None) -> str:

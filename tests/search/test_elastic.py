@@ -216,6 +216,7 @@ def test_a_new_installation_with_nothing_indexed_answers_empty(db):
     from search import backend
     from search.query import parse
 
+    backend.refresh()
     page = backend.search(parse("路灯"))
     backend.close(page.pit)
     assert (page.total, page.hits) == (0, [])
