@@ -16,6 +16,7 @@ from agencies.models import Agency, SupervisionClass
 from agencies.queries import active_agencies, in_directory_order
 
 from .board import SORT_LABELS, TAB_SLUGS, BoardFilters
+from .forms import mark_invalid_fields
 from .lights import Light
 
 DEFAULT_SORT = "updated"
@@ -104,13 +105,7 @@ class BoardForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        # Mark the fields that failed, for Bootstrap's styling and for screen readers.
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+        mark_invalid_fields(self)
 
     def clean_tab(self) -> str:
         tab = self.cleaned_data["tab"]

@@ -95,6 +95,18 @@ def _not_past(value):
     return value
 
 
+def mark_invalid_fields(form: forms.Form, *, described: bool = True) -> None:
+    """Mark the fields that came back with errors, for Bootstrap's styling and for screen
+    readers; with ``described``, the page shows each error under the id ``<field id>-error``."""
+    for name in form.errors:
+        if name in form.fields:
+            attrs = form.fields[name].widget.attrs
+            attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+            attrs["aria-invalid"] = "true"
+            if described:
+                attrs["aria-describedby"] = f"{form[name].auto_id}-error"
+
+
 class BootstrapForm(forms.Form):
     """Gives every widget Bootstrap's class, and marks the fields that came back with errors."""
 
@@ -111,11 +123,7 @@ class BootstrapForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
+        mark_invalid_fields(self, described=False)
 
 
 class NewIssueForm(BootstrapForm):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
+from issues.forms import mark_invalid_fields
 
 from . import governance
 from .models import AccessAction
@@ -133,12 +134,7 @@ class SearchForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+        mark_invalid_fields(self)
 
     def clean_q(self) -> str:
         text = self.cleaned_data["q"]
