@@ -1,8 +1,9 @@
 """Clues (问题线索) as their readers see them: who may open one, and their evidence, masked.
 
 The board's parties may not be allowed to see ID and phone numbers, so what a clue carries onto
-the board (the issue's description and the evidence CSV) is always masked; on the clue's own
-pages each record is masked unless the reader's access to its system allows identifiers.
+the board (the evidence CSV, the issue's evidence section) is always masked; on the clue's own
+pages a record is shown only to a reader of its system, masked unless their access allows
+identifiers; other members of the agency see that it is there and from which system.
 """
 
 from __future__ import annotations
@@ -17,11 +18,9 @@ from django.utils.translation import gettext as _
 
 from portal.spreadsheet_cells import inert_row
 
-from .governance import Reader, mask_text, readable
+from .governance import Reader, readable
+from .masking import shown_record
 from .models import Clue, Record
-
-# The issue's description lists this many records; the attached CSV lists them all.
-DESCRIBED_RECORDS = 50
 
 
 def clues_of(reader: Reader | None):
@@ -45,38 +44,41 @@ def evidence_records(clue: Clue) -> list[Record]:
 
 
 @dataclass(frozen=True)
-class ShownRecord:
-    """One record of a clue as a reader may see it."""
+class Evidence:
+    """One evidence record of a clue as a reader may see it: a reader of its system sees the
+    record (masked as their access says) and may open it; anyone else learns only that there is
+    one, and from which system."""
 
     record: Record
-    title: str
-    readable: bool  # the reader may open its page
+    readable: bool
+    title: str = ""  # empty when not readable
+
+    @property
+    def system_name(self) -> str:
+        return self.record.system.name
 
 
-def shown_records(reader: Reader | None, records) -> list[ShownRecord]:
+def shown_evidence(reader: Reader | None, records) -> list[Evidence]:
     accesses = readable(reader)
     shown = []
     for record in records:
         access = accesses.get(record.system.code)
-        title = record.title if access is not None and access.identifiers else mask_text(record.title)
-        shown.append(ShownRecord(record, title, access is not None))
+        if access is None:
+            shown.append(Evidence(record, readable=False))
+        else:
+            shown.append(Evidence(record, readable=True,
+                                  title=shown_record(record, identifiers=access.identifiers).title))
     return shown
 
 
-def _line(record: Record) -> str:
-    when = timezone.localtime(record.occurred_at).strftime("%Y-%m-%d")
-    return f"{record.system.name} · {record.external_id} · {mask_text(record.title)} · {when}"
-
-
 def issue_description(clue: Clue, records: list[Record]) -> str:
-    """The clue's summary, then its evidence records (masked): what the board's parties read."""
-    lines = [clue.summary.strip(), "", _("Evidence records (%(count)d):") % {"count": len(records)}]
-    lines += [f"{number}. {_line(record)}" for number, record in enumerate(records[:DESCRIBED_RECORDS], 1)]
-    if len(records) > DESCRIBED_RECORDS:
-        lines.append(
-            _("… and %(count)d more: see the attached list.") % {"count": len(records) - DESCRIBED_RECORDS}
-        )
-    return "\n".join(lines).strip()
+    """The clue's summary and how many evidence records it has. The records themselves are
+    listed once, in the issue's evidence section (masked, linked for readers of their systems),
+    and in the attached list."""
+    count = _(
+        "Evidence records: %(count)d, listed under “Evidence records” and in the attached list."
+    ) % {"count": len(records)}
+    return "\n\n".join(part for part in (clue.summary.strip(), count) if part)
 
 
 def evidence_csv(records: list[Record]) -> bytes:
@@ -86,14 +88,15 @@ def evidence_csv(records: list[Record]) -> bytes:
     writer.writerow([_("Linked system"), _("External id"), _("Title"), _("Date"), _("Region"),
                      _("Amount (yuan)"), _("Names"), _("Unified social credit codes")])
     for record in records:
+        seen = shown_record(record, identifiers=False)
         writer.writerow(inert_row([
             record.system.name,
             record.external_id,
-            mask_text(record.title),
+            seen.title,
             timezone.localtime(record.occurred_at).strftime("%Y-%m-%d"),
             record.region.name if record.region_id else "",
             "" if record.amount is None else f"{record.amount}",
-            "、".join(record.names),
+            "、".join(seen.names),
             "、".join(record.credit_codes),
         ]))
     return buffer.getvalue().encode("utf-8-sig")

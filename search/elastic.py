@@ -233,24 +233,8 @@ def _phrase(fields: list[str], text: str, slop: int = 0) -> Q:
     return Q("multi_match", query=text, fields=fields, type="phrase", slop=slop)
 
 
-def _highlight_query(tree) -> Q:
-    """What to mark in the hits: the query's positive words, as phrases with a slop of one.
-
-    An exact phrase is answered from the index_phrases shingles, which the highlighter cannot
-    map back to the text; with slop 1 the phrase is matched by positions and highlighted. The
-    hits themselves come from the exact query: this only decides where the marks go.
-    """
-    wanted = [term for term in terms_to_mark(tree) if term.field in (None, "title", "body", "names")]
-    if not wanted:
-        return Q("match_none")
-    return Q(
-        "bool",
-        should=[_phrase([term.field] if term.field else TEXT_FIELDS, term.text, slop=1) for term in wanted],
-    )
-
-
 def terms_to_mark(tree) -> list[Term]:
-    """The terms that made a record match: every term not under a NOT."""
+    """The terms that made a record match: every term not under a NOT (relevance, highlights)."""
     if isinstance(tree, Term):
         return [tree]
     if isinstance(tree, Not):
@@ -258,7 +242,7 @@ def terms_to_mark(tree) -> list[Term]:
     return [term for item in tree.items for term in terms_to_mark(item)]
 
 
-# --- searching: filters, facets, highlights, complete paging ----------------------------------
+# --- searching: filters, facets, complete paging ----------------------------------------------
 
 SORT_ORDERS = {
     "relevance": [{"_score": "desc"}],
@@ -320,7 +304,7 @@ def search(
     return _page(tree, filters or Filters(), sort=sort, size=size, after=after, pit=pit, facets=facets)
 
 
-def _page(tree, filters: Filters, *, sort, size, after, pit, facets, highlight=True, count=True) -> Page:
+def _page(tree, filters: Filters, *, sort, size, after, pit, facets, count=True) -> Page:
     client = elasticsearch_client()
     if pit is None:
         pit = open_point_in_time()
@@ -332,14 +316,6 @@ def _page(tree, filters: Filters, *, sort, size, after, pit, facets, highlight=T
         "track_total_hits": count,
         "_source": ["record_id", "system", "external_id"],
     }
-    if highlight:
-        body["highlight"] = {
-            "pre_tags": ["<mark>"],
-            "post_tags": ["</mark>"],
-            "encoder": "html",  # the record's own text is escaped; only our <mark> is markup
-            "highlight_query": _highlight_query(tree).to_dict(),
-            "fields": {"title": {"number_of_fragments": 0}, "body": {"fragment_size": 120}, "names": {}},
-        }
     if after:
         body["search_after"] = after
     if facets and not after:
@@ -352,7 +328,6 @@ def _page(tree, filters: Filters, *, sort, size, after, pit, facets, highlight=T
             system=hit["_source"]["system"],
             external_id=hit["_source"]["external_id"],
             score=hit.get("_score"),
-            highlights=hit.get("highlight", {}),
         )
         for hit in raw_hits
     ]
@@ -415,7 +390,7 @@ def scan(tree, filters: Filters | None = None, *, sort: str = "date", batch: int
         while True:
             page = _page(
                 tree, filters, sort=sort, size=batch, after=after, pit=pit,
-                facets=False, highlight=False, count=False,
+                facets=False, count=False,
             )
             pit = page.pit
             yield from page.hits

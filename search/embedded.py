@@ -29,7 +29,6 @@ first page was read, so records arriving meanwhile do not shift the pages.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import re
 from collections import Counter
@@ -55,8 +54,6 @@ TRIGRAM = 3  # the shortest word the trigram index can answer
 TEXT_FIELDS = ("title", "body", "names")
 LIST_FIELDS = ("credit_codes", "id_numbers", "phones")
 CHUNK = 2_000
-FRAGMENT = 120  # characters of text around the matches, as Elasticsearch's fragment_size
-FRAGMENTS = 5
 MATCH_NONE = Q(pk__in=[])
 
 # Spaces between two ideographs: the standard tokenizer drops them, so "城南 路灯" is 城南路灯.
@@ -336,7 +333,7 @@ def search(
     return _page(tree, filters or Filters(), sort=sort, size=size, after=after, pit=pit, facets=facets)
 
 
-def _page(tree, filters, *, sort, size, after, pit, facets, highlight=True, count=True) -> Page:
+def _page(tree, filters, *, sort, size, after, pit, facets, count=True) -> Page:
     if pit is None:
         pit = str(Record.objects.aggregate(top=Max("pk"))["top"] or 0)
     matching = _filtered(filters, snapshot=int(pit)).filter(_condition(tree))
@@ -344,18 +341,14 @@ def _page(tree, filters, *, sort, size, after, pit, facets, highlight=True, coun
     if after:
         ordered = ordered.filter(_after(sort, after))
     fields = ["id", "system__code", "external_id", "occurred_at", "amount", "score"]
-    if highlight:
-        fields += ["title", "body", "names"]
     rows = list(ordered.values(*fields)[: size + 1])
     more, rows = len(rows) > size, rows[:size]
-    marks = _marks(tree) if highlight else {}
     hits = [
         Hit(
             record_id=row["id"],
             system=row["system__code"],
             external_id=row["external_id"],
             score=float(row["score"]) if sort == "relevance" else None,
-            highlights=_highlights(row, marks) if highlight else {},
         )
         for row in rows
     ]
@@ -405,13 +398,13 @@ def _most_first(bucket: tuple[str, int]):
 
 
 def scan(tree, filters: Filters | None = None, *, sort: str = "date", batch: int = 1_000) -> Iterator[Hit]:
-    """Every hit over one snapshot, page by page (no highlights, no counts)."""
+    """Every hit over one snapshot, page by page (no counts)."""
     filters = filters or Filters()
     after, pit = None, None
     while True:
         page = _page(
             tree, filters, sort=sort, size=batch, after=after, pit=pit,
-            facets=False, highlight=False, count=False,
+            facets=False, count=False,
         )
         yield from page.hits
         if page.next_after is None:
@@ -432,83 +425,3 @@ def count_by_system(trees: list, filters: Filters | None = None) -> list[dict[st
         )
         for tree in trees
     ]
-
-
-# --- highlights ----------------------------------------------------------------------------------
-
-
-def _marks(tree) -> dict[str, list[str]]:
-    """For each text field, the words to mark in it: the positive terms that search it."""
-    marks: dict[str, list[str]] = {field: [] for field in TEXT_FIELDS}
-    for term in terms_to_mark(tree):
-        for field in TEXT_FIELDS if term.field is None else (term.field,) if term.field in marks else ():
-            marks[field].extend(variants(term.text))
-    return marks
-
-
-def _highlights(row: dict, marks: dict[str, list[str]]) -> dict[str, list[str]]:
-    found = {}
-    title_spans = _spans(row["title"], marks["title"])
-    if title_spans:
-        found["title"] = [_marked(row["title"], title_spans)]
-    body_spans = _spans(row["body"], marks["body"])
-    if body_spans:
-        found["body"] = _fragments(row["body"], body_spans)
-    names = [_marked(name, spans) for name in row["names"] if (spans := _spans(name, marks["names"]))]
-    if names:
-        found["names"] = names
-    return found
-
-
-def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
-    """Where the words occur in ``text`` (ignoring case), overlapping ones merged, in order."""
-    if not text or not words:
-        return []
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a rare letter whose lower case is longer: match as written
-        lowered = text
-    spans = []
-    for word in {word.lower() for word in words if word}:
-        start = lowered.find(word)
-        while start >= 0:
-            spans.append((start, start + len(word)))
-            start = lowered.find(word, start + 1)
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _marked(text: str, spans: list[tuple[int, int]], offset: int = 0, end: int | None = None) -> str:
-    """``text[offset:end]`` escaped, with <mark> around the spans: the record's text is never markup."""
-    end = len(text) if end is None else end
-    out, at = [], offset
-    for start, stop in spans:
-        start, stop = max(start, offset), min(stop, end)
-        if start >= stop:
-            continue
-        out.append(html.escape(text[at:start], quote=False))
-        out.append(f"<mark>{html.escape(text[start:stop], quote=False)}</mark>")
-        at = stop
-    out.append(html.escape(text[at:end], quote=False))
-    return "".join(out)
-
-
-def _fragments(text: str, spans: list[tuple[int, int]]) -> list[str]:
-    """Pieces of about FRAGMENT characters around the matches, at most FRAGMENTS of them."""
-    fragments = []
-    index = 0
-    while index < len(spans) and len(fragments) < FRAGMENTS:
-        first = spans[index]
-        start = max(0, min(first[0] - FRAGMENT // 3, len(text) - FRAGMENT))
-        end = min(len(text), start + FRAGMENT)
-        inside = []
-        while index < len(spans) and spans[index][0] < end:
-            inside.append(spans[index])
-            index += 1
-        end = max(end, inside[-1][1])
-        fragments.append(_marked(text, inside, start, end))
-    return fragments

@@ -31,6 +31,7 @@ from openpyxl.styles import Font
 from portal.spreadsheet_cells import inert, inert_row
 
 from . import backend, governance
+from .masking import shown_record
 from .models import ExportFormat, ExportJob, JobState, Record
 from .query import QuerySyntaxError, parse
 from .stored_query import as_filters, searched_systems
@@ -59,22 +60,19 @@ def record_link(pk: int) -> str:
 
 def record_row(record: Record, access: governance.SystemAccess) -> list:
     """One record as the export's cells, masked as its system's access says."""
-    shown = access.identifiers
-    text = (lambda value: value) if shown else governance.mask_text
-    id_numbers = record.id_numbers if shown else [governance.mask_id_number(n) for n in record.id_numbers]
-    phones = record.phones if shown else [governance.mask_phone(p) for p in record.phones]
+    seen = shown_record(record, identifiers=access.identifiers)
     return [
         record.system.name,
         record.external_id,
-        text(record.title),
+        seen.title,
         timezone.localtime(record.occurred_at).strftime("%Y-%m-%d %H:%M"),
         record.region.name if record.region_id else "",
         record.amount,
-        "；".join(record.names),
+        "；".join(seen.names),
         "；".join(record.credit_codes),
-        "；".join(id_numbers),
-        "；".join(phones),
-        text(record.body),
+        "；".join(seen.id_numbers),
+        "；".join(seen.phones),
+        seen.body,
         record_link(record.pk),
     ]
 

@@ -1,8 +1,10 @@
 """Who may read which linked system, what they see of it, and the record of every reading (§7).
 
 A reader is a user acting for one agency in one role (``agencies.acting``). They may read a
-system when a ``SystemGrant`` matches their agency and role, or when their agency owns it.
-ID numbers and phone numbers are masked unless a matching grant (or ownership) lets them be seen.
+system when a ``SystemGrant`` matches their agency and role, or when their agency owns it and it
+is not restricted (a restricted system is read only by the roles its grants name). ID numbers and
+phone numbers are masked unless a matching grant lets them be seen; ownership never unmasks.
+What a masked record shows is decided in ``search.masking``.
 Searching a sensitive or restricted system needs a stated purpose (查询事由). Every search,
 record view, export, batch search and harvest is written to the append-only ``AccessLog``,
 which members of a discipline commission review.
@@ -12,7 +14,6 @@ Views and tasks call only this module for these decisions, so that one rule hold
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -69,7 +70,12 @@ class SystemAccess:
 
 
 def readable(reader: Reader | None) -> dict[str, SystemAccess]:
-    """Every system the reader may search, by code, with what they may do in it."""
+    """Every system the reader may search, by code, with what they may do in it.
+
+    The one decision of who reads what (every page, hit, export, batch, clue and notice asks it):
+    the grants that match the reader's agency and role, and the systems their agency owns, except
+    a restricted one, which only a grant opens. Identifiers are shown only where a grant says
+    so: owning a system never unmasks it."""
     if reader is None:
         return {}
     rights: dict[int, tuple[bool, bool]] = {}
@@ -78,9 +84,9 @@ def readable(reader: Reader | None) -> dict[str, SystemAccess]:
     ):
         seen = rights.get(system_id, (False, False))
         rights[system_id] = (seen[0] or identifiers, seen[1] or export)
-    owned = SourceSystem.objects.filter(owner=reader.agency, is_active=True).values_list("pk", flat=True)
-    for system_id in owned:
-        rights[system_id] = (True, True)  # an owner reads its own data in full
+    for system_id in _owned(reader).values_list("pk", flat=True):
+        seen = rights.get(system_id, (False, False))
+        rights[system_id] = (seen[0], True)  # an owner reads and exports its own data, masked
     systems = SourceSystem.objects.filter(pk__in=rights).select_related("owner")
     return {
         system.code: SystemAccess(system, identifiers=rights[system.pk][0], export=rights[system.pk][1])
@@ -88,12 +94,20 @@ def readable(reader: Reader | None) -> dict[str, SystemAccess]:
     }
 
 
+def _owned(reader: Reader):
+    """The systems the reader's agency owns and may read as their owner: all but restricted ones."""
+    return SourceSystem.objects.filter(owner=reader.agency, is_active=True).exclude(
+        sensitivity=Sensitivity.SECRET
+    )
+
+
 def may_read_any(reader: Reader | None) -> bool:
     """Whether ``readable(reader)`` would name any system, in one query (the header's link)."""
     if reader is None:
         return False
     return SourceSystem.objects.filter(
-        Q(pk__in=_matching_grants(reader).values("system_id")) | Q(owner=reader.agency), is_active=True
+        Q(pk__in=_matching_grants(reader).values("system_id")) | Q(pk__in=_owned(reader).values("pk")),
+        is_active=True,
     ).exists()
 
 
@@ -120,45 +134,6 @@ def readable_record(reader: Reader | None, pk: int) -> tuple[Record, SystemAcces
     return record, access
 
 
-# --- masking ------------------------------------------------------------------------------
-
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
-MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-
-
-def mask_id_number(value: str) -> str:
-    """110105********123X: the region of issue and the last four stay, the birth date goes."""
-    value = value or ""
-    if len(value) <= 10:
-        return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
-
-
-def mask_phone(value: str) -> str:
-    """138****5678 for a mobile; other numbers keep their first three and last four."""
-    value = value or ""
-    if len(value) <= 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
-
-def mask_text(text: str) -> str:
-    """The text with every ID number and mobile number in it masked (titles, bodies, highlights).
-
-    Highlight fragments are already HTML; a <mark> inside a number breaks the match, so callers
-    mask fragments with the marks taken out of numbers first (``mask_fragment``)."""
-    text = ID_NUMBER.sub(lambda m: m.group(1) + "********" + m.group(2)[-4:], text)
-    return MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
-
-
-MARKED_DIGITS = re.compile(r"<mark>([\dXx]+)</mark>")
-
-
-def mask_fragment(fragment: str) -> str:
-    """A highlight fragment masked: a number that was marked loses its mark, then is masked."""
-    return mask_text(MARKED_DIGITS.sub(r"\1", fragment))
-
-
 # --- the access record ---------------------------------------------------------------------
 
 
@@ -177,15 +152,15 @@ def log(reader: Reader, action: str, *, systems=(), query: str = "", purpose: st
 
 # --- the grants a new installation starts with ------------------------------------------------
 
-# (sensitivities, supervision class, agency kind, role, may see identifiers). Commission leaders
-# see everything in full; other commission members and stationed groups read all but the
-# restricted system, masked; audit reads what is not sensitive; the other supervisory bodies
-# read what is public. Departments read the systems they own (``readable``).
+# (sensitivities, supervision class, agency kind, role, may see identifiers): the README's table
+# "Who reads what", row for row (tests/search/test_who_reads_what.py holds them to each other).
+# Commission leaders see everything in full; every commission member and stationed group reads
+# all but the restricted system, masked; audit and financial supervision what is not sensitive;
+# every supervisory body what is public. A system's owner reads it as ``readable`` says.
 DEFAULT_GRANTS = [
-    ({"public", "internal", "sensitive"}, SupervisionClass.PARTY, AgencyKind.SUPERVISORY, "", False),
     ({"public", "internal", "sensitive", "secret"}, SupervisionClass.PARTY, AgencyKind.SUPERVISORY,
      Role.LEADER, True),
-    ({"secret"}, SupervisionClass.PARTY, AgencyKind.SUPERVISORY, Role.STAFF, False),
+    ({"public", "internal", "sensitive"}, SupervisionClass.PARTY, AgencyKind.SUPERVISORY, "", False),
     ({"public", "internal", "sensitive"}, "", AgencyKind.STATIONED_GROUP, "", False),
     ({"public", "internal"}, SupervisionClass.AUDIT, AgencyKind.SUPERVISORY, "", False),
     ({"public", "internal"}, SupervisionClass.FINANCIAL, AgencyKind.SUPERVISORY, "", False),

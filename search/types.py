@@ -6,7 +6,7 @@ The contract suite (tests/search/test_contract.py) holds both backends to these 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 SORTS = ("relevance", "date", "amount")
@@ -35,8 +35,7 @@ class Hit:
     record_id: int
     system: str
     external_id: str
-    score: float | None
-    highlights: dict[str, list[str]] = field(default_factory=dict)  # field → fragments with <mark>
+    score: float | None  # why a hit matched is shown by search.highlight, from the masked text
 
 
 @dataclass

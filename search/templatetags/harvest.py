@@ -4,7 +4,8 @@ from django import template
 
 from agencies.acting import acting_membership
 from search.clues import clues_of
-from search.governance import mask_text, readable, reader_for
+from search.governance import readable, reader_for
+from search.masking import mask_text
 from search.uploads import uploadable_systems
 
 register = template.Library()

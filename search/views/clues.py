@@ -16,7 +16,7 @@ from issues import actions as board
 from issues.permissions import ROLES_FOR_ACTION
 
 from .. import actions, governance
-from ..clues import access_clue, clues_of, evidence_records, shown_records
+from ..clues import access_clue, clues_of, evidence_records, shown_evidence
 from ..harvest_forms import AddEvidenceForm, ClueForm, PushClueForm
 from ..models import Record
 
@@ -83,7 +83,7 @@ def clue_new(request):
         chosen = Record.objects.filter(pk__in=[int(pk) for pk in ids], system__code__in=list(accesses))
     except (TypeError, ValueError):
         chosen = Record.objects.none()
-    records = shown_records(reader, chosen.select_related("system", "region").order_by("-occurred_at"))
+    records = shown_evidence(reader, chosen.select_related("system", "region").order_by("-occurred_at"))
     if not records and status == 200:
         messages.error(request, _("Tick at least one hit to make a clue of."))
         return _back(request)
@@ -119,7 +119,7 @@ def _clue_page(request, reader, clue, push_form=None, status=200):
         push_form = PushClueForm(initiator=reader.agency)
     context = {
         "clue": clue,
-        "records": shown_records(reader, evidence_records(clue)),
+        "records": shown_evidence(reader, evidence_records(clue)),
         "push_form": push_form,
     }
     return render(request, "search/clue.html", context, status=status)

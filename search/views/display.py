@@ -1,13 +1,12 @@
 """Records as a reader may see them: masked unless their access allows identifiers, escaped always.
 
-Highlight fragments arrive from the backend already HTML-escaped, with only our <mark> as
-markup; they are marked safe here and only after masking. Every other piece of a record's text
-is escaped by the template (or by ``escape`` here), never rendered raw.
+What a hit shows comes from ``masking.shown_record`` (the one masking decision); the marks and
+excerpts are then cut from that masked text by ``search.highlight``, which escapes the record's
+text and adds only its own <mark>. Everything else is escaped by the template or here.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -15,11 +14,11 @@ from django.utils.safestring import SafeString, mark_safe
 
 from agencies.models import Agency, Region
 
-from .. import governance
+from .. import governance, highlight
+from ..masking import shown_record
 from ..models import Record, SourceSystem
 
 BODY_PREVIEW = 200
-MARK = re.compile(r"</?mark>")
 
 
 def system_label(system: SourceSystem) -> str:
@@ -29,19 +28,6 @@ def system_label(system: SourceSystem) -> str:
     if system.name_en and (get_language() or "").startswith("en"):
         return system.name_en
     return system.name
-
-
-def masked_text(text: str, *, identifiers: bool) -> str:
-    return text if identifiers else governance.mask_text(text)
-
-
-def masked_fragment(fragment: str, *, identifiers: bool) -> SafeString:
-    """A highlight fragment, already escaped by the backend, masked and then marked safe."""
-    return mark_safe(fragment if identifiers else governance.mask_fragment(fragment))  # noqa: S308
-
-
-def masked_list(values, mask, *, identifiers: bool) -> list[str]:
-    return list(values or []) if identifiers else [mask(value) for value in values or []]
 
 
 @dataclass
@@ -61,58 +47,49 @@ class ShownHit:
         return "" if amount is None else f"{amount:,.2f}"
 
 
-def _escaped(text: str, *, identifiers: bool) -> SafeString:
-    return mark_safe(escape(masked_text(text, identifiers=identifiers)))  # noqa: S308 - escaped here
+def _safe(marked_html: str) -> SafeString:
+    return mark_safe(marked_html)  # noqa: S308 - escaped by search.highlight, <mark> its only markup
 
 
-def _names(names: list[str], marked: list[str], *, identifiers: bool) -> SafeString:
-    """Every name of the record, those that matched with their marks (a fragment is one whole name)."""
-    by_name = {MARK.sub("", fragment): fragment for fragment in marked}
-    shown = []
-    for name in names:
-        fragment = by_name.get(str(escape(name)))
-        shown.append(
-            masked_fragment(fragment, identifiers=identifiers)
-            if fragment
-            else _escaped(name, identifiers=identifiers)
-        )
-    return mark_safe("、".join(shown))  # noqa: S308 - each part is escaped or a masked fragment
+def _preview(body: str) -> list[SafeString]:
+    """The start of the (masked) body, for a hit whose words are not in it."""
+    if not body:
+        return []
+    preview = body[:BODY_PREVIEW] + ("…" if len(body) > BODY_PREVIEW else "")
+    return [escape(preview)]
 
 
-def shown_hits(hits, accesses: dict[str, governance.SystemAccess]) -> list[ShownHit]:
-    """The page's hits with their records loaded (one query), masked per their system's access.
+def _names(names: list[str], marked: dict[int, str]) -> SafeString:
+    """Every name of the record, those that matched with their marks."""
+    shown = [_safe(marked[index]) if index in marked else escape(name) for index, name in enumerate(names)]
+    return mark_safe("、".join(shown))  # noqa: S308 - each part is escaped or marked by search.highlight
+
+
+def shown_hits(hits, accesses: dict[str, governance.SystemAccess], tree=None) -> list[ShownHit]:
+    """The page's hits with their records loaded (one query), masked per their system's access,
+    the words of the query ``tree`` marked in what is shown.
 
     A hit whose record has gone from the database since it was indexed is left out."""
     records = Record.objects.select_related("system", "region").in_bulk([hit.record_id for hit in hits])
+    words = highlight.words_to_mark(tree)
     shown = []
     for hit in hits:
         record = records.get(hit.record_id)
         access = accesses.get(hit.system)
         if record is None or access is None:
             continue
-        identifiers = access.identifiers
-        marks = hit.highlights
-        title = (
-            masked_fragment(marks["title"][0], identifiers=identifiers)
-            if marks.get("title")
-            else _escaped(record.title, identifiers=identifiers)
-        )
-        if marks.get("body"):
-            fragments = [masked_fragment(fragment, identifiers=identifiers) for fragment in marks["body"]]
-        else:
-            preview = record.body[:BODY_PREVIEW] + ("…" if len(record.body) > BODY_PREVIEW else "")
-            fragments = [_escaped(preview, identifiers=identifiers)] if preview else []
-        names = _names(record.names or [], marks.get("names", []), identifiers=identifiers)
+        seen = shown_record(record, identifiers=access.identifiers)
+        marks = highlight.marked(seen, words)
         shown.append(
             ShownHit(
                 record=record,
                 system_name=system_label(access.system),
-                title=title,
-                fragments=fragments,
-                names=names,
-                id_numbers=masked_list(record.id_numbers, governance.mask_id_number, identifiers=identifiers),
-                phones=masked_list(record.phones, governance.mask_phone, identifiers=identifiers),
-                identifiers=identifiers,
+                title=_safe(marks.title) if marks.title else escape(seen.title),
+                fragments=[_safe(fragment) for fragment in marks.fragments] or _preview(seen.body),
+                names=_names(seen.names, marks.names),
+                id_numbers=seen.id_numbers,
+                phones=seen.phones,
+                identifiers=access.identifiers,
             )
         )
     return shown

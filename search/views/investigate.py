@@ -94,7 +94,7 @@ def _results(request, reader, form: SearchForm) -> dict:
         "page_number": number,
         "first_number": (number - 1) * form.page_size + 1,
         "total_shown": f"{page.total:,}",
-        "hits": shown_hits(page.hits, form.accesses),
+        "hits": shown_hits(page.hits, form.accesses, form.tree),
         "facets": _facets(form, page.facets, labels),
         "labels": labels,
         "next_query": _paging_query(form, Cursor(page.next_after, page.pit, number + 1))

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from .. import governance
+from .. import governance, masking
 from ..forms import PurposeForm
 from ..models import AccessAction
-from .display import masked_list, masked_text, system_label
+from .display import system_label
 
 SESSION_KEY = "search_record_purposes"
 PURPOSE_KEPT_SECONDS = 3600
@@ -73,37 +73,17 @@ def record(request, pk: int):
 
 
 def shown_record(record, access) -> dict:
-    """The record's fields and its row as received, masked unless the access allows identifiers."""
-    identifiers = access.identifiers
-    mapping = record.system.field_mapping or {}
-    id_columns = set(_columns(mapping.get("id_numbers")))
-    phone_columns = set(_columns(mapping.get("phones")))
-    raw = []
-    for column, value in (record.raw or {}).items():
-        text = "" if value is None else str(value)
-        if not identifiers:
-            if column in id_columns:
-                text = governance.mask_id_number(text)
-            elif column in phone_columns:
-                text = governance.mask_phone(text)
-            else:
-                text = governance.mask_text(text)
-        raw.append((column, text))
+    """The record's fields and its row as received, as ``masking.shown_record`` shows them."""
+    seen = masking.shown_record(record, identifiers=access.identifiers)
     return {
-        "title": masked_text(record.title, identifiers=identifiers),
-        "body": masked_text(record.body, identifiers=identifiers),
-        "names": masked_list(record.names, governance.mask_text, identifiers=identifiers),
-        "id_numbers": masked_list(record.id_numbers, governance.mask_id_number, identifiers=identifiers),
-        "phones": masked_list(record.phones, governance.mask_phone, identifiers=identifiers),
+        "title": seen.title,
+        "body": seen.body,
+        "names": seen.names,
+        "id_numbers": seen.id_numbers,
+        "phones": seen.phones,
         "amount": "" if record.amount is None else f"{record.amount:,.2f}",
-        "raw": raw,
+        "raw": seen.raw,
     }
-
-
-def _columns(value) -> list[str]:
-    if not value:
-        return []
-    return [value] if isinstance(value, str) else list(value)
 
 
 def _back_link(request) -> str:

@@ -28,7 +28,7 @@ MASKED_PHONE = "138****5678"
 @dataclass
 class World:
     leader: object  # commission leader: every system, identifiers in full
-    staff: object  # commission staff: every system, masked
+    staff: object  # commission staff: every system but the restricted one, masked
     auditor: object  # audit office: public and internal systems only
     outsider: object  # a department that owns no system: nothing
     systems: dict

@@ -171,6 +171,30 @@ def test_the_agency_lists_and_opens_its_clues(client, carol, cora, city_commissi
     assert ID_NUMBER in page.content.decode()  # the leader's right, not the maker's, decides
 
 
+def test_evidence_a_member_may_not_read_shows_only_its_system(client, carol, cora, city_commission, hits):
+    restricted = SourceSystem.objects.create(
+        code="officials", name="公职人员信息", sensitivity=Sensitivity.SECRET
+    )
+    seed_default_grants()  # the leader reads it; the staff do not
+    secret = record(restricted, "GZ-3", f"公职人员{ID_NUMBER}亲属持股", body="亲属持股明细", amount=120000,
+                    occurred_at=timezone.make_aware(dt.datetime(2023, 11, 20, 8, 0)))
+    clue = make_clue(cora, city_commission, [hits[0], secret])
+
+    leader = signed_in(client, cora).get(reverse("search:clue", args=[clue.pk])).content.decode()
+    assert "亲属持股" in leader and "GZ-3" in leader and f'href="/records/{secret.pk}/"' in leader
+
+    response = signed_in(client, carol).get(reverse("search:clue", args=[clue.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    evidence = html[html.index('id="evidence"'):html.index("</ul>", html.index('id="evidence"'))]
+    assert evidence.count('class="list-group-item evidence-record') == 2  # each listed once
+    assert "公职人员信息" in evidence and "evidence-closed" in evidence  # there is one, from that system
+    for detail in ("亲属持股", "GZ-3", "120000", "2023-11-20", f"/records/{secret.pk}/"):
+        assert detail not in evidence, detail
+    assert "RX-1" in evidence and MASKED_ID in evidence  # the hotline record, masked for the staff
+    assert client.get(reverse("search:record", args=[secret.pk])).status_code == 404
+
+
 def test_another_agency_gets_404(client, carol, city_commission, alice, hits):
     clue = make_clue(carol, city_commission, hits)
     signed_in(client, alice)  # reads the tenders system, but the clue is the commission's
@@ -209,10 +233,12 @@ def test_it_pushes_the_clue_through_the_boards_push(client, carol, city_commissi
     assert clue.issue == issue and clue.pushed_at is not None
     assert (issue.initiator, issue.created_by, issue.source) == (city_commission, carol, Source.DATA)
     assert issue.title == clue.title and issue.priority == "urgent"
+    # The description is the summary and the count: the records are listed once, under the
+    # issue's evidence, and in the attached list.
     assert issue.description.startswith(clue.summary)
+    assert "2" in issue.description.removeprefix(clue.summary)
     for item in hits:
-        assert item.external_id in issue.description and item.system.name in issue.description
-    assert MASKED_ID in issue.description and ID_NUMBER not in issue.description
+        assert item.external_id not in issue.description
     assert IssueEvent.objects.filter(issue=issue, action="push").count() == 1
     assert visible_issues(alice).filter(pk=issue.pk).exists()  # on the lead's board
     attachment = issue.attachments.get()
@@ -259,6 +285,8 @@ def test_the_issue_page_lists_the_evidence(client, carol, city_commission, our_a
     html = signed_in(client, alice).get(issue.get_absolute_url()).content.decode()
     assert 'id="issue-evidence"' in html
     assert html.count('class="evidence-record"') == 2
+    for item in hits:  # listed once: in the evidence, not again in the description
+        assert html.count(item.external_id) == 1
     assert f'href="/records/{hits[1].pk}/"' in html  # tenders: the department's own system
     # The hotline is closed to the department: its evidence is listed, not linked to a 404.
     assert hits[0].external_id in html and f'href="/records/{hits[0].pk}/"' not in html

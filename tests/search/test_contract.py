@@ -15,7 +15,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from search import backend
+from search import backend, highlight
+from search.masking import shown_record
 from search.models import Record, SourceSystem
 from search.query import parse
 from search.types import Filters
@@ -217,25 +218,32 @@ def test_sort_orders(corpus):
     assert by_relevance[0] == "H1"  # the only title holding both words
 
 
-def test_highlights_mark_the_words_and_escape_the_record(corpus):
-    page = backend.search(parse("路灯"), sort="date")
+def marks_of(query: str, filters: Filters | None = None) -> dict[str, highlight.Marked]:
+    """The hits of ``query`` and their marks, as the search page makes them (search.highlight)."""
+    tree = parse(query)
+    page = backend.search(tree, filters, sort="date")
     backend.close(page.pit)
-    marked = {hit.external_id: hit.highlights for hit in page.hits}
-    assert marked["H1"]["title"] == ["城南<mark>路灯</mark>损坏"]
-    assert "大道<mark>路灯</mark>连续" in marked["H1"]["body"][0]
+    records = Record.objects.select_related("system").in_bulk([hit.record_id for hit in page.hits])
+    words = highlight.words_to_mark(tree)
+    return {
+        hit.external_id: highlight.marked(shown_record(records[hit.record_id], identifiers=True), words)
+        for hit in page.hits
+    }
 
-    page = backend.search(parse("井盖 OR 标记"), Filters(systems=("hotline",)))
-    backend.close(page.pit)
-    marked = {hit.external_id: hit.highlights for hit in page.hits}
-    title, body = marked["H3"]["title"][0], marked["H3"]["body"][0]
+
+def test_highlights_mark_the_words_and_escape_the_record(corpus):
+    marked = marks_of("路灯")
+    assert marked["H1"].title == "城南<mark>路灯</mark>损坏"
+    assert "大道<mark>路灯</mark>连续" in marked["H1"].fragments[0]
+
+    marked = marks_of("井盖 OR 标记", Filters(systems=("hotline",)))
+    title, body = marked["H3"].title, marked["H3"].fragments[0]
     assert "<mark>井盖</mark>" in title and "<script>" not in title and "&lt;script&gt;" in title
     assert "<mark>标记</mark>" in body and "<b>" not in body and "&amp;" in body
 
-    page = backend.search(parse("名称:张伟"))
-    backend.close(page.pit)
-    names = {hit.external_id: hit.highlights.get("names") for hit in page.hits}
-    assert names["T1"] == ["<mark>张伟</mark>"]
-    assert "title" not in page.hits[0].highlights  # a names: query marks names only
+    marked = marks_of("名称:张伟")
+    assert marked["T1"].names == {0: "<mark>张伟</mark>"}
+    assert marked["T1"].title is None  # a names: query marks names only
 
 
 def test_count_by_system_is_the_brute_force_count(corpus):
