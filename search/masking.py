@@ -14,15 +14,21 @@ What is recognised in free text (titles, bodies, names, the row as received):
   ``１３８１２３４５６７８`` are each one run. Commas and slashes end a run (amounts and dates).
 - **Numbers** in a run: a mobile (11 digits, ``1[3-9]…``: the 4th-7th digits are hidden), a
   resident ID number (18 characters, the last a digit or X in either case and width: the birth
-  date, 7th-14th, is hidden; or the older 15 digits: 7th-12th hidden), a landline with its area
-  code (``0`` and 2-3 digits, or after ``86`` without the ``0``; a local number of 7-8 digits of
-  which all but the last four are hidden), each optionally after ``+86``/``0086``. A run that is
-  exactly one of these is masked as it; otherwise each number found on the run's group
-  boundaries (``2024.03.05 13812345678``) is masked.
-- **Longer runs**: a run of 11 or more digits (or what is left of one once the numbers on its
-  boundaries are masked) that is not exactly a number may hold one anywhere inside it, e.g. an
-  ID in a 20-digit account number. All but its first three and last four digits are hidden:
-  whatever the offset, that covers the hidden part of any mobile or ID inside it.
+  date, 7th-14th, is hidden, and the 4th-6th too when those 8 are no date of 1900-2099, as such
+  a number may be a miswritten ID or a mobile run together with more digits), a landline with
+  its area code (``0`` and 2-3 digits, or after ``86`` without the ``0``; a local number of 7-8
+  digits of which all but the last four are hidden), each optionally after ``+86``/``0086``. A
+  run that is exactly one of these is masked as it; otherwise every way its digits can be read
+  as numbers is masked (``_hidden_in_run``), so numbers written side by side are all found. That
+  hides more than needed now and then (a date followed by a mobile after a single space reads
+  as the start of an ID number too): a doubtful reading is masked, never guessed away.
+- **Longer runs**: a group of 11 or more digits written together that is not exactly a number
+  may hold one anywhere inside it (an ID in a 20-digit account number, two numbers run
+  together): all but its first three and last four digits are hidden, which at any offset
+  covers the hidden part of any number inside it. The same holds for groups side by side that no
+  reading covers, when together they are 11 digits or more. The older 15-digit ID number
+  (replaced by 2013) is such a run: read as an ID it could not be told from a mobile and four
+  more digits.
 - Shorter runs (dates, amounts, codes under 10 digits) are left as they are: they cannot hold a
   whole number, and a local landline number without its area code is not told from a date.
 
@@ -52,21 +58,24 @@ _HALF_WIDTH = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789x
 LONG_RUN = 11  # digits: the shortest run that can hold a whole mobile or ID number
 KEPT_HEAD, KEPT_TAIL = 3, 4  # what a long run keeps of its digits
 _LONGEST_NUMBER = 18  # digits (or characters) of the longest number recognised
+# The lengths a number recognised by _hidden_in_number can have, with a country code or not.
+_NUMBER_LENGTHS = (10, 11, 12, 13, 14, 15, 16, 18)
 _COUNTRY = re.compile(r"(0086|86)")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
-_ID_18 = re.compile(r"[1-9]\d{16}[\dX]")  # region codes never start with 0
-_ID_15 = re.compile(r"[1-9]\d{14}")
+# An ID number: region codes never start with 0; a birth date of 1900-2099 at the 7th-14th.
+_ID_18 = re.compile(r"[1-9]\d{16}[\dX]")
+_BIRTH_DATE = re.compile(r"(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
 
 
 def _hidden_in_number(digits: str) -> range | None:
     """Which positions of ``digits`` (ASCII digits, X upper-case) the number's mask hides, if
     ``digits`` is exactly one number the portal recognises; else None."""
     if _ID_18.fullmatch(digits):
-        return range(6, 14)
+        # Without a birth date it may be a miswritten ID, or a mobile and more digits: the
+        # region's last three go too.
+        return range(6, 14) if _BIRTH_DATE.fullmatch(digits, 6, 14) else range(3, 14)
     if "X" in digits:
         return None
-    if _ID_15.fullmatch(digits):
-        return range(6, 12)
     country = _COUNTRY.match(digits)
     for start in {0, country.end() if country else 0}:
         rest = digits[start:]
@@ -76,6 +85,11 @@ def _hidden_in_number(digits: str) -> range | None:
         if landline is not None:
             return range(start + landline.start, start + landline.stop)
     return None
+
+
+def _doubtful_id(digits: str) -> bool:
+    """An ID number's shape without a birth date: perhaps numbers run together."""
+    return len(digits) == 18 and not _BIRTH_DATE.fullmatch(digits, 6, 14)
 
 
 def _landline(digits: str, *, with_trunk: bool) -> range | None:
@@ -95,63 +109,57 @@ def _landline(digits: str, *, with_trunk: bool) -> range | None:
     return range(area_length, len(digits) - 4)
 
 
-def _groups(run: str) -> list[tuple[int, int]]:
-    """Where the run's digit groups are: (start, end) in the run."""
-    return [match.span() for match in re.finditer(f"[{_DIGITS}xX\uff58\uff38]+", run)]
-
-
 def _hidden_in_run(run: str) -> set[int]:
-    """The positions in ``run`` (a RUN match) of the characters its numbers hide."""
+    """The positions in ``run`` (a RUN match) of the characters its numbers hide.
+
+    A run that is exactly one number (an ID number only with its birth date) is masked as it.
+    Otherwise every reading of its digits as a number is masked, not one chosen segmentation, so
+    numbers written side by side (``13077770000130 7777 0000``) are all found, whatever else the
+    digits could be read as: a doubtful reading hides more than it must, never less. A group of
+    11 or more digits that is not one number keeps only its first three and last four digits,
+    and so do groups side by side that no reading covers, when together they are that long."""
     normal = run.translate(_HALF_WIDTH).upper()
-    groups = _groups(normal)
+    places = [at for at, char in enumerate(normal) if char.isdigit() or char == "X"]
+    digits = "".join(normal[at] for at in places)
+    whole = _hidden_in_number(digits)
+    if whole is not None and not _doubtful_id(digits):
+        return {places[index] for index in whole}
+    groups, first = [], 0  # (first, end) indices into ``digits``
+    for index in range(1, len(places) + 1):
+        if index == len(places) or places[index] != places[index - 1] + 1:
+            groups.append((first, index))
+            first = index
     hidden: set[int] = set()
-    leftover: list[tuple[int, int]] = []  # consecutive groups in no number found
-
-    def positions(first: int, last: int) -> list[int]:
-        return [at for start, end in groups[first : last + 1] for at in range(start, end)]
-
-    def close_leftover() -> None:
-        places = [at for start, end in leftover for at in range(start, end)]
-        if len(places) >= LONG_RUN:
-            hidden.update(places[KEPT_HEAD : len(places) - KEPT_TAIL])
-        leftover.clear()
-
-    first = 0
-    while first < len(groups):
-        found = None
-        last = first
-        # Longest first: the whole run, else the most groups from here that make one number.
-        candidates = []
-        while last < len(groups):
-            places = positions(first, last)
-            if len(places) > _LONGEST_NUMBER + 4:  # +4: a country code
+    covered: set[int] = set()
+    starts: list[int] = []
+    for start, end in groups:
+        is_number = end - start >= 10 and _hidden_in_number(digits[start:end]) is not None
+        if end - start >= LONG_RUN and (not is_number or _doubtful_id(digits[start:end])):
+            # A number wholly inside a long group is hidden by its own mask (below): only the
+            # readings that leave it need looking for.
+            hidden.update(range(start + KEPT_HEAD, end - KEPT_TAIL))
+            covered.update(range(start, end))
+            starts.extend(range(max(start, end - _LONGEST_NUMBER), end))
+        else:
+            starts.extend(range(start, end))
+    for start in starts:
+        for length in _NUMBER_LENGTHS:
+            end = start + length
+            if end > len(digits):
                 break
-            candidates.append((last, places))
-            last += 1
-        for last, places in reversed(candidates):
-            number = "".join(normal[at] for at in places)
-            if "X" in number[:-1]:
-                continue
-            masked = _hidden_in_number(number)
+            masked = _hidden_in_number(digits[start:end])
             if masked is not None:
-                found = (last, [places[index] for index in masked])
-                break
-        if found is None:
-            if "X" in normal[groups[first][0] : groups[first][1]]:
-                # A check letter that ends no ID number is text, not a digit.
-                start, end = groups[first]
-                leftover.append((start, end - 1))
-                close_leftover()
-            else:
-                leftover.append(groups[first])
-            first += 1
+                hidden.update(start + index for index in masked)
+                covered.update(range(start, end))
+    leftover: list[int] = []
+    for start, end in [*groups, (len(digits), len(digits))]:
+        if start < end and not covered.intersection(range(start, end)):
+            leftover.extend(range(start, end))
             continue
-        close_leftover()
-        last, masked = found
-        hidden.update(masked)
-        first = last + 1
-    close_leftover()
-    return hidden
+        if len(leftover) >= LONG_RUN:
+            hidden.update(leftover[KEPT_HEAD : len(leftover) - KEPT_TAIL])
+        leftover = []
+    return {places[index] for index in hidden}
 
 
 def mask_text(text: str) -> str:

@@ -1,0 +1,96 @@
+"""The masking function itself: the written forms it recognises, what it keeps, and a property
+test over many generated texts (the pages and exports are tested in test_masking_pages.py)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from search import highlight
+from search.masking import ShownRecord, mask_identifier, mask_text
+from tests.search.written_numbers import FILLER, assert_hidden, queries, texts, written_numbers
+
+
+@pytest.mark.parametrize(
+    ("written", "masked"),
+    [
+        ("电话13812345678。", "电话138****5678。"),
+        ("138-1234-5678", "138-****-5678"),
+        ("138 1234 5678", "138 **** 5678"),
+        ("138.1234.5678", "138.****.5678"),
+        ("+86 138 1234 5678", "+86 138 **** 5678"),
+        ("0086-13812345678", "0086-138****5678"),
+        ("(+86)13812345678", "(+86)138****5678"),
+        ("１３８１２３４５６７８", "１３８****５６７８"),
+        ("身份证11010519900307123x号", "身份证110105********123x号"),
+        ("11010519900307123Ｘ", "110105********123Ｘ"),
+        ("110105 19900307 123X", "110105 ******** 123X"),
+        # The older 15-digit ID number (replaced by 2013) is a long run like any other.
+        ("110105900307123", "110********7123"),
+        ("0571-8765 4321", "0571-**** 4321"),
+        ("(010)12345678", "(010)****5678"),
+        ("（010）1234-5678", "（010）****-5678"),
+        ("010-1234567", "010-***4567"),
+        ("+86 571 8765 4321", "+86 571 **** 4321"),
+        ("0571-87654321 转 8001", "0571-****4321 转 8001"),  # an extension stays
+        # Written without a space, an extension makes other readings too (18765432180 could be a
+        # mobile): every reading is masked, so more digits go.
+        ("0571-87654321-8001", "0571-******21-8001"),
+        # Numbers side by side, read every way they could be.
+        ("13077770000130 7777 0000", "130*********** **** 0000"),
+        # A date written right before a number, with only a space between, could be the start of
+        # a miswritten ID number run into it: it is masked with the number (safe before readable).
+        ("2024-03-05 13812345678", "202*-**-** *******5678"),
+        ("2024-03-05，13812345678", "2024-03-05，138****5678"),
+        # Inside a longer run: all but the first three and last four digits go.
+        ("账号12110105199003071234567", "账号121****************4567"),
+        ("1381234567813812345678", "138***************5678"),
+        # Not numbers: left as they are.
+        ("2024.03.05", "2024.03.05"),
+        ("金额1234.56元，编号 20240305", "金额1234.56元，编号 20240305"),
+        ("91330100MA2AB1234X", "91330100MA2AB1234X"),  # a credit code
+        ("", ""),
+    ],
+)
+def test_it_recognises_the_written_forms(written, masked):
+    assert mask_text(written) == masked
+
+
+def test_identifier_fields_are_masked_even_when_they_do_not_read_as_numbers():
+    assert mask_identifier("13812345678") == "138****5678"
+    assert mask_identifier("87654321") == "****4321"  # a local number without its area code
+    assert mask_identifier("12345") == "*****"
+    assert mask_identifier("") == ""
+
+
+def test_huge_runs_are_masked_whole():
+    spaced = "1 " * 50_000  # one run of 50,000 groups: read as ID numbers, one after another
+    masked = mask_text(spaced)
+    assert len(masked) == len(spaced) and masked.startswith("1 1 1 * ") and masked.endswith(" 1 1 1 1 ")
+    run = mask_text("8" * 200_000)
+    assert run == "888" + "*" * (200_000 - 7) + "8888"
+
+
+@given(numbers=st.lists(written_numbers(), min_size=1, max_size=5), data=st.data())
+@settings(max_examples=500, deadline=None)
+def test_no_written_number_keeps_a_hidden_digit(numbers, data):
+    text = data.draw(texts(numbers))
+    assert_hidden(mask_text(text), numbers, "mask_text")
+
+
+@given(numbers=st.lists(written_numbers(), min_size=1, max_size=3), data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_marks_and_excerpts_cut_from_the_masked_text_keep_no_hidden_digit(numbers, data):
+    """Whatever the query and wherever a fragment's boundary falls."""
+    body = data.draw(FILLER) * data.draw(st.integers(0, 15)) + data.draw(texts(numbers))
+    shown = ShownRecord(
+        title=mask_text(data.draw(texts(numbers))), body=mask_text(body), names=[mask_text(numbers[0].text)],
+        id_numbers=[], phones=[], raw=[], identifiers=False,
+    )
+    query = data.draw(queries(numbers))
+    from search.query import parse
+
+    marked = highlight.marked(shown, highlight.words_to_mark(parse(query)))
+    for piece in [marked.title or "", *marked.fragments, *marked.names.values()]:
+        assert_hidden(piece, numbers, f"marks of {query!r}")
