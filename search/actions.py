@@ -19,7 +19,7 @@ from issues.attachments import files_removed_on_failure
 from issues.models import Issue, Source
 
 from . import exports, governance
-from .clues import evidence_csv, evidence_records, issue_description
+from .clues import clue_words, evidence_csv, evidence_records, issue_description
 from .models import (
     AccessAction,
     BatchKind,
@@ -124,7 +124,7 @@ def push_clue(*, acting_user, agency, clue: Clue, category: str, priority: str, 
             f"evidence-{clue.pk}.csv", evidence_csv(records), content_type="text/csv"
         )
         issue = board.push(
-            acting_user=acting_user, agency=agency, title=clue.title,
+            acting_user=acting_user, agency=agency, title=clue_words({}, clue, ()).title,
             description=issue_description(clue, records), category=category, source=Source.DATA,
             priority=priority, deadline=deadline, lead=lead, co_handlers=co_handlers, copied=copied,
             attachments=[listing],

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from portal.spreadsheet_cells import inert_row
 
-from .governance import Reader, readable
-from .masking import shown_record
-from .models import Clue, Record
+from .governance import Reader, readable, shows_identifiers
+from .masking import mask_text, shown_record
+from .models import Clue, ClueEvidence, Record
 
 
 def clues_of(reader: Reader | None):
@@ -71,14 +71,46 @@ def shown_evidence(reader: Reader | None, records) -> list[Evidence]:
     return shown
 
 
+@dataclass(frozen=True)
+class ClueWords:
+    """What people typed into a clue (its title, summary and query) as one reader may read it."""
+
+    title: str
+    summary: str
+    query: str
+
+
+def clue_words(accesses: dict, clue: Clue, codes) -> ClueWords:
+    """Masked unless the reader's access (governance.readable) shows identifiers in every system
+    of the clue's evidence (``codes``): a number typed into a clue is as private as its records."""
+    if shows_identifiers(accesses, codes):
+        return ClueWords(clue.title, clue.summary, clue.query)
+    return ClueWords(mask_text(clue.title), mask_text(clue.summary), mask_text(clue.query))
+
+
+def with_words(reader: Reader | None, clues) -> list[Clue]:
+    """The clues, each with ``words`` as the reader may read them (one query for the systems)."""
+    clues = list(clues)
+    codes: dict[int, set[str]] = {clue.pk: set() for clue in clues}
+    for clue_id, code in ClueEvidence.objects.filter(clue__in=clues).values_list(
+        "clue_id", "record__system__code"
+    ):
+        codes[clue_id].add(code)
+    accesses = readable(reader)
+    for clue in clues:
+        clue.words = clue_words(accesses, clue, codes[clue.pk])
+    return clues
+
+
 def issue_description(clue: Clue, records: list[Record]) -> str:
-    """The clue's summary and how many evidence records it has. The records themselves are
-    listed once, in the issue's evidence section (masked, linked for readers of their systems),
-    and in the attached list."""
+    """The clue's summary (masked: the board's parties may not see identifiers) and how many
+    evidence records it has. The records themselves are listed once, in the issue's evidence
+    section (masked, linked for readers of their systems), and in the attached list."""
     count = _(
         "Evidence records: %(count)d, listed under “Evidence records” and in the attached list."
     ) % {"count": len(records)}
-    return "\n\n".join(part for part in (clue.summary.strip(), count) if part)
+    summary = clue_words({}, clue, ()).summary.strip()
+    return "\n\n".join(part for part in (summary, count) if part)
 
 
 def evidence_csv(records: list[Record]) -> bytes:

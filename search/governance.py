@@ -111,6 +111,14 @@ def may_read_any(reader: Reader | None) -> bool:
     ).exists()
 
 
+def shows_identifiers(accesses: dict[str, SystemAccess], codes) -> bool:
+    """Whether words typed about these systems (a query, a stated purpose) may be shown to the
+    reader as typed: only if their access shows identifiers in every one of them. A number
+    someone typed into a search is as private as the record it finds."""
+    codes = list(codes)
+    return bool(codes) and all(code in accesses and accesses[code].identifiers for code in codes)
+
+
 def needs_purpose(accesses) -> bool:
     """Whether searching these systems (SystemAccess values) needs a stated purpose."""
     return any(access.needs_purpose for access in accesses)

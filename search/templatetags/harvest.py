@@ -3,7 +3,7 @@
 from django import template
 
 from agencies.acting import acting_membership
-from search.clues import clues_of
+from search.clues import clues_of, with_words
 from search.governance import readable, reader_for
 from search.masking import mask_text
 from search.uploads import uploadable_systems
@@ -19,8 +19,9 @@ def open_clues(context):
     request = context.get("request")
     if request is None:
         return []
-    clues = clues_of(reader_for(request)).filter(issue__isnull=True)
-    return list(clues.order_by("-created_at")[:OFFERED_CLUES])
+    reader = reader_for(request)
+    clues = clues_of(reader).filter(issue__isnull=True)
+    return with_words(reader, clues.order_by("-created_at")[:OFFERED_CLUES])
 
 
 @register.simple_tag(takes_context=True)

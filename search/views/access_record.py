@@ -17,6 +17,7 @@ from portal.spreadsheet_cells import inert_row
 
 from .. import governance
 from ..forms import AccessRecordForm
+from ..masking import mask_text
 from ..models import AccessLog, SourceSystem
 from .display import system_label
 
@@ -27,18 +28,21 @@ CSV_BATCH = 2_000
 @login_required
 @require_GET
 def access_record(request):
-    if not governance.may_review_access_record(governance.reader_for(request)):
+    reviewer = governance.reader_for(request)
+    if not governance.may_review_access_record(reviewer):
         raise Http404
+    accesses = governance.readable(reviewer)
     form = AccessRecordForm(request.GET)
     entries = form.filtered(
         AccessLog.objects.select_related("user", "agency", "record").order_by("-at", "-id")
     )
     names = {system.code: system_label(system) for system in SourceSystem.objects.all()}
     if request.GET.get("format") == "csv":
-        return _csv(entries, names)
+        return _csv(entries, names, accesses)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page:
         entry.system_names = [names.get(code, code) for code in entry.systems]
+        entry.shown_query, entry.shown_purpose = _typed(entry, accesses)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
@@ -49,12 +53,19 @@ def access_record(request):
     )
 
 
+def _typed(entry: AccessLog, accesses) -> tuple[str, str]:
+    """The entry's query and purpose as the reviewer may read them (governance.shows_identifiers)."""
+    if governance.shows_identifiers(accesses, entry.systems):
+        return entry.query, entry.purpose
+    return mask_text(entry.query), mask_text(entry.purpose)
+
+
 class _Echo:
     def write(self, value):
         return value
 
 
-def _csv(entries, names):
+def _csv(entries, names, accesses):
     """The filtered entries as CSV, streamed in batches so a long record never sits in memory."""
     writer = csv.writer(_Echo())
 
@@ -71,8 +82,7 @@ def _csv(entries, names):
                 entry.agency.display_name if entry.agency else "",
                 entry.get_action_display(),
                 "、".join(names.get(code, code) for code in entry.systems),
-                entry.query,
-                entry.purpose,
+                *_typed(entry, accesses),
                 "" if entry.hits is None else entry.hits,
                 entry.record_id or "",
                 entry.ip or "",

@@ -16,7 +16,7 @@ from issues import actions as board
 from issues.permissions import ROLES_FOR_ACTION
 
 from .. import actions, governance
-from ..clues import access_clue, clues_of, evidence_records, shown_evidence
+from ..clues import access_clue, clues_of, evidence_records, shown_evidence, with_words
 from ..harvest_forms import AddEvidenceForm, ClueForm, PushClueForm
 from ..models import Record
 
@@ -48,7 +48,7 @@ def _may_push(request) -> bool:
 @require_GET
 def clue_list(request):
     reader = _harvester(request)
-    clues = clues_of(reader).order_by("-created_at")
+    clues = with_words(reader, clues_of(reader).order_by("-created_at"))
     return render(request, "search/clues.html", {"clues": clues, "agency": reader.agency})
 
 
@@ -117,6 +117,7 @@ def clue_add(request):
 def _clue_page(request, reader, clue, push_form=None, status=200):
     if push_form is None and clue.issue_id is None and _may_push(request):
         push_form = PushClueForm(initiator=reader.agency)
+    (clue,) = with_words(reader, [clue])
     context = {
         "clue": clue,
         "records": shown_evidence(reader, evidence_records(clue)),

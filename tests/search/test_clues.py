@@ -195,6 +195,24 @@ def test_evidence_a_member_may_not_read_shows_only_its_system(client, carol, cor
     assert client.get(reverse("search:record", args=[secret.pk])).status_code == 404
 
 
+def test_the_query_and_the_summary_are_masked_for_who_may_not_see_numbers(
+    client, carol, cora, city_commission, our_agency, hits
+):
+    clue = make_clue(cora, city_commission, hits, query=f"身份证:{ID_NUMBER}", title=f"核查{ID_NUMBER}",
+                     summary=f"投诉人身份证{ID_NUMBER}。")
+    assert ID_NUMBER in signed_in(client, cora).get(reverse("search:clue", args=[clue.pk])).content.decode()
+    signed_in(client, carol)
+    for page in (reverse("search:clue", args=[clue.pk]), reverse("search:clues")):
+        html = client.get(page).content.decode()
+        assert f"核查{MASKED_ID}" in html and ID_NUMBER not in html
+    clue_page = client.get(reverse("search:clue", args=[clue.pk])).content.decode()
+    assert f"身份证:{MASKED_ID}" in clue_page and f"投诉人身份证{MASKED_ID}" in clue_page
+    issue = actions.push_clue(acting_user=cora, agency=city_commission, clue=clue, category="construction",
+                              priority="normal", deadline=None, lead=our_agency)
+    assert MASKED_ID in issue.description and ID_NUMBER not in issue.description
+    assert issue.title == f"核查{MASKED_ID}"  # the board's parties read the title too
+
+
 def test_another_agency_gets_404(client, carol, city_commission, alice, hits):
     clue = make_clue(carol, city_commission, hits)
     signed_in(client, alice)  # reads the tenders system, but the clue is the commission's

@@ -288,3 +288,18 @@ def test_paging_and_invisible_systems_on_elasticsearch(client, world, settings):
     assert settings.SEARCH_BACKEND == "elasticsearch"
     test_pages.test_paging_reaches_every_hit_once(client, world)
     test_systems_a_reader_may_not_read_do_not_exist_for_them(client, world)
+
+
+def test_numbers_typed_into_searches_are_masked_for_reviewers_who_may_not_see_them(client, world):
+    search(client, world.leader, q=f"身份证:{ID_NUMBER}", purpose=f"核查{PHONE}来电")
+    review = reverse("search:access_record")
+
+    client.force_login(world.staff)  # a commission member: reviews the record, masked
+    html = client.get(review).content.decode()
+    assert ID_NUMBER not in html and PHONE not in html
+    assert MASKED_ID in html and MASKED_PHONE in html
+    exported = b"".join(client.get(review, {"format": "csv"}).streaming_content).decode("utf-8-sig")
+    assert ID_NUMBER not in exported and MASKED_ID in exported and MASKED_PHONE in exported
+
+    client.force_login(world.leader)  # sees identifiers in every system searched: as typed
+    assert ID_NUMBER in client.get(review).content.decode()
