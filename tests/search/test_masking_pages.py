@@ -11,6 +11,7 @@ Elasticsearch (the ``engine`` fixture).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import itertools
@@ -79,12 +80,12 @@ def _export_text(reader, query: str, fmt: str) -> str:
     with job.file.open("rb") as stream:
         data = stream.read()
     if fmt == "csv":
-        return data.decode("utf-8-sig")
-    workbook = load_workbook(io.BytesIO(data), read_only=True)
-    return "\n".join(
-        "\t".join("" if cell is None else str(cell) for cell in row)
-        for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)
-    )
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    else:
+        workbook = load_workbook(io.BytesIO(data), read_only=True)
+        rows = [list(row) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)]
+    # The last column links to the record's page: its id is no text of the record.
+    return "\n".join("\t".join("" if cell is None else str(cell) for cell in row[:-1]) for row in rows)
 
 
 @st.composite
