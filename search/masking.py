@@ -32,6 +32,12 @@ What is recognised in free text (titles, bodies, names, the row as received):
 - Shorter runs (dates, amounts, codes under 10 digits) are left as they are: they cannot hold a
   whole number, and a local landline number without its area code is not told from a date.
 
+What is decided here is what a reader *sees*; which records a search *finds* is the backends'
+business, over the stored text. A reader without the right to identifiers can therefore still
+find a record by a number typed whole (deliberate: looking up a known number), or by part of a
+hidden number, which could confirm guesses search by search; every search is on the access
+record (README, "Who reads what").
+
 A masked digit becomes ``*``; separators and the digits kept stay as written, so the number
 still reads as what it was (``138-****-5678``). Values of the ID and phone fields are masked as
 numbers even when they do not look like one (``mask_identifier``).

@@ -8,9 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from search import actions
 from tests.e2e.threads import in_own_thread  # the actions publish through async_to_sync
 from tests.factories import TEST_PASSWORD, RegionFactory
-from tests.search.page_data import ID_NUMBER, MASKED_ID, build_world
+from tests.search.page_data import ID_NUMBER, MASKED_ID, MASKED_PHONE, PHONE, build_world
 
 pytestmark = pytest.mark.browser
 
@@ -48,12 +49,12 @@ def test_it_works(page, world):
     # A wider search, narrowed by a facet.
     page.fill("#id_q", "路灯")
     page.locator("#search-submit").click()
-    expect(page.locator(".search-hit")).to_have_count(5)
-    page.locator('.search-facet[data-facet="region"] a[data-code="north"]').click()
+    expect(page.locator(".search-hit")).to_have_count(4)  # the restricted system is not theirs
+    page.locator('.search-facet[data-facet="system"] a[data-code="tender"]').click()
     expect(page.locator(".search-hit")).to_have_count(1)
-    expect(page.locator(".search-chosen")).to_have_text(re.compile("城北区"))
+    expect(page.locator(".search-chosen")).to_have_text(re.compile("公共资源交易"))
     page.locator(".search-chosen").click()
-    expect(page.locator(".search-hit")).to_have_count(5)
+    expect(page.locator(".search-hit")).to_have_count(4)  # the restricted system is not theirs
 
     # The record: identifiers masked for staff, and the way back to the results.
     page.locator(".search-hit-title", has_text="城南路灯损坏").click()
@@ -62,7 +63,7 @@ def test_it_works(page, world):
     expect(page.locator("#record-body")).to_contain_text(MASKED_ID)
     assert ID_NUMBER not in page.content()
     page.locator("#record-back").click()
-    expect(page.locator(".search-hit")).to_have_count(5)
+    expect(page.locator(".search-hit")).to_have_count(4)  # the restricted system is not theirs
 
 
 def test_a_syntax_error_is_shown_where_it_is(page, world):
@@ -96,3 +97,38 @@ def test_on_a_phone(browser, live_server, world):
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         context.close()
+
+
+def test_a_search_for_hidden_digits_shows_none_of_them(page, world):
+    """The staff search the phone number's hidden middle, then the ID number's birth date: the
+    record is found (the access record has the search), but no hit, mark or excerpt shows them."""
+    sign_in(page, "staff")
+    for hidden in (PHONE[3:7], ID_NUMBER[6:14], PHONE):
+        page.goto(f"/records/?q={hidden}&purpose={PURPOSE}")
+        hits = page.locator("#search-hits")
+        expect(hits.locator(".search-hit")).to_have_count(1)
+        expect(hits).to_contain_text(MASKED_PHONE)
+        expect(hits).to_contain_text(MASKED_ID)
+        for part in (".search-hit-title", ".search-hit-text", ".search-hit-identifiers"):
+            assert hidden not in " ".join(hits.locator(part).all_inner_texts())
+        expect(hits.locator("mark")).to_have_count(0)
+
+
+def test_a_clue_shows_evidence_only_to_readers_of_its_system(page, world):
+    """The leader's clue holds a record of the restricted system: on its page the staff see that
+    there is one, and from which system, and nothing of it."""
+    leader_membership = world.leader.memberships.get()
+    clue = in_own_thread(lambda: actions.create_clue(
+        acting_user=world.leader, agency=leader_membership.agency, title="路灯工程偷税线索", summary="",
+        records=[world.records["X1"].pk, world.records["T1"].pk],
+    ))
+    sign_in(page, "staff", at=f"/records/clues/{clue.pk}/")
+    evidence = page.locator("#evidence .evidence-record")
+    expect(evidence).to_have_count(2)
+    closed = page.locator("#evidence .evidence-closed")
+    expect(closed).to_have_count(1)
+    expect(closed).to_contain_text("税务征管")
+    expect(closed).to_contain_text("无权查看")
+    expect(closed.locator("a")).to_have_count(0)
+    assert "照明公司路灯偷税线索" not in page.content() and "X1" not in page.locator("#evidence").inner_text()
+    expect(page.locator("#evidence")).to_contain_text("城南道路照明工程中标公告")
