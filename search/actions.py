@@ -20,6 +20,7 @@ from issues.models import Issue, Source
 
 from . import exports, governance
 from .clues import evidence_csv, evidence_records, issue_description
+from .interpret import read_for
 from .models import (
     AccessAction,
     BatchKind,
@@ -31,7 +32,7 @@ from .models import (
     Record,
     SavedSearch,
 )
-from .query import QuerySyntaxError, parse
+from .query import QuerySyntaxError
 from .stored_query import as_filters, searched_systems, stored_filters
 
 # --- Clues (问题线索): harvested hits, pushed to the board -------------------------------------
@@ -146,9 +147,9 @@ class WorkError(Exception):
     for the user, says why."""
 
 
-def _parsed(query: str):
+def _parsed(query: str, reader: governance.Reader):
     try:
-        return parse(query)
+        return read_for(query, reader).tree
     except QuerySyntaxError as error:
         raise WorkError(error.message) from None
 
@@ -168,7 +169,7 @@ def start_export(*, reader: governance.Reader, query: str, filters, sort: str, f
 
     if fmt not in ExportFormat.values:
         raise WorkError(_("Choose CSV or Excel."))
-    tree = _parsed(query)
+    tree = _parsed(query, reader)
     data = stored_filters(filters)
     allowed = exports.exportable(reader)
     codes = searched_systems(data, allowed)
@@ -220,7 +221,7 @@ def save_search(*, reader: governance.Reader, name: str, query: str, filters, pu
                 alerts: bool = True) -> SavedSearch:
     """Keep a search; with alerts on, records ingested from now on that match are told to the
     reader (search.alerts). What exists already is the search page's business, not an alert."""
-    _parsed(query)
+    _parsed(query, reader)
     name = (name or "").strip()
     if not name:
         raise WorkError(_("Give the saved search a name."))

@@ -209,10 +209,9 @@ def _term(term: Term) -> Q:
             return Q("match_none")
         return Q("range", occurred_at=_local_days(dt.date(year, 1, 1), dt.date(year + 1, 1, 1)))
     fields = [term.field] if term.field else TEXT_FIELDS
-    if term.field == "names":
-        # A name is matched whole (张伟 must not find 张伟民's records by its first two characters
-        # only when asked exactly); as a phrase it still finds it inside a longer text.
-        return Q("bool", should=[Q("term", **{"names.exact": term.text}), _phrase(fields, term.text)])
+    if term.field == "names" and term.phrase:
+        # 名称:"张伟" is exactly that name (not 张伟柏); 名称:张伟, below, any name holding it.
+        return Q("term", **{"names.exact": term.text})
     # Chinese words are runs of ideographs: a word is searched as a phrase of its characters,
     # which with index_phrases is a substring search.
     return _phrase(fields, term.text)

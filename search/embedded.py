@@ -166,6 +166,8 @@ def _condition(tree) -> Q:
 def _term(term: Term) -> Q:
     if term.field in LIST_FIELDS:
         return _exact_element(term.field, term.text)
+    if term.field == "names" and term.phrase:  # 名称:"张伟": exactly that name, not 张伟柏
+        return _exact_element("names", term.text)
     if term.field == "system":
         return Q(system__code=term.text)
     if term.field == "region":

@@ -28,8 +28,9 @@ from agencies.models import Agency
 from issues.forms import mark_invalid_fields
 
 from . import governance
+from .interpret import read
 from .models import AccessAction
-from .query import QuerySyntaxError, parse
+from .query import QuerySyntaxError
 from .types import SORTS, Filters
 
 DEFAULT_PAGE_SIZE = 20
@@ -125,6 +126,7 @@ class SearchForm(forms.Form):
         self.accesses = accesses
         self.syntax_error: QuerySyntaxError | None = None
         self.tree = None
+        self.notes = ()  # what some terms were taken to mean (search.interpret.Note)
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs.setdefault("class", "form-select form-select-sm")
@@ -140,9 +142,11 @@ class SearchForm(forms.Form):
         text = self.cleaned_data["q"]
         if text.strip():
             try:
-                self.tree = parse(text)
+                reading = read(text, systems=[access.system for access in self.accesses.values()])
             except QuerySyntaxError as error:
                 self.syntax_error = error  # shown beside the box with its position, not as a field error
+            else:
+                self.tree, self.notes = reading.tree, reading.notes
         return text
 
     def clean_sort(self) -> str:
