@@ -34,6 +34,7 @@ from .models import (
 )
 from .query import QuerySyntaxError
 from .stored_query import as_filters, searched_systems, stored_filters
+from .types import QueryRejected
 
 # --- Clues (问题线索): harvested hits, pushed to the board -------------------------------------
 
@@ -178,7 +179,10 @@ def start_export(*, reader: governance.Reader, query: str, filters, sort: str, f
     _require_purpose([allowed[code] for code in codes], purpose)
     try:
         hits = exports.count(tree, as_filters(data, within_systems=codes))
-    except Exception as error:  # the search service is down or refuses: say so, never a server error
+    except QueryRejected as error:
+        raise WorkError(_("The search service cannot run this query as written: it is too complex. "
+                          "Search for fewer words, with fewer parentheses, and try again.")) from error
+    except Exception as error:  # the search service is down: say so, never a server error
         raise WorkError(_("The search service did not answer. Try again in a moment.")) from error
     with transaction.atomic():
         job = ExportJob.objects.create(

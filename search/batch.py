@@ -3,9 +3,10 @@
 The list comes as a file (.txt or .csv, one term per line; a CSV's first column) or pasted text,
 in UTF-8 or GB18030 (what Excel on Chinese Windows saves). Each term becomes one query of the
 query language's kind (a name is one of a record's names exactly, 名称:"张伟"; a code is
-matched exactly; a keyword as a phrase) and ``backend.count_by_system`` counts its hits per system, a chunk of terms at a time,
-so the progress bar moves and a large list never makes one huge request. The matrix is the
-``BatchCell`` rows: one per term and system with hits (zero is the absence of a row).
+matched exactly; a keyword as a phrase) and ``backend.count_by_system`` counts its hits per
+system, a chunk of terms at a time, so the progress bar moves and a large list never makes one
+huge request. The matrix is the ``BatchCell`` rows: one per term and system with hits (zero is
+the absence of a row).
 """
 
 from __future__ import annotations

@@ -18,13 +18,13 @@ from itertools import islice
 
 from django.conf import settings
 from django.utils import timezone
-from elasticsearch import NotFoundError
+from elasticsearch import BadRequestError, NotFoundError
 from elasticsearch.dsl import Date, Document, Double, Keyword, Long, Q, Text
 from elasticsearch.helpers import bulk
 
 from .connection import elasticsearch_client
 from .query import And, Not, Or, Term
-from .types import Filters, Hit, Page
+from .types import Filters, Hit, Page, QueryRejected
 
 # How a record's text is searched: standard tokenizer (one token per ideograph), with phrases.
 CHINESE_TEXT = {"analyzer": "standard", "index_phrases": True}
@@ -343,7 +343,10 @@ def _page(tree, filters: Filters, *, sort, size, after, pit, facets, highlight=T
         body["search_after"] = after
     if facets and not after:
         body["aggs"] = _facet_aggregations()
-    response = client.search(body=body)
+    try:
+        response = client.search(body=body)
+    except BadRequestError as error:  # e.g. too many clauses, or a page token it cannot use
+        raise QueryRejected(str(error)) from error
     raw_hits = response["hits"]["hits"]
     hits = [
         Hit(
@@ -446,7 +449,8 @@ def count_by_system(trees: list, filters: Filters | None = None) -> list[dict[st
             })
         for response in elasticsearch_client().msearch(searches=searches)["responses"]:
             if "error" in response:
-                raise RuntimeError(response["error"])
+                failure = QueryRejected if response.get("status") == 400 else RuntimeError
+                raise failure(response["error"])
             counts.append({
                 bucket["key"]: bucket["doc_count"] for bucket in response["aggregations"]["system"]["buckets"]
             })

@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from agencies.models import Region
@@ -40,6 +41,7 @@ SYNONYM_FIELDS = (None, "title", "body")  # a name or a code is never an abbrevi
 class Note:
     """One term taken to mean more than its text: 系统:医保 → 医保结算; 低保 → 低保、最低生活保障."""
 
+    kind: str  # "system", "region" or "synonyms"
     typed: str
     meaning: str
 
@@ -132,7 +134,8 @@ class _Interpreter:
             )
         found.sort(key=lambda system: system.code)
         if [system.code for system in found] != [term.text]:
-            self.notes.append(Note(f"系统:{term.text}", "、".join(system.name for system in found)))
+            names = "、".join(_system_label(system) for system in found)
+            self.notes.append(Note("system", f"系统:{term.text}", names))
         return _any([Term(system.code, field="system", position=term.position) for system in found])
 
     def region(self, term: Term):
@@ -148,7 +151,8 @@ class _Interpreter:
             )
         covered = _with_regions_inside(found, self.regions)
         if [region.code for region in covered] != [term.text]:
-            self.notes.append(Note(f"地区:{term.text}", "、".join(region.name for region in covered)))
+            names = "、".join(region.display_name for region in covered)
+            self.notes.append(Note("region", f"地区:{term.text}", names))
         return _any([Term(region.code, field="region", position=term.position) for region in covered])
 
     def year(self, term: Term) -> Term:
@@ -164,9 +168,16 @@ class _Interpreter:
         words = self.synonyms.get(fold(term.text))
         if not words:
             return term
-        self.notes.append(Note(term.text, "、".join(words)))
+        self.notes.append(Note("synonyms", term.text, "、".join(words)))
         same = [term] + [Term(word, field=term.field, position=term.position) for word in words[1:]]
         return Or(tuple(same))
+
+
+def _system_label(system: SourceSystem) -> str:
+    """As search.views.display.system_label: the English name on English pages."""
+    if system.name_en and (get_language() or "").startswith("en"):
+        return system.name_en
+    return system.name
 
 
 def _system_names(system: SourceSystem) -> tuple[str, ...]:

@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+import portal.converters  # noqa: F401 - registers <id:…>, the row ids of the included modules
+
 app_name = "search"
 
 urlpatterns = [

@@ -172,8 +172,8 @@ def test_any_text_parses_or_is_explained(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["(", ")", "（", "）", "-", "!", "NOT ", "AND ", "or ", "||", "&&", " ", "名称:",
-                                 "年份：", '"', "路灯"]), max_size=600).map("".join))
+@given(st.lists(st.sampled_from(["(", ")", "（", "）", "-", "!", "NOT ", "AND ", "or ", "||", "&&", " ",
+                                 "名称:", "年份：", '"', "路灯"]), max_size=600).map("".join))
 def test_long_runs_of_syntax_parse_or_are_explained(text):
     _parses_or_is_explained(text)
 
