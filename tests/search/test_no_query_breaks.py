@@ -294,3 +294,17 @@ def test_a_batch_list_with_invisible_characters_keeps_the_visible_terms(client, 
                            {"kind": BatchKind.NAMES, "file": upload, "purpose": PURPOSE})
     assert response.status_code == 302
     assert BatchSearch.objects.get().terms == ["张伟", "李娜"]
+
+
+def test_in_english_the_explanations_and_the_help_are_english(client, world, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(world.auditor)
+    response = client.get(URL, {"q": "路灯 系统:医保"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "No linked system open to you is called “医保”" in html
+    assert "A query has at most 2000 characters and 100 words" in html
+    assert "exactly the name 张伟, not 张伟柏" in html
+    read = client.get(URL, {"q": "系统:热线 低保"}).content.decode()
+    assert "was read as 12345 Hotline" in read  # the system's English name
+    assert "was searched with the words that mean the same: 低保、最低生活保障" in read
