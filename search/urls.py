@@ -2,8 +2,6 @@
 
 from django.urls import include, path
 
-import portal.converters  # noqa: F401 - registers <id:…>, the row ids of the included modules
-
 app_name = "search"
 
 urlpatterns = [

@@ -6,6 +6,6 @@ from .views import access_record, investigate, records
 
 urlpatterns = [
     path("", investigate.search, name="search"),
-    path("<id:pk>/", records.record, name="record"),
+    path("<int:pk>/", records.record, name="record"),
     path("access-record/", access_record.access_record, name="access_record"),
 ]
