@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 
 from search.interpret import MAX_EXPANDED_TERMS, read
 from search.models import SourceSystem, SynonymGroup
 from search.query import And, Not, Or, QuerySyntaxError, Term, terms
-from tests.factories import RegionFactory
+from tests.factories import RegionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +154,13 @@ def test_expansion_is_bounded():
         read(query, systems=[])
     assert f"超过上限 {MAX_EXPANDED_TERMS} 个" in error.value.message
     assert read(" OR ".join(["词0"] * (MAX_EXPANDED_TERMS // 8)), systems=[])
+
+
+def test_an_administrator_adds_a_synonym_group_in_the_admin(client):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    assert client.get(reverse("admin:search_synonymgroup_changelist")).status_code == 200
+    response = client.post(reverse("admin:search_synonymgroup_add"), {"words": "公租房，公共租赁住房"})
+    assert response.status_code == 302
+    assert SynonymGroup.objects.filter(words="公租房、公共租赁住房").exists()
+    refused = client.post(reverse("admin:search_synonymgroup_add"), {"words": "只有一个词"})
+    assert refused.status_code == 200 and "请至少填写两个意思相同的词" in refused.content.decode()
