@@ -20,6 +20,7 @@ from issues.models import Issue, Source
 
 from . import exports, governance
 from .clues import clue_words, evidence_csv, evidence_records, issue_description
+from .interpret import read_for
 from .models import (
     AccessAction,
     BatchKind,
@@ -31,8 +32,9 @@ from .models import (
     Record,
     SavedSearch,
 )
-from .query import QuerySyntaxError, parse
+from .query import QuerySyntaxError
 from .stored_query import as_filters, searched_systems, stored_filters
+from .types import QueryRejected
 
 # --- Clues (问题线索): harvested hits, pushed to the board -------------------------------------
 
@@ -146,9 +148,9 @@ class WorkError(Exception):
     for the user, says why."""
 
 
-def _parsed(query: str):
+def _parsed(query: str, reader: governance.Reader):
     try:
-        return parse(query)
+        return read_for(query, reader).tree
     except QuerySyntaxError as error:
         raise WorkError(error.message) from None
 
@@ -168,7 +170,7 @@ def start_export(*, reader: governance.Reader, query: str, filters, sort: str, f
 
     if fmt not in ExportFormat.values:
         raise WorkError(_("Choose CSV or Excel."))
-    tree = _parsed(query)
+    tree = _parsed(query, reader)
     data = stored_filters(filters)
     allowed = exports.exportable(reader)
     codes = searched_systems(data, allowed)
@@ -177,7 +179,10 @@ def start_export(*, reader: governance.Reader, query: str, filters, sort: str, f
     _require_purpose([allowed[code] for code in codes], purpose)
     try:
         hits = exports.count(tree, as_filters(data, within_systems=codes))
-    except Exception as error:  # the search service is down or refuses: say so, never a server error
+    except QueryRejected as error:
+        raise WorkError(_("The search service cannot run this query as written: it is too complex. "
+                          "Search for fewer words, with fewer parentheses, and try again.")) from error
+    except Exception as error:  # the search service is down: say so, never a server error
         raise WorkError(_("The search service did not answer. Try again in a moment.")) from error
     with transaction.atomic():
         job = ExportJob.objects.create(
@@ -220,7 +225,7 @@ def save_search(*, reader: governance.Reader, name: str, query: str, filters, pu
                 alerts: bool = True) -> SavedSearch:
     """Keep a search; with alerts on, records ingested from now on that match are told to the
     reader (search.alerts). What exists already is the search page's business, not an alert."""
-    _parsed(query)
+    _parsed(query, reader)
     name = (name or "").strip()
     if not name:
         raise WorkError(_("Give the saved search a name."))

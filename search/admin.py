@@ -1,17 +1,18 @@
 """Administration of the linked systems (owner, sensitivity, field mapping), of who may read each
-(access grants), and a read-only view of the access record, which nobody edits, not even here."""
+(access grants), of the query language's synonyms, and a read-only view of the access record,
+which nobody edits, not even here."""
 
 from django.contrib import admin
 
-from .models import AccessLog, SourceSystem, SystemGrant
+from .models import AccessLog, SourceSystem, SynonymGroup, SystemGrant
 
 
 @admin.register(SourceSystem)
 class SourceSystemAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "name_en", "owner", "sensitivity", "is_active")
+    list_display = ("name", "short_name", "code", "name_en", "owner", "sensitivity", "is_active")
     list_filter = ("sensitivity", "is_active", "owner")
     list_select_related = ("owner",)
-    search_fields = ("code", "name", "name_en", "owner_code", "description")
+    search_fields = ("code", "name", "short_name", "name_en", "owner_code", "description")
     autocomplete_fields = ("owner",)
     ordering = ("code",)
 
@@ -24,6 +25,14 @@ class SystemGrantAdmin(admin.ModelAdmin):
     list_select_related = ("system", "agency")
     search_fields = ("system__code", "system__name", "agency__code", "agency__name")
     autocomplete_fields = ("system", "agency")
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(admin.ModelAdmin):
+    """The query language's synonyms: an unquoted search for one word of a group finds them all."""
+
+    list_display = ("words",)
+    search_fields = ("words",)
 
 
 @admin.register(AccessLog)

@@ -37,8 +37,9 @@ from notifications.reminders import NotificationBatch
 
 from . import backend, governance
 from .exports import owner_reader
+from .interpret import read_for
 from .models import AccessAction, SavedSearch, SavedSearchHit
-from .query import QuerySyntaxError, parse
+from .query import QuerySyntaxError
 from .stored_query import as_filters, searched_systems
 
 # Longer than an ingest batch's transaction plus the index's refresh interval (1 s).
@@ -101,7 +102,7 @@ def _collect(saved: SavedSearch, reader, since: dt.datetime) -> None:
     if not codes:
         return
     try:
-        tree = parse(saved.query)
+        tree = read_for(saved.query, reader).tree
     except QuerySyntaxError:
         return  # the query language changed under it: nothing matches (the list page says so)
     filters = as_filters(saved.filters, within_systems=codes, ingested_since=since)

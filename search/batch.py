@@ -2,16 +2,19 @@
 
 The list comes as a file (.txt or .csv, one term per line; a CSV's first column) or pasted text,
 in UTF-8 or GB18030 (what Excel on Chinese Windows saves). Each term becomes one query of the
-query language's kind (a name is matched in the names field, a code exactly, a keyword as a
-phrase) and ``backend.count_by_system`` counts its hits per system, a chunk of terms at a time,
-so the progress bar moves and a large list never makes one huge request. The matrix is the
-``BatchCell`` rows: one per term and system with hits (zero is the absence of a row).
+query language's kind (a name is one of a record's names exactly, 名称:"张伟"; a code is
+matched exactly; a keyword as a phrase) and ``backend.count_by_system`` counts its hits per
+system, a chunk of terms at a time, so the progress bar moves and a large list never makes one
+huge request. The matrix is the ``BatchCell`` rows: one per term and system with hits (zero is
+the absence of a row).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -48,14 +51,29 @@ def decode(data: bytes) -> str:
     raise TermListError(_("The file is neither UTF-8 nor GB18030 text."))
 
 
+def _rows(text: str) -> Iterator[list[str]]:
+    try:
+        yield from csv.reader(io.StringIO(text))
+    except csv.Error as error:  # a line beyond the csv module's field limit (128 KB), for one
+        raise TermListError(
+            _("The list cannot be read as one term a line: a line is far too long.")
+        ) from error
+
+
+def _visible(text: str) -> str:
+    """``text`` without control and format characters (NUL, zero-width spaces, a stray BOM): they
+    cannot be typed, would never match, and PostgreSQL refuses NUL in text."""
+    return "".join(char for char in text if unicodedata.category(char) not in ("Cc", "Cf"))
+
+
 def read_terms(text: str, kind: str) -> list[str]:
     """The distinct terms of a list, in their first order: one a line, a CSV's first column."""
     terms: list[str] = []
     seen: set[str] = set()
-    for row in csv.reader(io.StringIO(text)):
+    for row in _rows(text):
         if not row:
             continue
-        term = " ".join(row[0].translate(_SYNTAX).split())
+        term = " ".join(_visible(row[0]).translate(_SYNTAX).split())
         if not term or term in seen:
             continue
         if len(term) > MAX_TERM_LENGTH:

@@ -18,13 +18,13 @@ from itertools import islice
 
 from django.conf import settings
 from django.utils import timezone
-from elasticsearch import NotFoundError
+from elasticsearch import BadRequestError, NotFoundError
 from elasticsearch.dsl import Date, Document, Double, Keyword, Long, Q, Text
 from elasticsearch.helpers import bulk
 
 from .connection import elasticsearch_client
 from .query import And, Not, Or, Term
-from .types import Filters, Hit, Page
+from .types import Filters, Hit, Page, QueryRejected
 
 # How a record's text is searched: standard tokenizer (one token per ideograph), with phrases.
 CHINESE_TEXT = {"analyzer": "standard", "index_phrases": True}
@@ -209,10 +209,9 @@ def _term(term: Term) -> Q:
             return Q("match_none")
         return Q("range", occurred_at=_local_days(dt.date(year, 1, 1), dt.date(year + 1, 1, 1)))
     fields = [term.field] if term.field else TEXT_FIELDS
-    if term.field == "names":
-        # A name is matched whole (张伟 must not find 张伟民's records by its first two characters
-        # only when asked exactly); as a phrase it still finds it inside a longer text.
-        return Q("bool", should=[Q("term", **{"names.exact": term.text}), _phrase(fields, term.text)])
+    if term.field == "names" and term.phrase:
+        # 名称:"张伟" is exactly that name (not 张伟柏); 名称:张伟, below, any name holding it.
+        return Q("term", **{"names.exact": term.text})
     # Chinese words are runs of ideographs: a word is searched as a phrase of its characters,
     # which with index_phrases is a substring search.
     return _phrase(fields, term.text)
@@ -320,7 +319,10 @@ def _page(tree, filters: Filters, *, sort, size, after, pit, facets, count=True)
         body["search_after"] = after
     if facets and not after:
         body["aggs"] = _facet_aggregations()
-    response = client.search(body=body)
+    try:
+        response = client.search(body=body)
+    except BadRequestError as error:  # e.g. too many clauses, or a page token it cannot use
+        raise QueryRejected(str(error)) from error
     raw_hits = response["hits"]["hits"]
     hits = [
         Hit(
@@ -422,7 +424,8 @@ def count_by_system(trees: list, filters: Filters | None = None) -> list[dict[st
             })
         for response in elasticsearch_client().msearch(searches=searches)["responses"]:
             if "error" in response:
-                raise RuntimeError(response["error"])
+                failure = QueryRejected if response.get("status") == 400 else RuntimeError
+                raise failure(response["error"])
             counts.append({
                 bucket["key"]: bucket["doc_count"] for bucket in response["aggregations"]["system"]["buckets"]
             })

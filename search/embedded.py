@@ -33,6 +33,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal, InvalidOperation
 from functools import reduce
 from itertools import islice
 from operator import and_, or_
@@ -163,6 +164,8 @@ def _condition(tree) -> Q:
 def _term(term: Term) -> Q:
     if term.field in LIST_FIELDS:
         return _exact_element(term.field, term.text)
+    if term.field == "names" and term.phrase:  # 名称:"张伟": exactly that name, not 张伟柏
+        return _exact_element("names", term.text)
     if term.field == "system":
         return Q(system__code=term.text)
     if term.field == "region":
@@ -299,6 +302,7 @@ def _sort_key(sort: str, row: dict) -> list:
 
 def _after(sort: str, after: list) -> Q:
     """The records that come after the sort key ``after`` (every order is descending)."""
+    _check_sort_key(sort, after)
     if sort == "amount":
         amount, pk = after
         if amount is None:
@@ -315,6 +319,34 @@ def _after(sort: str, after: list) -> Q:
     when, pk = after
     when = dt.datetime.fromisoformat(when)
     return Q(occurred_at__lt=when) | Q(occurred_at=when, id__lt=pk)
+
+
+MAX_ROW_ID = 2**63 - 1
+
+
+def _check_sort_key(sort: str, after: list) -> None:
+    """ValueError unless ``after`` is a sort key this backend could have made for ``sort``: a key
+    from a damaged link must not reach the database, where it would fail the transaction."""
+    shapes = {"relevance": 3, "date": 2, "amount": 2}
+    if not isinstance(after, list) or len(after) != shapes[sort]:
+        raise ValueError("not a sort key")
+    pk = after[-1]
+    if not isinstance(pk, int) or isinstance(pk, bool) or not 0 <= pk <= MAX_ROW_ID:
+        raise ValueError("not a record id")
+    if sort == "relevance" and (not isinstance(after[0], int) or isinstance(after[0], bool)
+                                or not 0 <= after[0] <= MAX_ROW_ID):
+        raise ValueError("not a score")
+    if sort in ("relevance", "date"):
+        when = dt.datetime.fromisoformat(after[-2]) if isinstance(after[-2], str) else None
+        if when is None or when.tzinfo is None:
+            raise ValueError("not a moment")
+    if sort == "amount" and after[0] is not None:
+        try:
+            amount = Decimal(after[0]) if isinstance(after[0], str) else Decimal("NaN")
+        except InvalidOperation:
+            raise ValueError("not an amount") from None
+        if not amount.is_finite() or abs(amount) >= 10**14:
+            raise ValueError("not an amount")
 
 
 # --- searching -----------------------------------------------------------------------------------

@@ -31,9 +31,10 @@ from openpyxl.styles import Font
 from portal.spreadsheet_cells import inert, inert_row
 
 from . import backend, governance
+from .interpret import read_for
 from .masking import shown_record
 from .models import ExportFormat, ExportJob, JobState, Record
-from .query import QuerySyntaxError, parse
+from .query import QuerySyntaxError
 from .stored_query import as_filters, searched_systems
 
 CHUNK = 1_000  # hits per database read, and rows between two progress updates
@@ -182,8 +183,8 @@ def plan(job: ExportJob):
     if reader is None:
         raise ExportRefused(_("You no longer act for the agency this export was made for."))
     try:
-        tree = parse(job.query)
-    except QuerySyntaxError as error:
+        tree = read_for(job.query, reader).tree
+    except QuerySyntaxError as error:  # the query language or the systems' names changed since
         raise ExportRefused(error.message) from error
     accesses = exportable(reader)
     codes = searched_systems(job.filters, accesses)

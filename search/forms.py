@@ -3,8 +3,9 @@
 The same form reads the ``query_string`` the search page hands to exports and saved searches,
 so a result set means the same thing wherever it is taken.
 
-Fields with a bad value (a malformed date, an amount that is not a number) get their message and
-are left out; the rest still apply. Facet values are kept only when they are among what the
+Fields with a bad value (a malformed date, a date outside the years records can hold, an amount
+that is not a number or beyond what a record can hold) get their message and are left out; the
+rest still apply. Facet values are kept only when they are among what the
 reader may see: a system the reader may not read is dropped without a word, so that the answer
 does not reveal it exists. Sort and page token come only from the page's own links: an unknown
 sort falls back to relevance; a damaged token is reported, never a server error.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
 from dataclasses import dataclass
 
@@ -28,8 +30,9 @@ from agencies.models import Agency
 from issues.forms import mark_invalid_fields
 
 from . import governance
+from .interpret import read
 from .models import AccessAction
-from .query import QuerySyntaxError, parse
+from .query import QuerySyntaxError
 from .types import SORTS, Filters
 
 DEFAULT_PAGE_SIZE = 20
@@ -42,6 +45,15 @@ SORT_LABELS = {
     "date": pgettext_lazy("sort order", "Newest first"),
     "amount": pgettext_lazy("sort order", "Largest amount first"),
 }
+
+
+# The dates a range may name: every record falls between them, and both backends can count a day
+# past either end (0001-01-01 or 9999-12-31 would overflow a date once the time zone is applied).
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2099, 12, 31)
+# A facet value comes from the page's own links: a code or a year. Longer ones are no code.
+MAX_FACET_VALUE_LENGTH = 100
+ECHO_AROUND = 60  # characters of the query shown on each side of a syntax error's place
 
 
 class DateInput(forms.DateInput):
@@ -95,8 +107,10 @@ class SearchForm(forms.Form):
         strip=False,  # the syntax error's position counts in the text as typed
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput(
+        attrs={"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput(
+        attrs={"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}))
     amount_min = forms.DecimalField(
         label=_("Amount from (yuan)"), required=False, min_value=0, max_digits=16, decimal_places=2
     )
@@ -125,6 +139,7 @@ class SearchForm(forms.Form):
         self.accesses = accesses
         self.syntax_error: QuerySyntaxError | None = None
         self.tree = None
+        self.notes = ()  # what some terms were taken to mean (search.interpret.Note)
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs.setdefault("class", "form-select form-select-sm")
@@ -140,10 +155,28 @@ class SearchForm(forms.Form):
         text = self.cleaned_data["q"]
         if text.strip():
             try:
-                self.tree = parse(text)
+                reading = read(text, systems=[access.system for access in self.accesses.values()])
             except QuerySyntaxError as error:
                 self.syntax_error = error  # shown beside the box with its position, not as a field error
+            else:
+                self.tree, self.notes = reading.tree, reading.notes
         return text
+
+    def clean_date_from(self):
+        return self._within_dates(self.cleaned_data["date_from"])
+
+    def clean_date_to(self):
+        return self._within_dates(self.cleaned_data["date_to"])
+
+    @staticmethod
+    def _within_dates(day):
+        if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise forms.ValidationError(
+                _("Choose a date from %(earliest)s to %(latest)s.")
+                % {"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+                code="out_of_range",
+            )
+        return day
 
     def clean_sort(self) -> str:
         sort = self.cleaned_data["sort"]
@@ -209,9 +242,11 @@ class SearchForm(forms.Form):
         values = []
         for value in self.data.getlist(parameter) if hasattr(self.data, "getlist") else []:
             value = value.strip()
+            if len(value) > MAX_FACET_VALUE_LENGTH or not value.isprintable():
+                continue  # no code looks like that: a link was damaged or made up
             if parameter == "system" and value not in self.accesses:
                 continue  # a system the reader may not read is as good as unknown
-            if parameter == "year" and not (value.isdigit() and len(value) == 4):
+            if parameter == "year" and not (value.isascii() and value.isdigit() and len(value) == 4):
                 continue
             if value and value not in values:
                 values.append(value)
@@ -278,7 +313,12 @@ class SearchForm(forms.Form):
         if self.syntax_error is None:
             return None
         text, at = self.cleaned_data["q"], self.syntax_error.position
-        return {"before": text[:at], "at": text[at : at + 1] or " ", "after": text[at + 1 :]}
+        start, end = max(0, at - ECHO_AROUND), at + 1 + ECHO_AROUND
+        return {
+            "before": ("…" if start else "") + text[start:at],
+            "at": text[at : at + 1] or " ",
+            "after": text[at + 1 : end] + ("…" if end < len(text) else ""),
+        }
 
     @property
     def has_filters(self) -> bool:

@@ -30,6 +30,7 @@ a string or a one-element list.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,8 @@ class SourceSystem(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=150, blank=True)
+    # What investigators call it (城管, 医保, 12345热线): 系统: in a query accepts it too.
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
     owner = models.ForeignKey(
         "agencies.Agency",
         verbose_name=_("owner agency"),
@@ -464,3 +467,63 @@ class ClueEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clue_id}:{self.record_id}"
+
+
+# --- the query language's synonyms ----------------------------------------------------------------
+
+
+class SynonymGroup(models.Model):
+    """Words that mean the same to an investigator (低保、最低生活保障): an unquoted search for any
+    of them finds records holding any of them (search.interpret). Administrators keep the list."""
+
+    MAX_WORDS = 8
+    MAX_WORD_LENGTH = 30
+    SEPARATORS = "、,，;；\n"
+
+    words = models.CharField(
+        _("words"),
+        max_length=300,
+        unique=True,
+        help_text=_("Two to eight words or phrases that mean the same, separated by 、 or commas, "
+                    "e.g. 低保、最低生活保障."),
+    )
+
+    class Meta:
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonym groups")
+        ordering = ["words"]
+
+    def __str__(self) -> str:
+        return self.words
+
+    @classmethod
+    def split(cls, text: str) -> list[str]:
+        """The distinct words of ``text`` in their order, spaces inside a word kept single."""
+        for separator in cls.SEPARATORS[1:]:
+            text = text.replace(separator, cls.SEPARATORS[0])
+        words: list[str] = []
+        for word in text.split(cls.SEPARATORS[0]):
+            word = " ".join(word.split())
+            if word and word.casefold() not in {known.casefold() for known in words}:
+                words.append(word)
+        return words
+
+    @property
+    def word_list(self) -> list[str]:
+        return self.split(self.words)
+
+    def clean(self):
+        words = self.split(self.words or "")
+        if len(words) < 2:
+            raise ValidationError({"words": _("Write at least two words that mean the same.")})
+        if len(words) > self.MAX_WORDS:
+            raise ValidationError(
+                {"words": _("At most %(limit)d words in one group.") % {"limit": self.MAX_WORDS}}
+            )
+        for word in words:
+            if len(word) > self.MAX_WORD_LENGTH or any(mark in word for mark in '"“”()（）:：'):
+                raise ValidationError({"words": _(
+                    "“%(word)s” cannot be searched for as one word: at most %(limit)d characters, "
+                    "without quotation marks, parentheses or colons."
+                ) % {"word": word[:40], "limit": self.MAX_WORD_LENGTH}})
+        self.words = "、".join(words)

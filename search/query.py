@@ -10,22 +10,34 @@ What a user may type in the query box::
     NOT 撤诉, -撤诉, !撤诉         without it
     (路灯 OR 井盖) -已办结          parentheses group
     名称:张伟  代码:91330100...   a field: only that part of the record (see FIELDS)
+    名称:"张伟"                   a quoted name: exactly that name (张伟, not 张伟柏)
 
-The operators are written in capitals (AND, OR, NOT) so that the English words in a record's
-text stay ordinary words. Anything the parser cannot read raises ``QuerySyntaxError`` with a
-message for the user, in their language, and the position of the problem: a query is never a
-server error.
+AND, OR and NOT may be written in any case, and so may the field names (Name:, NAME:); to
+search for the word "and" itself, quote it. Anything the parser cannot read raises
+``QuerySyntaxError`` with a message for the user, in their language, and the position of the
+problem: a query is never a server error. The bounds (length, words, nesting) are checked as the
+query is read, before any of it reaches a search backend, so that no query can exhaust the parser
+or be refused by Elasticsearch (whose bool queries nest at most 30 deep).
+
+The parser knows only the syntax. What a system's or a region's name stands for, and which words
+mean the same, is decided by ``search.interpret`` with the database at hand.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 MAX_QUERY_LENGTH = 2_000
 MAX_TERMS = 100
+# Parentheses and NOTs inside each other: a person writes two or three; a query of a thousand
+# "(" would exhaust the parser's recursion and exceed Elasticsearch's max_nested_depth (30).
+MAX_NESTING = 10
+OPERATORS = ("AND", "OR", "NOT")
 
 # What a field filter may name, in Chinese or English, and the record field it searches.
 FIELDS = {
@@ -45,7 +57,8 @@ FIELDS = {
 class Term:
     text: str
     field: str | None = None  # None: the title and the text
-    phrase: bool = False
+    phrase: bool = False  # in quotation marks: a phrase; with 名称: the exact name
+    position: int = dataclasses.field(default=0, compare=False)  # where it was typed, for explanations
 
 
 @dataclass(frozen=True)
@@ -129,8 +142,8 @@ def _tokens(text: str) -> list[_Token]:
             value_at = prefix.end()
         else:
             value_at = position
-        match = _TOKEN.match(text, value_at)
-        kind = match.lastgroup
+        match = _TOKEN.match(text, value_at)  # None only after a field's colon at the very end
+        kind = match.lastgroup if match else None
         if field is not None and kind not in ("quote", "word"):
             raise QuerySyntaxError(
                 _("The field “%(name)s” has nothing to search for: write the value right after the colon.")
@@ -144,14 +157,14 @@ def _tokens(text: str) -> list[_Token]:
             phrase = " ".join(text[match.end() : close].split())
             if not phrase:
                 raise QuerySyntaxError(_("The quotation marks hold nothing to search for."), value_at)
-            tokens.append(_Token("term", position, Term(phrase, field=field, phrase=True)))
+            tokens.append(_Token("term", position, Term(phrase, field=field, phrase=True, position=position)))
             position = close + 1
         elif kind == "word":
             word = match.group()
-            if field is None and word in ("AND", "OR", "NOT"):
+            if field is None and word.upper() in OPERATORS:
                 tokens.append(_Token(word.lower(), position))
             else:
-                tokens.append(_Token("term", position, Term(word, field=field)))
+                tokens.append(_Token("term", position, Term(word, field=field, position=position)))
             position = match.end()
         else:
             if kind != "space":
@@ -167,9 +180,14 @@ def _closing_quote(text: str, start: int) -> int | None:
     return None
 
 
+def field_key(name: str) -> str:
+    """A field name as FIELDS lists it: full-width letters and any case read as typed plainly."""
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
 def _field(name: str, position: int) -> str:
-    field = FIELDS.get(name) or FIELDS.get(name.lower())
-    if field is None:
+    found = FIELDS.get(name) or FIELDS.get(field_key(name))
+    if found is None:
         chinese = "、".join(sorted({key for key in FIELDS if not key.isascii()}))
         raise QuerySyntaxError(
             _(
@@ -179,14 +197,18 @@ def _field(name: str, position: int) -> str:
             % {"name": name, "fields": chinese},
             position,
         )
-    return field
+    return found
 
 
 class _Parser:
+    """Recursive descent over the tokens; ``depth`` counts the parentheses and NOTs around the
+    current position, so that nesting is refused before it costs a deep recursion."""
+
     def __init__(self, tokens: list[_Token], length: int):
         self.tokens = tokens
         self.index = 0
         self.length = length
+        self.depth = 0
 
     def peek(self) -> _Token | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
@@ -195,6 +217,15 @@ class _Parser:
         token = self.tokens[self.index]
         self.index += 1
         return token
+
+    def deeper(self, token: _Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise QuerySyntaxError(
+                _("Parentheses and NOTs are nested too deeply: at most %(limit)d inside each other.")
+                % {"limit": MAX_NESTING},
+                token.position,
+            )
 
     def or_expression(self):
         items = [self.and_expression()]
@@ -215,7 +246,10 @@ class _Parser:
         token = self.peek()
         if token is not None and token.kind == "not":
             self.take()
-            return Not(self.not_expression())
+            self.deeper(token)
+            inner = self.not_expression()
+            self.depth -= 1
+            return Not(inner)
         return self.atom()
 
     def atom(self):
@@ -224,11 +258,13 @@ class _Parser:
             raise QuerySyntaxError(_("The query ends where a word was expected."), self.length)
         if token.kind == "open":
             self.take()
+            self.deeper(token)
             inner = self.or_expression()
             closing = self.peek()
             if closing is None or closing.kind != "close":
                 raise QuerySyntaxError(_("A parenthesis is opened but not closed."), token.position)
             self.take()
+            self.depth -= 1
             return inner
         if token.kind == "term":
             self.take()

@@ -459,6 +459,19 @@ SYSTEMS: list[SystemSpec] = [
 
 BY_CODE = {spec.code: spec for spec in SYSTEMS}
 
+# What investigators call each system, where that is not its name: 系统:城管 finds 数字城管.
+SHORT_NAMES = {
+    "hotline-12345": "12345热线", "city-management": "城管", "public-resource-trading": "招投标",
+    "government-procurement": "政采", "market-entities": "工商登记", "medical-insurance": "医保",
+    "social-assistance": "低保", "public-officials": "公职人员", "real-estate": "不动产",
+    "treasury-payments": "国库支付", "public-works": "公共工程", "land-transfers": "土地出让",
+    "vat-invoices": "发票", "social-insurance": "社保", "pension-payments": "养老金",
+    "administrative-penalties": "处罚", "administrative-licences": "许可", "traffic-violations": "交通违法",
+    "farm-subsidies": "一卡通", "affordable-housing": "保障房", "transport-subsidies": "客运补贴",
+    "workplace-safety": "安全生产", "pollution-monitoring": "污染源监控", "audit-findings": "审计",
+    "state-asset-leases": "国资出租", "student-aid": "学生资助",
+}
+
 
 def seed_systems() -> dict[str, int]:
     """Create the systems that are missing and link owners whose agency exists; counts by outcome.
@@ -477,7 +490,8 @@ def seed_systems() -> dict[str, int]:
         system, created = SourceSystem.objects.get_or_create(
             code=spec.code,
             defaults={
-                "name": spec.name, "name_en": spec.name_en, "owner_code": spec.owner_code,
+                "name": spec.name, "name_en": spec.name_en, "short_name": SHORT_NAMES.get(spec.code, ""),
+                "owner_code": spec.owner_code,
                 "owner_id": agencies.get(spec.owner_code), "description": spec.description,
                 "sensitivity": spec.sensitivity, "field_mapping": spec.field_mapping,
             },

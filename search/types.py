@@ -10,6 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 SORTS = ("relevance", "date", "amount")
+
+
+class QueryRejected(Exception):
+    """The search backend refused the query itself (too many clauses, a value it cannot use), as
+    opposed to not answering: the reader is asked to simplify the query, not to wait."""
 FACETS = ("system", "region", "agency", "year")
 
 

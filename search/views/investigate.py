@@ -21,8 +21,9 @@ from django.views.decorators.http import require_GET
 from .. import backend, governance
 from ..forms import FACET_PARAMETERS, Cursor, SearchForm
 from ..models import AccessAction
-from ..types import FACETS
+from ..types import FACETS, QueryRejected
 from .display import facet_labels, shown_hits, system_label
+from .query_help import help_panel
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ def search(request):
         "without_sensitive": _without_sensitive(form),
         "page": None,
         "syntax": form.syntax_echo,
+        "help": help_panel(accesses),
         # Links to a record carry the stated purpose, so that its view is logged with it, and
         # this page, so that the record page links back to it.
         "record_query": _record_query(form),
@@ -70,6 +72,11 @@ def _results(request, reader, form: SearchForm) -> dict:
         )
         if page.next_after is None:
             backend.close(page.pit)  # the last page: nothing will ask for this snapshot again
+    except QueryRejected:
+        # The parser's and search.interpret's bounds keep every query within what the backends
+        # take; should one still be refused, it is the query that needs to change, not the wait.
+        logger.warning("The search backend refused query %r", form.query_text, exc_info=True)
+        return {"backend_error": "paging" if cursor else "rejected"}
     except Exception:
         # Whatever the search service answers (down, a snapshot that expired, a tampered page
         # token it cannot read), the investigator gets an explanation, not a server error.

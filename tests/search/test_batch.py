@@ -153,7 +153,8 @@ def test_uploading_a_list_starts_a_batch_search(client, scene, alice, django_cap
 
     page = client.get(response.url)
     rows = page.context["rows"]
-    assert [row.term for row in rows] == ["张伟", "李娜"] and rows[0].total == 4
+    # A name is matched whole: H1, T1 and W1 name 张伟; T2's 张伟民 is someone else.
+    assert [row.term for row in rows] == ["张伟", "李娜"] and rows[0].total == 3
     link = dict(zip([code for code, _name in page.context["columns"]], rows[0].links, strict=True))["tender"]
     params = parse_qs(link)
     assert params["q"] == ['名称:"张伟"'] and params["system"] == ["tender"]

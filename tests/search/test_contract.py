@@ -15,10 +15,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from agencies.models import Region
 from search import backend, highlight
+from search.interpret import MAX_EXPANDED_TERMS, read
 from search.masking import shown_record
-from search.models import Record, SourceSystem
-from search.query import parse
+from search.models import Record, SourceSystem, SynonymGroup
+from search.query import MAX_NESTING, MAX_TERMS, parse
 from search.types import Filters
 from tests.factories import RegionFactory
 
@@ -134,6 +136,10 @@ FIELD_QUERIES = {
     "标题:城南": ["H1", "T1"],
     "内容:城南": ["H1", "W2"],
     "名称:张伟": ["T1", "T2"],  # a name is also found inside a longer one
+    '名称:"张伟"': ["T1"],  # quoted, a name is exactly that name: not 张伟民
+    '名称:"张伟民"': ["T2"],
+    '名称:"伟"': [],
+    '名称:"江州明亮照明有限公司"': ["T1"],
     "名称:江州建工集团": ["T2"],
     "代码:91330100MA27XXXX0X": ["T1"],
     "代码:91330100MA27XXXX0": [],  # codes match whole: not by a prefix
@@ -154,6 +160,42 @@ FIELD_QUERIES = {
 
 def test_field_queries(corpus):
     assert {query: ids(query) for query in FIELD_QUERIES} == FIELD_QUERIES
+
+
+def read_ids(query: str) -> list[str]:
+    """Hits of the query as the pages read it (search.interpret), every system readable."""
+    tree = read(query, systems=SourceSystem.objects.all()).tree
+    return sorted(hit.external_id for hit in backend.scan(tree))
+
+
+INTERPRETED = {
+    "最低生活保障": ["W1"],  # the seeded group 低保、最低生活保障: W1's title says 低保
+    '"最低生活保障"': [],  # quoted: as written
+    "低保 OR 井盖": ["H2", "H3", "W1"],
+    "系统:救助": ["W1", "W2"],  # a part of the system's name
+    "系统:低保": ["W1", "W2"],  # its short name
+    "系统:Tender": ["T1", "T2", "T3"],  # its code, in any case
+    "地区:城南区": ["H1", "T1", "W2"],  # a region's name
+    "年份:2025年": ["H1", "T1", "T3", "W1"],
+}
+
+
+def test_names_and_synonyms_mean_the_same_on_both_backends(corpus):
+    SourceSystem.objects.filter(code="welfare").update(name="低保与社会救助发放", short_name="低保")
+    Region.objects.filter(code="cn").update(name="城南区")
+    assert {query: read_ids(query) for query in INTERPRETED} == INTERPRETED
+
+
+def test_the_largest_query_the_language_allows_runs(corpus):
+    """As many words as a query may hold, each expanded by synonyms as far as the bound allows,
+    inside the deepest nesting: both backends answer it (Elasticsearch counts clauses and
+    nesting, SQLite the depth of an expression)."""
+    SynonymGroup.objects.create(words="、".join(["路灯", "路灯杆", "灯杆", "照明灯"]))
+    short = " OR ".join(["路灯"] * (MAX_EXPANDED_TERMS // 4))
+    assert read_ids(short) == ["H1", "T3"]
+    words = " ".join(f"-词{index}" for index in range(MAX_TERMS - MAX_NESTING))
+    nested = "(" * (MAX_NESTING - 1) + f"-城北 {words} 城" + ")" * (MAX_NESTING - 1)
+    assert read_ids(nested) == ["H1", "T1", "W2"]  # 城, not 城北
 
 
 FILTERED = [

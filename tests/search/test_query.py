@@ -8,7 +8,18 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.query import MAX_TERMS, And, Not, Or, QuerySyntaxError, Term, parse, terms
+from search.query import (
+    MAX_NESTING,
+    MAX_QUERY_LENGTH,
+    MAX_TERMS,
+    And,
+    Not,
+    Or,
+    QuerySyntaxError,
+    Term,
+    parse,
+    terms,
+)
 
 
 @pytest.mark.parametrize(
@@ -40,7 +51,17 @@ from search.query import MAX_TERMS, And, Not, Or, QuerySyntaxError, Term, parse,
         ("-地区:东湖区", Not(Term("东湖区", field="region"))),
         ("路灯 !系统:hotline-12345", And((Term("路灯"), Not(Term("hotline-12345", field="system"))))),
         ("https://example.org/a", Term("https://example.org/a")),
-        ("and or not", And((Term("and"), Term("or"), Term("not")))),  # lower case: ordinary words
+        # Operators and field names in any case; quoted, an operator is an ordinary word.
+        ("路灯 and 维修", And((Term("路灯"), Term("维修")))),
+        ("路灯 Or 井盖", Or((Term("路灯"), Term("井盖")))),
+        ("not 撤诉", Not(Term("撤诉"))),
+        ('"and" "OR"', And((Term("and", phrase=True), Term("OR", phrase=True)))),
+        ("NAME:张伟", Term("张伟", field="names")),
+        ("ｎａｍｅ：张伟", Term("张伟", field="names")),  # full-width letters and colon
+        ("System:医保", Term("医保", field="system")),
+        # Quoted, a name is exact (search.elastic / search.embedded); unquoted, a part of one.
+        ('名称:"张伟"', Term("张伟", field="names", phrase=True)),
+        (f"{'(' * MAX_NESTING}路灯{')' * MAX_NESTING}", Term("路灯")),
         ("2024-01", Term("2024-01")),
     ],
 )
@@ -65,6 +86,19 @@ def test_what_a_query_means(query, tree):
         ("名称: 张伟", 0, "nothing to search for"),
         ('名称:"张伟', 3, "quotation mark is not closed"),
         ("()", 1, "needs a word"),
+        # A field with nothing after it, at the end or before a space or a parenthesis.
+        ("名称:", 0, "nothing to search for"),
+        ("年份：", 0, "nothing to search for"),
+        ("路灯 地区:", 3, "nothing to search for"),
+        ("名称:)", 0, "nothing to search for"),
+        ('名称:""', 3, "hold nothing"),
+        ("and", 0, "needs a word or a phrase on each side"),
+        ("路灯 or or 井盖", 6, "needs a word"),
+        # Nesting deeper than MAX_NESTING, counted where it goes too deep.
+        (f"{'(' * (MAX_NESTING + 1)}路灯{')' * (MAX_NESTING + 1)}", MAX_NESTING, "nested too deeply"),
+        (f"{'-' * (MAX_NESTING + 1)}路灯", MAX_NESTING, "nested too deeply"),
+        (f"{'NOT ' * (MAX_NESTING + 1)}路灯", 4 * MAX_NESTING, "nested too deeply"),
+        (f"{'(-' * 6}路灯{')' * 6}", MAX_NESTING, "nested too deeply"),
     ],
 )
 def test_a_query_it_cannot_read_is_explained(query, position, says):
@@ -83,8 +117,32 @@ def test_the_explanation_is_in_the_users_language():
 def test_a_query_is_bounded():
     with pytest.raises(QuerySyntaxError):
         parse(" ".join(["词"] * (MAX_TERMS + 1)))
-    with pytest.raises(QuerySyntaxError):
-        parse("词" * 2_001)
+    assert len(terms(parse(" OR ".join(["词"] * MAX_TERMS)))) == MAX_TERMS
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "词" * (MAX_QUERY_LENGTH + 1),
+        "(" * 10_000,  # would exhaust the parser's recursion
+        "-" * 100_000 + "x",
+        "路灯 OR " * 5_000,
+        "a" * 1_000_000,
+    ],
+)
+def test_a_query_too_long_is_refused_before_it_is_read(query):
+    with translation.override("zh-hans"), pytest.raises(QuerySyntaxError) as error:
+        parse(query)
+    assert error.value.message == f"查询内容过长：最多 {MAX_QUERY_LENGTH} 个字符。"
+    assert error.value.position == MAX_QUERY_LENGTH
+
+
+def test_thousands_of_operators_within_the_length_are_explained():
+    for query in ("OR " * 600, "路灯 " + "AND " * 400 + "井盖", "!" * 1_500 + "x", "(" * 1_999 + "x",
+                  "()" * 999):
+        with pytest.raises(QuerySyntaxError) as error:
+            parse(query)
+        assert 0 <= error.value.position <= len(query)
 
 
 def test_terms_lists_every_term_in_order():
@@ -93,10 +151,7 @@ def test_terms_lists_every_term_in_order():
     ]
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list('路灯名称:："“”()（）-!！ ANDORT|&x1')), max_size=40))
-def test_any_text_parses_or_is_explained(text):
-    """Whatever is typed, the answer is a tree or a QuerySyntaxError: never anything else."""
+def _parses_or_is_explained(text):
     try:
         tree = parse(text)
     except QuerySyntaxError as error:
@@ -104,6 +159,29 @@ def test_any_text_parses_or_is_explained(text):
         assert 0 <= error.position <= len(text)
     else:
         assert terms(tree)
+
+
+SYNTAX = list('路灯名称年份:："“”()（）-!！ ANDORTandort|&x1')
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(SYNTAX), max_size=40))
+def test_any_text_parses_or_is_explained(text):
+    """Whatever is typed, the answer is a tree or a QuerySyntaxError: never anything else."""
+    _parses_or_is_explained(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["(", ")", "（", "）", "-", "!", "NOT ", "AND ", "or ", "||", "&&", " ",
+                                 "名称:", "年份：", '"', "路灯"]), max_size=600).map("".join))
+def test_long_runs_of_syntax_parse_or_are_explained(text):
+    _parses_or_is_explained(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=2_500))
+def test_any_unicode_parses_or_is_explained(text):
+    _parses_or_is_explained(text)
 
 
 def test_positions_count_from_what_was_typed():
