@@ -404,13 +404,17 @@ class Batches:
         batch, and those of earlier batches of this run (their records name this run)."""
         last = {record.external_id: index for index, record in enumerate(batch.records)}
         settled = Settled(stored=[], replaced=[])
-        for index, record in enumerate(batch.records):
-            if last[record.external_id] == index:
-                settled.stored.append(record)
-            else:
-                later = batch.records[last[record.external_id]].ingest_line
-                settled.replaced.append(self._replaced(record.ingest_line, record.external_id, later,
+        following: dict[str, int] = {}  # external id → its next row's line; in the end its first
+        for index in reversed(range(len(batch.records))):
+            record = batch.records[index]
+            if record.external_id in following:
+                settled.replaced.append(self._replaced(record.ingest_line, record.external_id,
+                                                       following[record.external_id],
                                                        _as_received(batch.texts[index])))
+            following[record.external_id] = record.ingest_line
+        settled.stored = [
+            record for index, record in enumerate(batch.records) if last[record.external_id] == index
+        ]
         present = {
             external_id: (run_id, line)
             for external_id, run_id, line in Record.objects.filter(
@@ -425,8 +429,9 @@ class Batches:
         for record in settled.stored:
             if record.external_id in ours:
                 text = json.dumps(earlier_rows[record.external_id], ensure_ascii=False)
+                # Replaced by this batch's first row with the id (the rows after it, by each other).
                 settled.replaced.append(self._replaced(ours[record.external_id], record.external_id,
-                                                       record.ingest_line, text))
+                                                       following[record.external_id], text))
             elif record.external_id in present:
                 settled.updated += 1
             else:
