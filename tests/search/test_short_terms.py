@@ -138,9 +138,11 @@ def test_replaced_and_removed_records_leave_no_tokens_behind(system):
     if connection.vendor == "sqlite":
         assert vocabulary() == expected_vocabulary(records)
     backend.remove([record.pk for record in records] + [records[0].pk])
-    assert found(Term("李")) == found(Term("a,")) == set()
     if connection.vendor == "sqlite":
+        assert found(Term("李")) == found(Term("a,")) == set()
         assert vocabulary() == {}
+    else:  # on PostgreSQL the records table is the index: a record is found while it is there
+        assert found(Term("李")) == {"R1"}
 
 
 def test_reindex_rebuilds_the_short_term_table(system):
