@@ -4,12 +4,15 @@
            SEARCH_INDEX_PREFIX=bench PORTAL_DEMO=1
     python -m bench.search_query queries --count 240      # first page with facets: median, p95, p99
     python -m bench.search_query batch --terms 1000       # count_by_system over 1,000 terms
+    python -m bench.search_query ored --terms 50          # 50 one-character words ORed, 10 times
 
 ``queries`` runs each query of ``bench.search_workload.queries`` once through
 ``search.backend.search(tree, filters, facets=True)`` (20 hits, highlights, the four facets,
 exact total; the point in time it opens is closed outside the timing), after ``--warmup``
 other queries; times are wall clock in Python, parse included. ``batch`` times
 ``search.backend.count_by_system`` over the whole list, as the batch search's matrix does.
+``ored`` times queries of many one-character words joined by OR (distinct ideographs of the
+generator's vocabulary, drawn anew for each query), the first page with facets as ``queries``.
 Either backend: whichever the settings choose (``ELASTICSEARCH_URL`` set or not).
 """
 
@@ -85,6 +88,34 @@ def run_batch(count: int, seed: int) -> dict:
     }
 
 
+def ored_query(rng, characters: list[str], terms: int) -> str:
+    return " OR ".join(rng.sample(characters, terms))
+
+
+def run_ored(count: int, terms: int, seed: int, verbose: bool = False) -> dict:
+    import random
+
+    from bench.search_workload import vocabulary
+    from search import backend
+    from search.query import parse
+
+    rng = random.Random(seed)
+    characters = sorted({character for word in vocabulary() for character in word})
+    timings, totals = [], []
+    for _number in range(count):
+        text = ored_query(rng, characters, terms)
+        started = time.perf_counter()
+        page = backend.search(parse(text), facets=True)
+        elapsed = (time.perf_counter() - started) * 1000
+        backend.close(page.pit)
+        timings.append(elapsed)
+        totals.append(page.total)
+        if verbose:
+            print(f"{elapsed:8.1f} ms {page.total:>10,}  {text[:60]}…", flush=True)
+    return {"terms": terms, **summary(timings), "median_total": statistics.median(totals),
+            "max_total": max(totals)}
+
+
 def main(argv=None, setup=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", type=Path, help="also write the results to this file")
@@ -97,6 +128,11 @@ def main(argv=None, setup=None) -> None:
     batch = steps.add_parser("batch", help="a batch search: hits per term and system")
     batch.add_argument("--terms", type=int, default=1_000)
     batch.add_argument("--seed", type=int, default=2)
+    ored = steps.add_parser("ored", help="many one-character words joined by OR, first page with facets")
+    ored.add_argument("--terms", type=int, default=50)
+    ored.add_argument("--count", type=int, default=10)
+    ored.add_argument("--seed", type=int, default=3)
+    ored.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     if setup is None:
         from bench.common import django_setup as setup
@@ -108,6 +144,8 @@ def main(argv=None, setup=None) -> None:
     result = {"backend": settings.SEARCH_BACKEND, "records": Record.objects.count()}
     if args.step == "queries":
         result |= run_queries(args.count, args.warmup, args.seed, args.verbose)
+    elif args.step == "ored":
+        result |= run_ored(args.count, args.terms, args.seed, args.verbose)
     else:
         result |= run_batch(args.terms, args.seed)
     print(json.dumps(result, ensure_ascii=False, indent=1, default=str))

@@ -6,8 +6,9 @@ It keeps the meanings of ``search.elastic`` function for function, and the contr
 - **SQLite**: an FTS5 table with the trigram tokenizer (``search_record_fts``, one row per
   record, its rowid the record's id, made by migration 0003) holds the searchable text. A word
   of three characters or more is a trigram phrase query, which is a substring search answered
-  from the index; a word of one or two characters, which no trigram can hold, is found by a
-  scan of that table (``instr``).
+  from the index; a word of one or two characters, which no trigram can hold, is one token of a
+  second table of characters and pairs of characters (``search.short_terms``). The words of one
+  AND or OR that either table answers go to it as one MATCH, not one subquery a word.
 - **PostgreSQL without Elasticsearch**: a scan of the records table (``strpos`` on the text,
   the names' JSON elements). Correct at any size, fast enough for a small deployment; past
   that, set ``ELASTICSEARCH_URL``.
@@ -45,6 +46,7 @@ from django.db.models import BooleanField, Count, F, IntegerField, Max, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 
+from . import short_terms
 from .elastic import terms_to_mark
 from .models import Record
 from .query import And, Not, Or, Term
@@ -104,9 +106,12 @@ def index_records(records: Iterable) -> int:
     done = 0
     for chunk in _chunks(records):
         if _uses_fts():
+            # The last of a record given twice wins; twice in one chunk would be forgotten twice.
+            rows = [_fts_row(record) for record in {record.pk: record for record in chunk}.values()]
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.executemany(_DELETE, [(record.pk,) for record in chunk])
-                cursor.executemany(_INSERT, [_fts_row(record) for record in chunk])
+                _forget(cursor, [row[0] for row in rows])
+                cursor.executemany(_INSERT, rows)
+                short_terms.add_rows(cursor, rows)
         done += len(chunk)
     return done
 
@@ -114,8 +119,15 @@ def index_records(records: Iterable) -> int:
 def remove_records(record_ids: list[int]) -> int:
     if _uses_fts() and record_ids:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(_DELETE, [(pk,) for pk in record_ids])
+            _forget(cursor, list(dict.fromkeys(record_ids)))
     return len(record_ids)
+
+
+def _forget(cursor, record_ids: list[int]) -> None:
+    """Take records out of both tables: the short-term table first, while the trigram table
+    still holds the text it must be told again."""
+    short_terms.forget(cursor, record_ids)
+    cursor.executemany(_DELETE, [(pk,) for pk in record_ids])
 
 
 def refresh() -> None:
@@ -134,16 +146,20 @@ def reindex(records: Iterable, *, progress: Callable[[int], None] | None = None)
         if _uses_fts():
             with connection.cursor() as cursor:
                 cursor.execute(_EMPTY)
+                short_terms.empty(cursor)
         for chunk in _chunks(records):
             if _uses_fts():
+                rows = [_fts_row(record) for record in chunk]
                 with connection.cursor() as cursor:
-                    cursor.executemany(_INSERT, [_fts_row(record) for record in chunk])
+                    cursor.executemany(_INSERT, rows)
+                    short_terms.add_rows(cursor, rows)
             done += len(chunk)
             if progress:
                 progress(done)
         if _uses_fts():
             with connection.cursor() as cursor:
                 cursor.execute(_OPTIMIZE)
+                short_terms.optimize(cursor)
     return FTS_TABLE if _uses_fts() else Record._meta.db_table
 
 
@@ -154,11 +170,36 @@ def _condition(tree) -> Q:
         return _term(tree)
     if isinstance(tree, Not):
         return ~_condition(tree.item)
-    if isinstance(tree, And):
-        return reduce(and_, (_condition(item) for item in tree.items))
-    if isinstance(tree, Or):
-        return reduce(or_, (_condition(item) for item in tree.items))
+    if isinstance(tree, And | Or):
+        return _combined(tree)
     raise TypeError(tree)
+
+
+def _combined(tree: And | Or) -> Q:
+    """The items of an AND or an OR. On SQLite the words that a full-text table answers go to it
+    as one MATCH (FTS5 intersects or unites its own lists: fifty ORed words are one query, not
+    fifty subqueries); the other items are conditions of their own, joined as the tree says."""
+    joiner, join = (" AND ", and_) if isinstance(tree, And) else (" OR ", or_)
+    queries: dict[str, list[str]] = {}
+    conditions = []
+    for item in tree.items:
+        found = _full_text_queries(item) if _combinable(item) else None
+        tables = {table for table, _query in found or ()}
+        if found is None or (join is and_ and len(tables) != 1):
+            conditions.append(_condition(item))  # an AND cannot split one word's forms
+        elif join is and_:
+            queries.setdefault(tables.pop(), []).append(" OR ".join(f"({query})" for _table, query in found))
+        else:
+            for table, query in found:
+                queries.setdefault(table, []).append(query)
+    for table, parts in queries.items():
+        conditions.append(_matching(table, joiner.join(f"({part})" for part in parts)))
+    return reduce(join, conditions)
+
+
+def _combinable(item) -> bool:
+    """Words of the title or text, searched as substrings (names have a meaning of their own)."""
+    return isinstance(item, Term) and item.field in (None, "title", "body")
 
 
 def _term(term: Term) -> Q:
@@ -175,8 +216,38 @@ def _term(term: Term) -> Q:
             return _in_year(int(term.text))
         except ValueError:
             return MATCH_NONE
+    found = _full_text_queries(term)
+    if found is not None:
+        by_table: dict[str, list[str]] = {}
+        for table, query in found:
+            by_table.setdefault(table, []).append(f"({query})")
+        return reduce(or_, (_matching(table, " OR ".join(parts)) for table, parts in by_table.items()))
     fields = (term.field,) if term.field else TEXT_FIELDS
     return reduce(or_, (_contains(fields, text) for text in variants(term.text)))
+
+
+def _full_text_queries(term: Term) -> list[tuple[str, str]] | None:
+    """(table, FTS5 query) for each form of a word of the title, text or names, on SQLite: a
+    trigram phrase for three characters or more, a token of the short-term table for one or
+    two. None where no full-text table answers: PostgreSQL, other fields, an empty word."""
+    if not _uses_fts() or term.field not in (None, *TEXT_FIELDS) or not term.text:
+        return None
+    fields = (term.field,) if term.field else TEXT_FIELDS
+    found = []
+    for text in variants(term.text):
+        if len(text) > short_terms.LONGEST:
+            found.append((FTS_TABLE, "{" + " ".join(fields) + "} : " + '"' + text.replace('"', '""') + '"'))
+        else:
+            found.append((short_terms.TABLE, short_terms.query(fields, text)))
+    return found
+
+
+_MATCHING_IN = {FTS_TABLE: _MATCHING, short_terms.TABLE: short_terms.MATCHING}
+
+
+def _matching(table: str, query: str) -> Q:
+    """Records that the FTS5 query ``query`` finds in ``table``."""
+    return _raw(_MATCHING_IN[table], [query])
 
 
 def variants(text: str) -> list[str]:
@@ -190,17 +261,10 @@ def _raw(sql: str, params: list) -> Q:
 
 
 def _contains(fields: tuple[str, ...], text: str) -> Q:
-    """Records whose ``fields`` hold ``text`` as a substring, ignoring case."""
-    if _uses_fts():
-        if len(text) >= TRIGRAM:
-            phrase = '"' + text.replace('"', '""') + '"'
-            query = "{" + " ".join(fields) + "} : " + phrase
-            return _raw(_MATCHING, [query])
-        # lower() costs a copy of every text; words without letters (ideographs, digits) skip it.
-        probe = "instr(lower({}), lower(%s)) > 0" if text.lower() != text.upper() else "instr({}, %s) > 0"
-        found = " OR ".join(probe.format(field) for field in fields)
-        scanned = '"search_record".id IN (SELECT rowid FROM search_record_fts WHERE ' + found + ")"  # noqa: S608
-        return _raw(scanned, [text] * len(fields))
+    """Records whose ``fields`` hold ``text`` as a substring, ignoring case: a scan (PostgreSQL,
+    and an empty word on SQLite; otherwise the full-text tables answer, see _full_text_queries)."""
+    if _uses_fts():  # only an empty word comes here, which every text holds
+        return Q(pk__isnull=False)
     conditions = []
     for field in fields:
         if field == "names":

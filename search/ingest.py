@@ -20,6 +20,12 @@ The file:
   CSV header is line 1, as in a text editor, and as in a spreadsheet unless a cell spans lines.
 - A row holding a character no database can store (a NUL, an unpaired surrogate in JSON) is
   rejected; its text is kept with U+FFFD in place of the NUL.
+- Rows with the same external id: the later row wins (a system that delivers a record again
+  delivers its newer state). Each earlier one is kept aside as a ``RejectedRow`` whose
+  ``replaced_by_line`` names the row that replaced it, in the same batch, a later batch or after
+  a resumed run alike: each record remembers the run and line that last wrote it.
+- Every row read is counted once, as loaded (a new record), updated (it replaced a record loaded
+  before this run), duplicate (a later row replaced it) or rejected; the four add up to the rows.
 
 The rejection reasons are written in the active language; a caller acting for a user activates
 theirs first.
@@ -336,8 +342,19 @@ class Batch:
     """Rows read and mapped, not yet stored."""
 
     last: int  # the number of its last row: the run's rows_done once it commits
-    records: list[Record]
+    records: list[Record]  # each with the line it was read from (ingest_line)
+    texts: list[str]  # the records' rows as received, for one that a later row replaces
     rejected: list[RejectedRow]
+
+
+@dataclass
+class Settled:
+    """A batch's records sorted out by external id, before they are stored."""
+
+    stored: list[Record]  # one per external id: the last row of the file so far
+    replaced: list[RejectedRow]  # earlier rows with the same external id, this batch's or before
+    loaded: int = 0  # new records
+    updated: int = 0  # records loaded before this run, replaced
 
 
 class Batches:
@@ -369,24 +386,77 @@ class Batches:
         rows = list(islice(self.rows, self.size))
         if not rows:
             return None
-        records, rejected = [], []
+        records, texts, rejected = [], [], []
         for row in rows:
             try:
-                records.append(_record(row, self.mapper))
+                record = _record(row, self.mapper)
             except RowRejected as error:
                 rejected.append(RejectedRow(run=self.run, line=row.line, reason="; ".join(error.reasons),
-                                            raw=row.text.rstrip("\r\n").replace("\x00", "\ufffd")))
-        return Batch(rows[-1].number, records, rejected)
+                                            raw=_as_received(row.text)))
+                continue
+            record.ingest_run_id, record.ingest_line = self.run.pk, row.line
+            records.append(record)
+            texts.append(row.text)
+        return Batch(rows[-1].number, records, texts, rejected)
+
+    def settle(self, batch: Batch) -> Settled:
+        """Which records of ``batch`` are stored, and which rows later rows replace: those of this
+        batch, and those of earlier batches of this run (their records name this run)."""
+        last = {record.external_id: index for index, record in enumerate(batch.records)}
+        settled = Settled(stored=[], replaced=[])
+        following: dict[str, int] = {}  # external id → its next row's line; in the end its first
+        for index in reversed(range(len(batch.records))):
+            record = batch.records[index]
+            if record.external_id in following:
+                settled.replaced.append(self._replaced(record.ingest_line, record.external_id,
+                                                       following[record.external_id],
+                                                       _as_received(batch.texts[index])))
+            following[record.external_id] = record.ingest_line
+        settled.stored = [
+            record for index, record in enumerate(batch.records) if last[record.external_id] == index
+        ]
+        present = {
+            external_id: (run_id, line)
+            for external_id, run_id, line in Record.objects.filter(
+                system_id=self.run.system_id, external_id__in=list(last)
+            ).values_list("external_id", "ingest_run_id", "ingest_line")
+        }
+        ours = {external_id: line for external_id, (run_id, line) in present.items() if run_id == self.run.pk}
+        earlier_rows = dict(
+            Record.objects.filter(system_id=self.run.system_id, external_id__in=list(ours))
+            .values_list("external_id", "raw")
+        ) if ours else {}
+        for record in settled.stored:
+            if record.external_id in ours:
+                text = json.dumps(earlier_rows[record.external_id], ensure_ascii=False)
+                # Replaced by this batch's first row with the id (the rows after it, by each other).
+                settled.replaced.append(self._replaced(ours[record.external_id], record.external_id,
+                                                       following[record.external_id], text))
+            elif record.external_id in present:
+                settled.updated += 1
+            else:
+                settled.loaded += 1
+        return settled
+
+    def _replaced(self, line: int, external_id: str, later: int, text: str) -> RejectedRow:
+        return RejectedRow(
+            run=self.run, line=line, replaced_by_line=later, raw=text,
+            reason=_("Duplicate of row %(later)s: external id %(id)s appears again there, and the later row "
+                     "was loaded.") % {"later": f"{later:,}", "id": external_id},
+        )
 
     def commit(self, done: int, batch: Batch) -> Batch | None:
         """``batch`` (the rows after row ``done``) all or nothing; returns the batch after it."""
         following = None
         with transaction.atomic():
-            stored = upsert(batch.records)
-            RejectedRow.objects.bulk_create(batch.rejected)
+            settled = self.settle(batch)
+            stored = upsert(settled.stored)
+            RejectedRow.objects.bulk_create(batch.rejected + settled.replaced)
             moved = IngestRun.objects.filter(pk=self.run.pk, rows_done=done).update(
                 rows_done=batch.last,
-                rows_loaded=F("rows_loaded") + len(batch.records),
+                rows_loaded=F("rows_loaded") + settled.loaded,
+                rows_updated=F("rows_updated") + settled.updated,
+                rows_duplicate=F("rows_duplicate") + len(settled.replaced),
                 rows_rejected=F("rows_rejected") + len(batch.rejected),
             )
             if not moved:  # compare-and-set: someone else committed these rows first
@@ -421,6 +491,10 @@ def _load(run: IngestRun, batches: Batches, progress) -> None:
     IngestRun.objects.filter(pk=run.pk).update(
         state=IngestState.DONE, rows_total=done, finished_at=timezone.now()
     )
+
+
+def _as_received(text: str) -> str:
+    return text.rstrip("\r\n").replace("\x00", "\ufffd")
 
 
 def _record(row: Row, mapper: RowMapper) -> Record:

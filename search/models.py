@@ -99,6 +99,14 @@ class Record(models.Model):
     phones = models.JSONField(_("phone numbers"), default=list, blank=True)
     raw = models.JSONField(_("row as received"), default=dict)
     ingested_at = models.DateTimeField(_("ingested"), auto_now=True, db_index=True)
+    # The load and the line of its file that last wrote the record: a later row of the same file
+    # with the same external id is then known as a duplicate, across batches and resumed runs.
+    # No constraint or index: it is only ever compared with the run being loaded.
+    ingest_run = models.ForeignKey(
+        "IngestRun", verbose_name=_("ingest run"), null=True, blank=True, on_delete=models.DO_NOTHING,
+        db_constraint=False, db_index=False, related_name="+",
+    )
+    ingest_line = models.PositiveIntegerField(_("line in the file"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("record")
@@ -137,7 +145,12 @@ class IngestRun(models.Model):
     )
     rows_total = models.PositiveIntegerField(_("rows in the file"), null=True, blank=True)
     rows_done = models.PositiveIntegerField(_("rows read"), default=0)
+    # Every row read is counted once: loaded (a new record), updated (it replaced a record loaded
+    # before this run), duplicate (a later row of the file has the same external id and replaced
+    # it) or rejected. The four add up to rows_done.
     rows_loaded = models.PositiveIntegerField(_("rows loaded"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    rows_duplicate = models.PositiveIntegerField(_("duplicate rows"), default=0)
     rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
     error = models.TextField(_("error"), blank=True)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
@@ -153,7 +166,8 @@ class IngestRun(models.Model):
 
 
 class RejectedRow(models.Model):
-    """A row that could not be loaded, quarantined with its reason (nothing dropped silently)."""
+    """A row that could not be loaded, quarantined with its reason (nothing dropped silently), or
+    one that a later row of the same file replaced (``replaced_by_line``: the later row wins)."""
 
     run = models.ForeignKey(
         IngestRun, verbose_name=_("ingest run"), on_delete=models.CASCADE, related_name="rejected"
@@ -161,6 +175,7 @@ class RejectedRow(models.Model):
     line = models.PositiveIntegerField(_("row number"))
     reason = models.TextField(_("reason"))
     raw = models.TextField(_("row as received"))
+    replaced_by_line = models.PositiveIntegerField(_("replaced by row"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rejected row")

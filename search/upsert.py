@@ -25,7 +25,7 @@ from search.models import Record
 UNIQUE_FIELDS = ["system", "external_id"]
 UPDATE_FIELDS = [
     "title", "body", "occurred_at", "region", "amount", "names", "credit_codes", "id_numbers",
-    "phones", "raw", "ingested_at",
+    "phones", "raw", "ingested_at", "ingest_run", "ingest_line",
 ]
 COPIED_FIELDS = ["system", "external_id", *UPDATE_FIELDS]
 JSON_FIELDS = {"names", "credit_codes", "id_numbers", "phones", "raw"}

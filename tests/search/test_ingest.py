@@ -573,7 +573,7 @@ def test_the_command_loads_and_reports(system, tmp_path):
 
     out, err = run_command("bidding", path, "--batch", "2")
 
-    assert "4 rows read, 3 loaded, 1 rejected" in out
+    assert "4 rows read: 3 loaded, 0 updated, 0 duplicate, 1 rejected" in out
     assert "line 5: “never” in “受理时间” is not a date" in out
     assert "/ 4" in err  # the progress line
 

@@ -23,9 +23,11 @@ def positive(value: str) -> int:
 class Command(BaseCommand):
     help = (
         "Load a linked system's export (CSV or JSONL) into its records through the system's field "
-        "mapping. Bad rows are kept aside with their reasons and the first are listed. A run that "
-        "stopped resumes where it was when the same file is given again; a file already loaded is "
-        "not loaded again unless --again."
+        "mapping. Bad rows are kept aside with their reasons and the first are listed. Rows with the "
+        "same external id: the later row wins (it is loaded), and each earlier one is kept aside as a "
+        "duplicate naming the row that replaced it. Every row is counted once: loaded (new), updated, "
+        "duplicate or rejected. A run that stopped resumes where it was when the same file is given "
+        "again; a file already loaded is not loaded again unless --again."
     )
 
     def add_arguments(self, parser):
@@ -63,19 +65,21 @@ class Command(BaseCommand):
         if outcome.already_done:
             when = timezone.localtime(run.finished_at or run.started_at).strftime("%Y-%m-%d %H:%M")
             self.stdout.write(
-                _("%(file)s was loaded into %(system)s on %(date)s: %(loaded)s rows loaded, %(rejected)s "
-                  "rejected. Add --again to load it again.")
+                _("%(file)s was loaded into %(system)s on %(date)s: %(done)s rows read: %(loaded)s loaded, "
+                  "%(updated)s updated, %(duplicate)s duplicate, %(rejected)s rejected. Add --again to load "
+                  "it again.")
                 % {"file": run.file_name, "system": system, "date": when, **_counts(run)}
             )
             return
         if outcome.resumed_from:
             self.stdout.write(_("Resumed after row %(row)s.") % {"row": f"{outcome.resumed_from:,}"})
         self.stdout.write(
-            _("%(system)s, %(file)s: %(done)s rows read, %(loaded)s loaded, %(rejected)s rejected.")
+            _("%(system)s, %(file)s: %(done)s rows read: %(loaded)s loaded, %(updated)s updated, "
+              "%(duplicate)s duplicate, %(rejected)s rejected.")
             % {"system": system, "file": path.name, **_counts(run)}
         )
         self._list_rejections(run)
-        if index and run.rows_loaded:
+        if index and (run.rows_loaded or run.rows_updated):
             # Saved searches tell their owners of the new records now, not at the next beat.
             check_saved_searches.delay()
         if outcome.unknown_regions:
@@ -86,16 +90,18 @@ class Command(BaseCommand):
             )
 
     def _list_rejections(self, run: IngestRun) -> None:
-        if not run.rows_rejected:
+        aside = run.rows_rejected + run.rows_duplicate
+        if not aside:
             return
-        self.stdout.write(_("The first rejected rows:") if run.rows_rejected > REJECTIONS_SHOWN
-                          else _("The rejected rows:"))
+        self.stdout.write(_("The first rows kept aside (rejected or duplicate):") if aside > REJECTIONS_SHOWN
+                          else _("The rows kept aside (rejected or duplicate):"))
         for line, reason in run.rejected.order_by("line").values_list("line", "reason")[:REJECTIONS_SHOWN]:
             self.stdout.write("  " + _("line %(line)s: %(reason)s") % {"line": f"{line:,}", "reason": reason})
 
 
 def _counts(run: IngestRun) -> dict[str, str]:
     return {
-        "done": f"{run.rows_done:,}", "loaded": f"{run.rows_loaded:,}", "rejected": f"{run.rows_rejected:,}"
+        "done": f"{run.rows_done:,}", "loaded": f"{run.rows_loaded:,}", "updated": f"{run.rows_updated:,}",
+        "duplicate": f"{run.rows_duplicate:,}", "rejected": f"{run.rows_rejected:,}",
     }
 
