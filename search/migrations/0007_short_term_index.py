@@ -24,6 +24,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("search", "0004_access_record_append_only")]
+    dependencies = [("search", "0006_synonyms")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('search', '0006_short_term_index'),
+        ('search', '0007_short_term_index'),
     ]
 
     operations = [
