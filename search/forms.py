@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
+from common.forms import DateInput
 from issues.forms import mark_invalid_fields
 
 from . import governance
@@ -42,15 +43,6 @@ SORT_LABELS = {
     "date": pgettext_lazy("sort order", "Newest first"),
     "amount": pgettext_lazy("sort order", "Largest amount first"),
 }
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker, which sends and expects ISO dates whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from agencies.acting import acting_membership
 from agencies.models import Agency, AgencyKind, Region, SupervisionClass
+from common.forms import DateInput
 
 from .. import exports
 from ..forms import BootstrapForm
@@ -41,10 +42,10 @@ class LedgerForm(BootstrapForm):
     )
     region = forms.ModelChoiceField(label=_("District"), required=False, queryset=Region.objects.all())
     date_from = forms.DateField(
-        label=_("Pushed from"), required=False, widget=forms.DateInput({"type": "date"})
+        label=_("Pushed from"), required=False, widget=DateInput
     )
     date_to = forms.DateField(
-        label=_("Pushed until"), required=False, widget=forms.DateInput({"type": "date"})
+        label=_("Pushed until"), required=False, widget=DateInput
     )
 
     def value(self, name: str, default=None):
