@@ -7,15 +7,13 @@ pages each record is masked unless the reader's access to its system allows iden
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.spreadsheet_cells import inert_row
+from common import spreadsheets
 
 from .governance import Reader, mask_text, readable
 from .models import Clue, Record
@@ -79,14 +77,15 @@ def issue_description(clue: Clue, records: list[Record]) -> str:
     return "\n".join(lines).strip()
 
 
-def evidence_csv(records: list[Record]) -> bytes:
-    """The evidence as CSV in UTF-8 with a BOM (Excel reads it right), identifiers masked."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("Linked system"), _("External id"), _("Title"), _("Date"), _("Region"),
-                     _("Amount (yuan)"), _("Names"), _("Unified social credit codes")])
-    for record in records:
-        writer.writerow(inert_row([
+def evidence_csv(clue: Clue, records: list[Record], exported_by: str) -> bytes:
+    """The evidence as CSV (``common.spreadsheets``: Excel reads it right), identifiers masked."""
+    heading = spreadsheets.Heading(
+        title=_("Evidence records of the clue “%(title)s”") % {"title": clue.title}, exported_by=exported_by
+    )
+    columns = [_("Linked system"), _("External id"), _("Title"), _("Date"), _("Region"),
+               _("Amount (yuan)"), _("Names"), _("Unified social credit codes")]
+    rows = (
+        [
             record.system.name,
             record.external_id,
             mask_text(record.title),
@@ -95,5 +94,7 @@ def evidence_csv(records: list[Record]) -> bytes:
             "" if record.amount is None else f"{record.amount}",
             "、".join(record.names),
             "、".join(record.credit_codes),
-        ]))
-    return buffer.getvalue().encode("utf-8-sig")
+        ]
+        for record in records
+    )
+    return spreadsheets.to_bytes(spreadsheets.CSV, heading, columns, rows)

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
-from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from agencies import actions as agency_actions
@@ -24,6 +23,7 @@ from issues import demo as issues_demo
 from issues.views.ledgers import DRILL_PAGE_SIZE
 from notifications import reminders
 from tests.e2e.threads import in_own_thread
+from tests.spreadsheets import read_xlsx
 
 pytestmark = pytest.mark.browser
 
@@ -91,16 +91,26 @@ def test_it_works(page, live_server, city, tmp_path):
     assert download.suggested_filename.endswith(".xlsx")
     path = tmp_path / download.suggested_filename
     download.save_as(path)
-    sheet = load_workbook(path, read_only=True).active
-    exported = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert exported[label] == total
+    exported = read_xlsx(path.read_bytes())
+    assert {row[0]: row[1] for row in exported.rows}[label] == total
+    assert exported.title == "办件台账 · 承办单位"
+    assert exported.about["导出人"] == "林晓雯（江州市纪委监委）"
 
     # Drill down: exactly that many issues, and every one of them opens.
     total_link.click()
     expect(page).to_have_url(re.compile(r"/issues/ledger/issues/\?.*metric=total"))
     rows = page.locator("#ledger-issues tbody tr")
     expect(rows).to_have_count(min(total, DRILL_PAGE_SIZE))
-    expect(page.locator("main")).to_contain_text(f"{total} 件办件")
+    expect(page.locator("#drill-what")).to_contain_text(f"办件台账 · 承办单位：{label} · 办件")
+    expect(page.locator("#drill-counts")).to_contain_text(f"台账计数：{total} 件次")
+    expect(page.locator("#drill-why")).to_contain_text("在每个承办单位下各计一次")
+    with page.expect_download() as download_info:
+        page.locator("#drill-xlsx").click()
+    drilled = tmp_path / "drill.xlsx"
+    download_info.value.save_as(drilled)
+    listed = read_xlsx(drilled.read_bytes())
+    assert listed.title == f"台账明细：办件台账 · 承办单位 · {label} · 办件"
+    assert all(label in row[-1] for row in listed.rows)  # every issue names the agency as a handler
     rows.first.locator("a").click()
     expect(page).to_have_url(re.compile(r"/issues/\d+/$"))
     page.go_back()
