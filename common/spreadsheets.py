@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
@@ -45,7 +46,11 @@ _XML_ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
 
 
 def inert(value):
-    """``value`` safe to put in a spreadsheet cell: text that could start a formula is quoted."""
+    """``value`` safe to put in a spreadsheet cell: text that could start a formula is quoted.
+
+    A lazily translated label (a choice's label) becomes its text in the active language."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

@@ -101,3 +101,14 @@ def test_the_streamed_csv_is_the_same_file():
     rows = [["市住建局", 2], ["=1", None]]
     streamed = b"".join(spreadsheets.csv_lines(HEADING, ["单位", "件数"], rows))
     assert streamed == spreadsheets.to_bytes("csv", HEADING, ["单位", "件数"], rows)
+
+
+def test_lazily_translated_labels_are_written_in_the_active_language():
+    from issues.lights import Light
+
+    for fmt in spreadsheets.FORMATS:
+        with translation.override("zh-hans"):
+            data = spreadsheets.to_bytes(fmt, HEADING, [Light.RED.label], [[Light.RED.label]])
+            expected = str(Light.RED.label)
+        table = read_csv(data) if fmt == "csv" else read_xlsx(data)
+        assert expected != "Overdue" and table.header == [expected] and table.rows == [[expected]]

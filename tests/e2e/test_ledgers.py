@@ -131,18 +131,23 @@ def test_it_works(page, live_server, city, tmp_path):
         assert drawn.json_value()
     assert page.evaluate("Chart.version")
 
-    # The scores: every department ranked, with the formula beside it.
+    # The scores: the departments with something to score ranked, best first, with the formula
+    # beside it; those with nothing to score after them, unranked, saying so (0/0 is not 100%).
     page.locator("nav.nav-pills").get_by_role("link", name="时效评分").click()
     expect(page).to_have_url(re.compile(r"/issues/scores/$"))
     expect(page.locator("#score-formula")).to_contain_text("40")
     expect(page.locator("#score-formula")).to_contain_text("60")
-    ranking = page.locator("#score-table tbody tr")
-    assert ranking.count() > 1
-    assert [number(text) for text in ranking.locator("td:first-child").all_inner_texts()] == list(
-        range(1, ranking.count() + 1)
-    )
+    rows = page.locator("#score-table tbody tr.score-row")
+    ranked = [row.get_attribute("data-rank") != "" for row in rows.all()]
+    assert sum(ranked) > 1
+    assert ranked == sorted(ranked, reverse=True)  # the unranked come last
+    ranking = page.locator('#score-table tbody tr.score-row:not([data-rank=""])')
+    ranks = [number(text) for text in ranking.locator("td:first-child").all_inner_texts()]
+    assert ranks[0] == 1 and ranks == sorted(ranks)
     scores = [float(text) for text in ranking.locator("td:last-child").all_inner_texts()]
     assert scores == sorted(scores, reverse=True)
+    for text in page.locator('#score-table tbody tr.score-row[data-rank=""] td:last-child').all_inner_texts():
+        assert text in ("无办件", "暂无可计分办件")
 
     # Nothing came from anywhere but the portal: no CDN, no fonts, no analytics.
     served = urlsplit(live_server.url).netloc
