@@ -60,3 +60,26 @@ def test_the_english_export_speaks_english(client, carol, table):
     assert read.title == "Issues ledger · Handling agency"
     assert read.about["Filters"] == "none"
     assert set(read.about) == {"Filters", "Exported at", "Exported by"}
+
+
+def test_a_drill_down_says_why_its_count_differs_and_exports(
+    client, carol, city_commission, our_agency, other_agency
+):
+    both = pushed_issue(carol, city_commission, our_agency, co_handlers=[other_agency], title="两家承办")
+    pushed_issue(carol, city_commission, our_agency)
+    client.force_login(carol)
+    url = reverse("issues:ledger_issues")
+    page = client.get(url, {"kind": "issues", "dimension": "agency", "metric": "total"})
+    html = page.content.decode()
+    assert page.context["drill"].counted == 3 and page.context["count"] == 2  # 3 handler shares, 2 issues
+    assert "台账计数：3 件次" in html and "列出办件：2 件" in html and "在每个承办单位下各计一次" in html
+
+    by_class = client.get(url, {"kind": "issues", "dimension": "class", "metric": "total"})
+    assert by_class.context["drill"].counted == by_class.context["count"] == 2
+
+    read = read_xlsx(_get(client, "issues:ledger_issues", kind="issues", dimension="agency", metric="total",
+                          key=str(other_agency.pk), format="xlsx"))
+    assert read.title == f"台账明细：办件台账 · 承办单位 · {other_agency.name} · 办件"
+    assert [row[1] for row in read.rows] == ["两家承办"]
+    assert read.rows[0][-1] == f"{our_agency.name}、{other_agency.name}"
+    assert both.number == read.rows[0][0]
