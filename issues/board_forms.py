@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency, SupervisionClass
 from agencies.queries import active_agencies, in_directory_order
+from common.forms import DateInput
 
 from .board import SORT_LABELS, TAB_SLUGS, BoardFilters
 from .forms import mark_invalid_fields
@@ -23,15 +24,6 @@ DEFAULT_SORT = "updated"
 KEYWORD_MAX_LENGTH = 100
 # The filters a user sets in the form; tab, sort and cursor are the page's own navigation.
 FILTER_FIELDS = ("supervision_class", "agency", "light", "due_from", "due_to", "q")
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker, which sends and expects ISO dates whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class SearchInput(forms.TextInput):

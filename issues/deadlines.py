@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import ngettext
 
 from agencies import calendar
 
-from .models import DeadlinePolicy
+from .models import Category, DeadlinePolicy, DeadlineUnit, Priority
+
+
+def _most_specific(candidates, category: str, priority: str) -> DeadlinePolicy | None:
+    matching = [
+        p for p in candidates if p.category in ("", category) and p.priority in ("", priority)
+    ]
+    # A policy naming the category beats one naming the priority; both beat the catch-all.
+    return max(matching, key=lambda p: (p.category != "", p.priority != ""), default=None)
 
 
 def policy_for(category: str, priority: str) -> DeadlinePolicy | None:
@@ -17,8 +27,7 @@ def policy_for(category: str, priority: str) -> DeadlinePolicy | None:
     candidates = DeadlinePolicy.objects.filter(
         Q(category=category) | Q(category=""), Q(priority=priority) | Q(priority="")
     )
-    # A policy naming the category beats one naming the priority; both beat the catch-all.
-    return max(candidates, key=lambda p: (p.category != "", p.priority != ""), default=None)
+    return _most_specific(candidates, category, priority)
 
 
 def proposed_deadline(category: str, priority: str, start: dt.date | None = None) -> dt.date | None:
@@ -34,3 +43,44 @@ def sign_deadline(category: str, priority: str, start: dt.date | None = None) ->
     if policy is None:
         return None
     return calendar.add_working_days(start or timezone.localdate(), policy.sign_within)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The deadline a policy proposes, and how it says so: "5 个工作日，截至 2026年12月11日"."""
+
+    deadline: dt.date
+    amount: int
+    unit: str
+
+    @property
+    def text(self) -> str:
+        day = formats.date_format(self.deadline, "DATE_FORMAT")
+        if self.unit == DeadlineUnit.NATURAL:
+            phrase = ngettext(
+                "%(count)d natural day, until %(date)s",
+                "%(count)d natural days, until %(date)s",
+                self.amount,
+            )
+        else:
+            phrase = ngettext(
+                "%(count)d working day, until %(date)s",
+                "%(count)d working days, until %(date)s",
+                self.amount,
+            )
+        return phrase % {"count": self.amount, "date": day}
+
+
+def suggestions(start: dt.date | None = None) -> dict[tuple[str, str], Suggestion]:
+    """The proposed deadline of every (category, priority) a policy covers, from one query: the
+    new-issue form carries them all, so a change of either field changes the date at once."""
+    start = start or timezone.localdate()
+    policies = list(DeadlinePolicy.objects.all())
+    proposed = {}
+    for category in Category.values:
+        for priority in Priority.values:
+            policy = _most_specific(policies, category, priority)
+            if policy is not None:
+                deadline = calendar.deadline_from(start, policy.handle_within, policy.unit)
+                proposed[category, priority] = Suggestion(deadline, policy.handle_within, policy.unit)
+    return proposed

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from common.forms import DateInput
 
 from .attachments import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_SIZE, validate_uploads
-from .deadlines import proposed_deadline
+from .deadlines import Suggestion, proposed_deadline, suggestions
 from .models import Category, Priority, Source
 
 TEXT_LIMIT = 5000
@@ -85,10 +89,6 @@ class AttachmentsField(forms.FileField):
         return files
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 def _not_past(value):
     if value is not None and value < timezone.localdate():
         raise ValidationError(_("The date cannot be in the past."))
@@ -126,6 +126,14 @@ class BootstrapForm(forms.Form):
         mark_invalid_fields(self, described=False)
 
 
+def deadline_help(suggestion: Suggestion | None) -> str:
+    """What the deadline field says under it, in the reader's language (the form is built per request)."""
+    if suggestion is None:
+        return gettext("No deadline policy covers this category and priority: choose a date or none.")
+    text = gettext("By the deadline policy of this category and priority: %(suggestion)s; it can be changed.")
+    return text % {"suggestion": suggestion.text}
+
+
 class NewIssueForm(BootstrapForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
@@ -134,12 +142,9 @@ class NewIssueForm(BootstrapForm):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
-    deadline = forms.DateField(
-        label=_("Deadline"),
-        widget=DateInput,
-        required=False,
-        help_text=_("Proposed from the deadline policy of the category and priority; change it if needed."),
-    )
+    # Proposed by the deadline policy of the category and priority chosen; the page's script
+    # (issues/deadline-suggestion.js) follows a change of either with the data set in __init__.
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput, required=False)
     lead = AgencyChoiceField(label=_("Lead handler"), queryset=Agency.objects.none())
     co_handlers = AgencyMultipleChoiceField(
         label=_("Co-handlers"),
@@ -159,8 +164,33 @@ class NewIssueForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.initiator = initiator
         use_agencies(self, "lead", "co_handlers", "copied", exclude=initiator)
-        if not self.is_bound:
-            self.fields["deadline"].initial = proposed_deadline(Category.choices[0][0], Priority.NORMAL)
+        self._propose_deadline()
+
+    def _chosen(self, name: str) -> str:
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name), "")
+        return self.initial.get(name) or self.fields[name].initial or self.fields[name].choices[0][0]
+
+    def _propose_deadline(self) -> None:
+        proposed = suggestions()
+        field = self.fields["deadline"]
+        chosen = proposed.get((self._chosen("category"), self._chosen("priority")))
+        if not self.is_bound and "deadline" not in self.initial:
+            field.initial = chosen.deadline if chosen else None
+        field.help_text = deadline_help(chosen)
+        field.widget.attrs["data-deadline-from"] = " ".join(map(self.add_prefix, ("category", "priority")))
+        field.widget.attrs["data-deadline-suggestions"] = json.dumps(
+            {
+                f"{category}|{priority}": {
+                    "date": suggestion.deadline.isoformat() if suggestion else "",
+                    "help": str(deadline_help(suggestion)),
+                }
+                for category in Category.values
+                for priority in Priority.values
+                for suggestion in [proposed.get((category, priority))]
+            },
+            ensure_ascii=False,
+        )
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()

@@ -416,22 +416,23 @@ def parse_key(dimension: Dimension, text: str):
     return text
 
 
-def drill_issues(
+def drill_rows(
     user, agency, filters: LedgerFilters, kind: str, dimension: str, metric: str, key: str = "", today=None
 ):
-    """Exactly the issues one ledger cell counted (``key`` empty: the whole column's)."""
+    """The rows one ledger cell counted (``key`` empty: the whole column's): handler or issue lines,
+    urges, overdue assignments; None when the metric or key is none of this ledger's."""
     kind_ = KINDS[kind]
     dimension_ = DIMENSION_BY_SLUG[dimension]
     today = today or timezone.localdate()
     chosen = next((m for m in kind_.metrics(dimension_) if m.slug == metric), None)
     if chosen is None:
-        return Issue.objects.none()
+        return None
     rows = kind_.rows(user, agency, filters, dimension_).filter(chosen.condition(today))
     if key:
         try:
             value = parse_key(dimension_, key)
         except ValueError:
-            return Issue.objects.none()
+            return None
         if dimension_.slug == "month" and kind_.month_field:
             # A range on the timestamp itself, not an equality on the truncated month, which
             # not every backend compares reliably (SQLite keeps it as text).
@@ -443,4 +444,53 @@ def drill_issues(
         else:
             field = kind_.keys[dimension_.slug]
             rows = rows.filter(**{field: value})
-    return Issue.objects.filter(pk__in=rows.values(kind_.issue_path))
+    return rows
+
+
+def drill_issues(
+    user, agency, filters: LedgerFilters, kind: str, dimension: str, metric: str, key: str = "", today=None
+):
+    """Exactly the issues one ledger cell counted (``key`` empty: the whole column's)."""
+    rows = drill_rows(user, agency, filters, kind, dimension, metric, key, today)
+    if rows is None:
+        return Issue.objects.none()
+    return Issue.objects.filter(pk__in=rows.values(KINDS[kind].issue_path))
+
+
+@dataclass
+class Drill:
+    """What a drill-down list holds and why its length may differ from the number clicked."""
+
+    kind: Kind
+    dimension: Dimension
+    metric: Metric | None
+    group: str  # the row's label; empty for a whole column
+    counted: int  # the ledger's number: handler shares, issues, urges or overdue assignments
+    issues: object  # the queryset of the issues behind them
+
+    @property
+    def counts_issues(self) -> bool:
+        """Whether the number counts issues themselves (each once), so it equals the list's length."""
+        if self.kind is not ISSUES:
+            return False
+        return not self.dimension.per_handler or _counts_distinct(self.kind, self.dimension)
+
+
+def drill(user, agency, filters: LedgerFilters, kind: str, dimension: str, metric: str, key: str = ""):
+    """The drill-down behind one ledger number: its issues, and the number as the ledger counted it."""
+    kind_, dimension_ = KINDS[kind], DIMENSION_BY_SLUG[dimension]
+    with reporting_transaction():
+        rows = drill_rows(user, agency, filters, kind, dimension, metric, key)
+        chosen = next((m for m in kind_.metrics(dimension_) if m.slug == metric), None)
+        if rows is None:
+            return Drill(kind_, dimension_, chosen, "", 0, Issue.objects.none())
+        if _counts_distinct(kind_, dimension_):
+            counted = rows.values(kind_.issue_path).distinct().count()
+        else:
+            counted = rows.count()
+        group = ""
+        if key:
+            value = parse_key(dimension_, key)
+            group = str(_label_for(dimension_, [value]).get(value, key))
+    issues = Issue.objects.filter(pk__in=rows.values(kind_.issue_path))
+    return Drill(kind_, dimension_, chosen, group, counted, issues)

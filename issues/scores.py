@@ -7,9 +7,11 @@ counted over the department's live handler assignments of issues pushed in the p
 visible to the viewer), from the ledgers' lines: signed on time = signed for by the sign
 deadline its deadline policy gave it (assignments made before sign deadlines existed are left
 out of this rate); closed on time = accepted, with the report in by the assignment's deadline;
-overdue now = still open past its deadline; urges = urges received on those assignments. A rate
-with nothing to count is taken as 100%: a department is not marked down for work it was never
-given.
+overdue now = still open past its deadline; urges = urges received on those assignments.
+
+A rate with nothing to count is left out, and the other carries both weights. A department with
+neither (no assignment, or none signed or accepted yet) has no score: it is shown as such and
+listed after the ranked ones, never as the best (0/0 is not 100%).
 """
 
 from __future__ import annotations
@@ -38,28 +40,37 @@ class Score:
     closed_on_time: int
     overdue: int
     urges: int
+    rank: int | None = None  # set by ``scores``: None for a department without a score
 
     @property
-    def sign_rate(self) -> float:
-        return self.signed_on_time / self.signed if self.signed else 1.0
+    def sign_rate(self) -> float | None:
+        return self.signed_on_time / self.signed if self.signed else None
 
     @property
-    def close_rate(self) -> float:
-        return self.closed_on_time / self.accepted if self.accepted else 1.0
+    def close_rate(self) -> float | None:
+        return self.closed_on_time / self.accepted if self.accepted else None
 
     @property
-    def score(self) -> float:
-        raw = (
-            WEIGHTS["sign"] * self.sign_rate
-            + WEIGHTS["close"] * self.close_rate
-            - WEIGHTS["overdue"] * self.overdue
-            - WEIGHTS["urges"] * self.urges
-        )
+    def score(self) -> float | None:
+        """None when neither rate has anything to count."""
+        rates = (("sign", self.sign_rate), ("close", self.close_rate))
+        rated = [(WEIGHTS[part], rate) for part, rate in rates if rate is not None]
+        if not rated:
+            return None
+        full = WEIGHTS["sign"] + WEIGHTS["close"]
+        base = full * sum(weight * rate for weight, rate in rated) / sum(weight for weight, _rate in rated)
+        raw = base - WEIGHTS["overdue"] * self.overdue - WEIGHTS["urges"] * self.urges
         return round(min(100.0, max(0.0, raw)), 1)
+
+    @property
+    def has_items(self) -> bool:
+        return self.assignments > 0
 
 
 def scores(user, agency, filters: LedgerFilters, today: dt.date | None = None) -> list[Score]:
-    """Each handling department's score, best first (one aggregate query over handler lines)."""
+    """Each handling department's score, best first, then those without a score by name (one
+    aggregate query over handler lines). With an agency filter, that agency is listed even
+    without a line: its own page says it has no items rather than nothing at all."""
     today = today or timezone.localdate()
     rows = (
         handler_lines(user, agency, filters)
@@ -89,5 +100,18 @@ def scores(user, agency, filters: LedgerFilters, today: dt.date | None = None) -
         Score(agency_id=row["handler"], agency=row["handler__name"], **{k: row[k] for k in fields})
         for row in rows
     ]
-    result.sort(key=lambda s: (-s.score, s.agency))
-    return result
+    if filters.agency is not None and not any(s.agency_id == filters.agency.pk for s in result):
+        result.append(Score(filters.agency.pk, filters.agency.name, 0, 0, 0, 0, 0, 0, 0))
+    return ranked(result)
+
+
+def ranked(result: list[Score]) -> list[Score]:
+    """Scored departments by score (ties share a rank), then the unscored, unranked, by name."""
+    scored = sorted((s for s in result if s.score is not None), key=lambda s: (-s.score, s.agency))
+    unscored = sorted((s for s in result if s.score is None), key=lambda s: s.agency)
+    for position, entry in enumerate(scored, 1):
+        previous = scored[position - 2] if position > 1 else None
+        entry.rank = previous.rank if previous is not None and previous.score == entry.score else position
+    for entry in unscored:
+        entry.rank = None
+    return scored + unscored

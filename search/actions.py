@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agencies.models import Membership
+from common import spreadsheets
 from issues import actions as board
 from issues.attachments import files_removed_on_failure
 from issues.models import Issue, Source
@@ -123,7 +124,9 @@ def push_clue(*, acting_user, agency, clue: Clue, category: str, priority: str, 
         if not records:
             raise ClueError(_("The clue has no evidence records."))
         listing = SimpleUploadedFile(
-            f"evidence-{clue.pk}.csv", evidence_csv(records), content_type="text/csv"
+            f"evidence-{clue.pk}.csv",
+            evidence_csv(clue, records, spreadsheets.exporter(acting_user, agency)),
+            content_type="text/csv",
         )
         issue = board.push(
             acting_user=acting_user, agency=agency, title=clue_words({}, clue, ()).title,

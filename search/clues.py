@@ -8,15 +8,13 @@ identifiers; other members of the agency see that it is there and from which sys
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.spreadsheet_cells import inert_row
+from common import spreadsheets
 
 from .governance import Reader, readable, shows_identifiers
 from .masking import mask_text, shown_record
@@ -113,22 +111,27 @@ def issue_description(clue: Clue, records: list[Record]) -> str:
     return "\n\n".join(part for part in (summary, count) if part)
 
 
-def evidence_csv(records: list[Record]) -> bytes:
-    """The evidence as CSV in UTF-8 with a BOM (Excel reads it right), identifiers masked."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("Linked system"), _("External id"), _("Title"), _("Date"), _("Region"),
-                     _("Amount (yuan)"), _("Names"), _("Unified social credit codes")])
-    for record in records:
-        seen = shown_record(record, identifiers=False)
-        writer.writerow(inert_row([
-            record.system.name,
-            record.external_id,
-            seen.title,
-            timezone.localtime(record.occurred_at).strftime("%Y-%m-%d"),
-            record.region.name if record.region_id else "",
-            "" if record.amount is None else f"{record.amount}",
-            "、".join(seen.names),
-            "、".join(record.credit_codes),
-        ]))
-    return buffer.getvalue().encode("utf-8-sig")
+def evidence_csv(clue: Clue, records: list[Record], exported_by: str) -> bytes:
+    """The evidence as CSV (``common.spreadsheets``: Excel reads it right), identifiers masked."""
+    heading = spreadsheets.Heading(
+        title=_("Evidence records of the clue “%(title)s”") % {"title": clue_words({}, clue, ()).title},
+        exported_by=exported_by,
+    )
+    columns = [_("Linked system"), _("External id"), _("Title"), _("Date"), _("Region"),
+               _("Amount (yuan)"), _("Names"), _("Unified social credit codes")]
+    rows = (_evidence_row(record, shown_record(record, identifiers=False)) for record in records)
+    return spreadsheets.to_bytes(spreadsheets.CSV, heading, columns, rows)
+
+
+def _evidence_row(record: Record, seen) -> list:
+    """One evidence record as the attached list shows it (``seen``: masking.shown_record)."""
+    return [
+        record.system.name,
+        record.external_id,
+        seen.title,
+        timezone.localtime(record.occurred_at).strftime("%Y-%m-%d"),
+        record.region.name if record.region_id else "",
+        "" if record.amount is None else f"{record.amount}",
+        "、".join(seen.names),
+        "、".join(record.credit_codes),
+    ]

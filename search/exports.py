@@ -6,15 +6,12 @@ stays flat however large the set. What the owner may see is decided when the exp
 systems they may read *and* export, with ID and phone numbers masked unless their access to the
 record's system shows them.
 
-Excel reads a CSV without a byte-order mark in the machine's legacy code page (GBK on Chinese
-Windows) and garbles UTF-8 Chinese; the BOM makes it read UTF-8 (as issues/exports.py does).
-openpyxl's write-only mode writes rows as they come instead of holding the sheet in memory.
+The file is written by ``common.spreadsheets`` (BOM, write-only Excel, inert cells, a heading
+with the query and filters, the time of the export and its owner).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -24,23 +21,18 @@ from django.core.files import File
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from portal.spreadsheet_cells import inert, inert_row
+from agencies.models import Agency, Region
+from common import spreadsheets
 
 from . import backend, governance
 from .interpret import read_for
 from .masking import shown_record
-from .models import ExportFormat, ExportJob, JobState, Record
+from .models import ExportJob, JobState, Record, SourceSystem
 from .query import QuerySyntaxError
 from .stored_query import as_filters, searched_systems
 
 CHUNK = 1_000  # hits per database read, and rows between two progress updates
-XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header: a larger set goes on more sheets
-# openpyxl refuses the control characters XML 1.0 forbids; a record's raw text may hold them.
-_XML_ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
 
 
 class ExportRefused(Exception):
@@ -96,65 +88,32 @@ def rows(hits: Iterable, accesses: dict[str, governance.SystemAccess]) -> Iterat
                 yield record_row(record, accesses[record.system.code])
 
 
-# --- writers ------------------------------------------------------------------------------------
+# --- the file's heading -------------------------------------------------------------------------
 
 
-class CsvWriter:
-    suffix = ".csv"
-
-    def __init__(self, stream):
-        self.text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-        self.writer = csv.writer(self.text)
-
-    def write(self, cells: list) -> None:
-        self.writer.writerow(inert_row("" if cell is None else cell for cell in cells))
-
-    def close(self) -> None:
-        self.text.flush()
-        self.text.detach()  # the stream stays open for the caller to store
-
-
-class XlsxWriter:
-    suffix = ".xlsx"
-
-    def __init__(self, stream):
-        self.stream = stream
-        self.workbook = Workbook(write_only=True)
-        self.sheet = None
-        self.header: list | None = None
-        self.in_sheet = 0
-
-    def write(self, cells: list) -> None:
-        if self.header is None:  # the first row is the header, repeated on every sheet
-            self.header = cells
-            self._new_sheet()
-            return
-        if self.in_sheet >= XLSX_MAX_ROWS:
-            self._new_sheet()
-        self.sheet.append([inert(_clean(cell)) for cell in cells])
-        self.in_sheet += 1
-
-    def _new_sheet(self) -> None:
-        number = len(self.workbook.worksheets) + 1
-        title = _("Records") if number == 1 else f"{_('Records')} {number}"
-        self.sheet = self.workbook.create_sheet(title=title)
-        bold = []
-        for text in self.header:
-            cell = WriteOnlyCell(self.sheet, value=text)
-            cell.font = Font(bold=True)
-            bold.append(cell)
-        self.sheet.append(bold)
-        self.in_sheet = 0
-
-    def close(self) -> None:
-        self.workbook.save(self.stream)
-
-
-def _clean(cell):
-    return cell.translate(_XML_ILLEGAL) if isinstance(cell, str) else cell
-
-
-WRITERS = {ExportFormat.CSV: CsvWriter, ExportFormat.XLSX: XlsxWriter}
+def heading(job: ExportJob) -> spreadsheets.Heading:
+    """Title, the query and filters of the search, and who exported it, for the top of the file."""
+    data = job.filters or {}
+    models = {"systems": SourceSystem, "regions": Region, "agencies": Agency}
+    names = {
+        key: dict(model.objects.filter(code__in=data.get(key, [])).values_list("code", "name"))
+        for key, model in models.items()
+    }
+    filters = [(_("Query"), job.query)]
+    for key, label in (("systems", _("Linked system")), ("regions", _("Region")), ("agencies", _("Agency"))):
+        filters.append((label, "、".join(names[key].get(code, code) for code in data.get(key, []))))
+    filters += [
+        (_("Year"), "、".join(str(year) for year in data.get("years", []))),
+        (_("From"), data.get("occurred_from", "")),
+        (_("To"), data.get("occurred_to", "")),
+        (_("Amount from (yuan)"), data.get("amount_min", "")),
+        (_("Amount to (yuan)"), data.get("amount_max", "")),
+        (_("Stated purpose"), job.purpose),
+    ]
+    owner = job.owner if job.owner_id else None
+    return spreadsheets.Heading(
+        title=_("Linked records"), exported_by=spreadsheets.exporter(owner, job.agency), filters=filters
+    )
 
 
 # --- running one export -------------------------------------------------------------------------
@@ -232,10 +191,9 @@ def _write(job: ExportJob) -> None:
     hits = backend.scan(tree, filters, sort=job.sort) if accesses else iter(())
     done = 0
     with tempfile.TemporaryFile() as stream:
-        writer = WRITERS[job.format](stream)
-        writer.write(header())
+        writer = spreadsheets.Spreadsheet(job.format, stream, heading(job), header(), _("Records"))
         for cells in rows(hits, accesses):
-            writer.write(cells)
+            writer.append(cells)
             done += 1
             if done % CHUNK == 0:
                 ExportJob.objects.filter(pk=job.pk).update(rows_done=done)

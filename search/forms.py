@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
+from common.forms import DateInput
 from issues.forms import mark_invalid_fields
 
 from . import governance
@@ -55,14 +56,6 @@ LATEST_DATE = dt.date(2099, 12, 31)
 MAX_FACET_VALUE_LENGTH = 100
 ECHO_AROUND = 60  # characters of the query shown on each side of a syntax error's place
 
-
-class DateInput(forms.DateInput):
-    """The browser's date picker, which sends and expects ISO dates whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from ..board import (
     apply_filters,
     board_page,
     count_label,
+    label_our_part,
     tab_counts,
     tab_queryset,
 )
@@ -72,6 +73,7 @@ def board(request):
     filters = form.board_filters()
     page = board_page(request.user, agency, slug, filters, sort=form.sort_key, cursor=form.page_cursor)
     label_rows(page.issues)
+    label_our_part(page.issues, agency, slug)
     matching = matching_count(request.user, agency, slug, filters)
     tabs = [
         {

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.db.models import Prefetch
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from agencies.acting import acting_membership
 from agencies.models import Agency, AgencyKind, Region, SupervisionClass
+from common import spreadsheets
+from common.forms import DateInput, chosen_filters
 
 from .. import exports
 from ..forms import BootstrapForm
-from ..ledgers import DIMENSIONS, KINDS, LedgerFilters, drill_issues, ledger
+from ..ledger_lines import LIVE_ASSIGNMENT_STATES
+from ..ledgers import DIMENSIONS, KINDS, LedgerFilters, drill, ledger
 from ..lights import annotate_light
+from ..models import Assignment
 from .board import label_rows
 
 DRILL_PAGE_SIZE = 200  # a drill-down says how many there are; the list shows the first ones
+EXPORT_CHUNK = 2_000  # issues read at a time for an export of a drill-down
 
 
 class LedgerForm(BootstrapForm):
@@ -41,14 +46,18 @@ class LedgerForm(BootstrapForm):
     )
     region = forms.ModelChoiceField(label=_("District"), required=False, queryset=Region.objects.all())
     date_from = forms.DateField(
-        label=_("Pushed from"), required=False, widget=forms.DateInput({"type": "date"})
+        label=_("Pushed from"), required=False, widget=DateInput
     )
     date_to = forms.DateField(
-        label=_("Pushed until"), required=False, widget=forms.DateInput({"type": "date"})
+        label=_("Pushed until"), required=False, widget=DateInput
     )
 
     def value(self, name: str, default=None):
         return (self.cleaned_data.get(name) if self.is_valid() else None) or default
+
+    def chosen_filters(self) -> list[tuple[str, str]]:
+        """The filters chosen, for an exported file (the ledger and grouping are in its title)."""
+        return chosen_filters(self, ["agency", "supervision_class", "region", "date_from", "date_to"])
 
     def ledger_filters(self) -> LedgerFilters:
         if not self.is_valid():
@@ -80,8 +89,13 @@ def ledger_page(request):
     kind, dimension = form.value("kind", "issues"), form.value("dimension", "agency")
     table = ledger(request.user, membership.agency, form.ledger_filters(), kind, dimension)
     export = request.GET.get("format")
-    if export in ("xlsx", "csv"):
-        return _export(table, export)
+    if export in spreadsheets.FORMATS:
+        heading = spreadsheets.Heading(
+            title=f"{table.kind.label} · {table.dimension.label}",
+            exported_by=spreadsheets.exporter(request.user, membership.agency),
+            filters=form.chosen_filters(),
+        )
+        return exports.ledger_download(table, export, heading)
     for row in table.rows:
         row.cells = [(m.slug, row.values[m.slug]) for m in table.metrics]
     return render(
@@ -98,21 +112,6 @@ def ledger_page(request):
     )
 
 
-def _export(table, export: str) -> HttpResponse:
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    name = f"ledger-{table.kind.slug}-{table.dimension.slug}-{stamp}"
-    if export == "xlsx":
-        response = HttpResponse(
-            exports.to_xlsx(table, str(table.kind.label)),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
-
-
 @login_required
 @require_GET
 def ledger_issues(request):
@@ -122,32 +121,53 @@ def ledger_issues(request):
         return render(request, "issues/ledger_issues.html", {"membership": None})
     form = LedgerForm(request.GET)
     kind, dimension = form.value("kind", "issues"), form.value("dimension", "agency")
-    metric = request.GET.get("metric", "total")
-    issues = drill_issues(
-        request.user,
-        membership.agency,
-        form.ledger_filters(),
-        kind,
-        dimension,
-        metric,
-        request.GET.get("key", ""),
-    )
-    count = issues.count()
-    rows = list(
-        annotate_light(issues).select_related("initiator").order_by("-pushed_at", "-id")[:DRILL_PAGE_SIZE]
-    )
-    label_rows(rows)
+    metric, key = request.GET.get("metric", "total"), request.GET.get("key", "")
+    found = drill(request.user, membership.agency, form.ledger_filters(), kind, dimension, metric, key)
+    issues = annotate_light(found.issues).select_related("initiator").order_by("-pushed_at", "-id")
+    export = request.GET.get("format")
+    if export in spreadsheets.FORMATS:
+        heading = _drill_heading(request, membership, form, found)
+        return exports.issues_download(with_handlers(issues, chunked=True), export, heading, "ledger-issues")
+    count = found.issues.count()
+    rows = list(with_handlers(issues[:DRILL_PAGE_SIZE]))
     return render(
         request,
         "issues/ledger_issues.html",
         {
             "membership": membership,
             "agency": membership.agency,
+            "drill": found,
             "issues": rows,
             "count": count,
             "truncated": count > len(rows),
-            "back": _query_without(request, "metric", "key"),
+            "back": _query_without(request, "metric", "key", "format"),
+            "query": _query_without(request, "format"),
         },
+    )
+
+
+def with_handlers(issues, chunked: bool = False):
+    """The issues labelled as the board shows them, each with the names of its live handlers (a
+    drill-down by agency counts an issue once per handler). ``chunked`` reads them a batch at a
+    time, for an export of a long list."""
+    live = Assignment.objects.filter(state__in=LIVE_ASSIGNMENT_STATES).select_related("agency").order_by("id")
+    issues = issues.prefetch_related(Prefetch("assignments", queryset=live, to_attr="live_assignments"))
+    for issue in issues.iterator(chunk_size=EXPORT_CHUNK) if chunked else issues:
+        issue.handler_names = [assignment.agency.display_name for assignment in issue.live_assignments]
+        label_rows([issue])
+        yield issue
+
+
+def _drill_heading(request, membership, form, found) -> spreadsheets.Heading:
+    parts = [str(found.kind.label), str(found.dimension.label)]
+    if found.group:
+        parts.append(found.group)
+    if found.metric is not None:
+        parts.append(str(found.metric.label))
+    return spreadsheets.Heading(
+        title=gettext("Issues behind the ledger: %(cell)s") % {"cell": " · ".join(parts)},
+        exported_by=spreadsheets.exporter(request.user, membership.agency),
+        filters=form.chosen_filters(),
     )
 
 

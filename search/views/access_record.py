@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
-from portal.spreadsheet_cells import inert_row
+from common import spreadsheets
+from common.forms import chosen_filters
 
 from .. import governance
 from ..forms import AccessRecordForm
@@ -38,7 +37,12 @@ def access_record(request):
     )
     names = {system.code: system_label(system) for system in SourceSystem.objects.all()}
     if request.GET.get("format") == "csv":
-        return _csv(entries, names, accesses)
+        heading = spreadsheets.Heading(
+            title=_("Access record"),
+            exported_by=spreadsheets.exporter(request.user, governance.reader_for(request).agency),
+            filters=chosen_filters(form),
+        )
+        return _csv(entries, names, accesses, heading)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page:
         entry.system_names = [names.get(code, code) for code in entry.systems]
@@ -60,34 +64,25 @@ def _typed(entry: AccessLog, accesses) -> tuple[str, str]:
     return mask_text(entry.query), mask_text(entry.purpose)
 
 
-class _Echo:
-    def write(self, value):
-        return value
 
-
-def _csv(entries, names, accesses):
+def _csv(entries, names, accesses, heading):
     """The filtered entries as CSV, streamed in batches so a long record never sits in memory."""
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff"  # spreadsheet programs read UTF-8 only with the byte order mark
-        yield writer.writerow([
-            _("When"), _("User"), _("Agency"), _("Action"), _("Linked systems"), _("Query"),
-            _("Stated purpose"), _("Hits"), pgettext("linked record", "Record"), _("IP address"),
-        ])
-        for entry in entries.iterator(chunk_size=CSV_BATCH):
-            yield writer.writerow(inert_row([
-                timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
-                entry.user.get_full_name() if entry.user else "",
-                entry.agency.display_name if entry.agency else "",
-                entry.get_action_display(),
-                "、".join(names.get(code, code) for code in entry.systems),
-                *_typed(entry, accesses),
-                "" if entry.hits is None else entry.hits,
-                entry.record_id or "",
-                entry.ip or "",
-            ]))
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="access-record.csv"'
-    return response
+    columns = [
+        _("When"), _("User"), _("Agency"), _("Action"), _("Linked systems"), _("Query"),
+        _("Stated purpose"), _("Hits"), pgettext("linked record", "Record"), _("IP address"),
+    ]
+    rows = (
+        [
+            timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
+            entry.user.get_full_name() if entry.user else "",
+            entry.agency.display_name if entry.agency else "",
+            entry.get_action_display(),
+            "、".join(names.get(code, code) for code in entry.systems),
+            *_typed(entry, accesses),
+            "" if entry.hits is None else entry.hits,
+            entry.record_id or "",
+            entry.ip or "",
+        ]
+        for entry in entries.iterator(chunk_size=CSV_BATCH)
+    )
+    return spreadsheets.download(spreadsheets.CSV, "access-record", heading, columns, rows)

@@ -6,18 +6,15 @@ stated purpose, the access record)."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.spreadsheet_cells import inert_row
+from common import spreadsheets
 
 from .. import actions, governance
 from ..batch import matrix
@@ -128,13 +125,23 @@ def batch_csv(request, pk: int):
     batch = _own(request, pk)
     if batch.state != JobState.DONE:
         raise Http404
-    columns = _columns(batch, governance.readable(governance.reader_for(request)))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("Term"), *(name for _code, name in columns), _("Total")])
-    for row in sorted(matrix(batch, [code for code, _name in columns]), key=lambda row: row.position):
-        writer.writerow(inert_row([row.term, *row.cells, row.total]))
-    response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    reader = governance.reader_for(request)
+    columns = _columns(batch, governance.readable(reader))
+    heading = spreadsheets.Heading(
+        title=_("Batch search “%(name)s”") % {"name": batch.name},
+        exported_by=spreadsheets.exporter(request.user, reader.agency if reader else None),
+        filters=[
+            (_("Kind of terms"), batch.get_kind_display()),
+            (_("Linked systems"), "、".join(name for _code, name in columns)),
+            (_("Stated purpose"), batch.purpose),
+        ],
+    )
+    rows = sorted(matrix(batch, [code for code, _name in columns]), key=lambda row: row.position)
     stamp = timezone.localtime(batch.created_at).strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-{stamp}.csv"'
-    return response
+    return spreadsheets.download(
+        spreadsheets.CSV,
+        f"batch-{batch.pk}-{stamp}",
+        heading,
+        [_("Term"), *(name for _code, name in columns), _("Total")],
+        ([row.term, *row.cells, row.total] for row in rows),
+    )

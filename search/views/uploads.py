@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.acting import acting_membership
-from portal.spreadsheet_cells import inert_row
+from common import spreadsheets
 
 from .. import uploads
 from ..harvest_forms import UploadForm
@@ -96,14 +94,15 @@ def upload_status(request, pk):
 @require_GET
 def upload_rejected_csv(request, pk):
     run = uploads.access_run(acting_membership(request), pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="rejected-rows-{run.pk}.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 only after a byte-order mark
-    writer = csv.writer(response)
-    writer.writerow([_("Row number"), _("Reason"), _("Row as received")])
-    for line, reason, raw in run.rejected.order_by("line").values_list("line", "reason", "raw").iterator():
-        writer.writerow(inert_row([line, reason, raw]))
-    return response
+    membership = acting_membership(request)
+    heading = spreadsheets.Heading(
+        title=_("Rejected rows of %(file)s") % {"file": run.file_name},
+        exported_by=spreadsheets.exporter(request.user, membership.agency if membership else None),
+        filters=[(_("Linked system"), run.system.name)],
+    )
+    rows = run.rejected.order_by("line").values_list("line", "reason", "raw").iterator()
+    columns = [_("Row number"), _("Reason"), _("Row as received")]
+    return spreadsheets.download(spreadsheets.CSV, f"rejected-rows-{run.pk}", heading, columns, rows)
 
 
 @login_required

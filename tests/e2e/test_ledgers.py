@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
-from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from agencies import actions as agency_actions
@@ -24,6 +23,7 @@ from issues import demo as issues_demo
 from issues.views.ledgers import DRILL_PAGE_SIZE
 from notifications import reminders
 from tests.e2e.threads import in_own_thread
+from tests.spreadsheets import read_xlsx
 
 pytestmark = pytest.mark.browser
 
@@ -91,16 +91,26 @@ def test_it_works(page, live_server, city, tmp_path):
     assert download.suggested_filename.endswith(".xlsx")
     path = tmp_path / download.suggested_filename
     download.save_as(path)
-    sheet = load_workbook(path, read_only=True).active
-    exported = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert exported[label] == total
+    exported = read_xlsx(path.read_bytes())
+    assert {row[0]: row[1] for row in exported.rows}[label] == total
+    assert exported.title == "办件台账 · 承办单位"
+    assert exported.about["导出人"] == "林晓雯（江州市纪委监委）"
 
     # Drill down: exactly that many issues, and every one of them opens.
     total_link.click()
     expect(page).to_have_url(re.compile(r"/issues/ledger/issues/\?.*metric=total"))
     rows = page.locator("#ledger-issues tbody tr")
     expect(rows).to_have_count(min(total, DRILL_PAGE_SIZE))
-    expect(page.locator("main")).to_contain_text(f"{total} 件办件")
+    expect(page.locator("#drill-what")).to_contain_text(f"办件台账 · 承办单位：{label} · 办件")
+    expect(page.locator("#drill-counts")).to_contain_text(f"台账计数：{total} 件次")
+    expect(page.locator("#drill-why")).to_contain_text("在每个承办单位下各计一次")
+    with page.expect_download() as download_info:
+        page.locator("#drill-xlsx").click()
+    drilled = tmp_path / "drill.xlsx"
+    download_info.value.save_as(drilled)
+    listed = read_xlsx(drilled.read_bytes())
+    assert listed.title == f"台账明细：办件台账 · 承办单位 · {label} · 办件"
+    assert all(label in row[-1] for row in listed.rows)  # every issue names the agency as a handler
     rows.first.locator("a").click()
     expect(page).to_have_url(re.compile(r"/issues/\d+/$"))
     page.go_back()
@@ -121,18 +131,23 @@ def test_it_works(page, live_server, city, tmp_path):
         assert drawn.json_value()
     assert page.evaluate("Chart.version")
 
-    # The scores: every department ranked, with the formula beside it.
+    # The scores: the departments with something to score ranked, best first, with the formula
+    # beside it; those with nothing to score after them, unranked, saying so (0/0 is not 100%).
     page.locator("nav.nav-pills").get_by_role("link", name="时效评分").click()
     expect(page).to_have_url(re.compile(r"/issues/scores/$"))
     expect(page.locator("#score-formula")).to_contain_text("40")
     expect(page.locator("#score-formula")).to_contain_text("60")
-    ranking = page.locator("#score-table tbody tr")
-    assert ranking.count() > 1
-    assert [number(text) for text in ranking.locator("td:first-child").all_inner_texts()] == list(
-        range(1, ranking.count() + 1)
-    )
+    rows = page.locator("#score-table tbody tr.score-row")
+    ranked = [row.get_attribute("data-rank") != "" for row in rows.all()]
+    assert sum(ranked) > 1
+    assert ranked == sorted(ranked, reverse=True)  # the unranked come last
+    ranking = page.locator('#score-table tbody tr.score-row:not([data-rank=""])')
+    ranks = [number(text) for text in ranking.locator("td:first-child").all_inner_texts()]
+    assert ranks[0] == 1 and ranks == sorted(ranks)
     scores = [float(text) for text in ranking.locator("td:last-child").all_inner_texts()]
     assert scores == sorted(scores, reverse=True)
+    for text in page.locator('#score-table tbody tr.score-row[data-rank=""] td:last-child').all_inner_texts():
+        assert text in ("无办件", "暂无可计分办件")
 
     # Nothing came from anywhere but the portal: no CDN, no fonts, no analytics.
     served = urlsplit(live_server.url).netloc

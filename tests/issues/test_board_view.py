@@ -21,7 +21,7 @@ from agencies.acting import SESSION_KEY
 from agencies.models import AgencyKind, Role, SupervisionClass
 from issues import actions
 from issues.board import PAGE_SIZE, TAB_COUNT_CAP, TABS, tab_counts
-from issues.models import IssueState
+from issues.models import AssignmentState
 from issues.views import board as board_view
 from tests.factories import AgencyFactory, member, pushed_issue
 
@@ -217,6 +217,47 @@ def test_each_tab_lists_the_right_issues(client, request, scene, persona):
         response = get(client, tab=slug)
         assert set(listed(response)) == expected, (persona, slug)
         assert badge_counts(response)[slug] == len(expected), (persona, slug)
+
+
+def states(response) -> dict[str, str]:
+    """Each listed issue's number → what its state column says."""
+    soup = BeautifulSoup(response.content, "html.parser")
+    shown = {}
+    for row in soup.select("tr[data-issue-id]"):
+        number = row.select_one(".board-number").get_text(strip=True)
+        shown[number] = row.select_one(".board-state").contents[-1].strip()
+    return shown
+
+
+# What the state column says, per persona and tab, in Chinese: our own share where we hold one.
+STATE_COLUMN = {
+    ("alice", "to-sign"): {"waiting": "待签收", "copied": "待签收"},
+    ("alice", "handling"): {"handling": "办理中", "reported": "已反馈"},
+    ("alice", "closed"): {"closed": "已办结"},
+    ("alice", "all"): {"waiting": "待签收", "copied": "待签收", "handling": "办理中", "reported": "已反馈",
+                       "closed": "已办结"},
+    ("carol", "to-verify"): {"reported": "反馈待审核"},
+    ("carol", "initiated"): {"waiting": "已推送", "handling": "办理中", "reported": "已反馈",
+                             "closed": "已办结", "copied": "已推送"},
+    ("cora", "copied"): {"copied": "已推送"},
+}
+
+
+@pytest.mark.parametrize(("persona", "slug"), sorted(STATE_COLUMN))
+def test_the_state_column_agrees_with_the_tab(client, request, scene, persona, slug):
+    client.force_login(request.getfixturevalue(persona))
+    shown = states(get(client, tab=slug))
+    assert shown == {scene[name].number: text for name, text in STATE_COLUMN[persona, slug].items()}
+
+
+def test_a_declined_issue_waits_to_be_routed_again(client, carol, alice, our_agency, city_commission, scene):
+    waiting = scene["waiting"]
+    actions.decline(acting_user=alice, agency=our_agency, issue=waiting, assignment=_assignment(waiting),
+                    reason="不属于本单位职责", suggested=None)
+    client.force_login(carol)
+    assert states(get(client, tab="to-verify"))[waiting.number] == "被退回，待重新交办"
+    client.force_login(alice)
+    assert states(get(client, tab="all"))[waiting.number] == "已退回"
 
 
 def test_a_non_party_sees_none_of_them(client, bob, scene):
@@ -521,7 +562,7 @@ def test_it_speaks_the_users_language(client, alice, scene, language, agency_nam
     soup = BeautifulSoup(response.content, "html.parser")
     row = soup.select_one(f'tr[data-issue-id="{scene["handling"].pk}"]')
     with translation.override(language):
-        state = str(IssueState.IN_PROGRESS.label)
+        state = str(AssignmentState.SIGNED.label)  # our share, as the tab it is under says
         tab_label = gettext("Handling")
     assert row.select_one(".board-state").get_text(" ", strip=True).endswith(state)
     assert row.select_one(".board-initiator").get_text(" ", strip=True).endswith(agency_name)

@@ -68,3 +68,55 @@ def test_signing_after_the_sign_deadline_is_late(carol, city_commission, our_age
         actions.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=assignment)
     ours = next(s for s in scores(carol, city_commission, LedgerFilters()) if s.agency_id == our_agency.pk)
     assert (ours.signed, ours.signed_on_time, ours.sign_rate) == (1, 0, 0.0)
+
+
+def test_nothing_to_count_is_no_score_not_100():
+    idle = Score(1, "甲", 0, 0, 0, 0, 0, 0, 0)
+    waiting = Score(2, "乙", 3, 0, 0, 0, 0, 0, 0)
+    assert idle.score is None and waiting.score is None
+    assert (idle.has_items, waiting.has_items) == (False, True)
+    signed_only = Score(3, "丙", 2, 2, 1, 0, 0, 0, 0)  # the signing rate carries both weights
+    assert signed_only.score == 50.0
+
+
+def test_the_unscored_are_ranked_apart_after_the_scored():
+    from issues.scores import ranked
+
+    result = ranked([
+        Score(1, "甲", 0, 0, 0, 0, 0, 0, 0),
+        Score(2, "乙", 2, 2, 1, 0, 0, 0, 0),
+        Score(3, "丙", 2, 2, 2, 1, 1, 0, 0),
+        Score(4, "丁", 2, 2, 2, 1, 1, 0, 0),
+    ])
+    assert [(s.agency, s.rank) for s in result] == [("丁", 1), ("丙", 1), ("乙", 3), ("甲", None)]
+
+
+def test_a_department_with_nothing_pushed_reads_no_items(client, carol, city_commission, our_agency, bob):
+    pushed_issue(carol, city_commission, our_agency)
+    client.force_login(bob)
+    html = client.get(reverse("issues:scores")).content.decode()
+    assert html.count('class="score-row"') == 1 and "无办件" in html
+
+
+def test_the_commission_ranks_the_unsigned_apart(
+    client, carol, alice, city_commission, our_agency, other_agency
+):
+    signed = pushed_issue(carol, city_commission, our_agency)
+    actions.sign(acting_user=alice, agency=our_agency, issue=signed, assignment=signed.assignments.get())
+    pushed_issue(carol, city_commission, other_agency)  # not signed for yet: nothing to score
+    client.force_login(carol)
+    ranking = client.get(reverse("issues:scores")).context["scores"]
+    assert [(s.agency_id, s.rank) for s in ranking] == [(our_agency.pk, 1), (other_agency.pk, None)]
+    html = client.get(reverse("issues:scores")).content.decode()
+    assert "暂无可计分办件" in html and "不参与排名" in html
+
+
+def test_scores_export_with_their_heading(client, carol, city_commission, our_agency, other_agency):
+    from tests.spreadsheets import read_xlsx
+
+    pushed_issue(carol, city_commission, our_agency)
+    client.force_login(carol)
+    table = read_xlsx(client.get(reverse("issues:scores"), {"format": "xlsx"}).content)
+    assert table.title == "时效评分" and table.about["导出人"] == "卡萝（测试市纪委监委）"
+    assert table.rows[0][:2] == ["不参与排名", our_agency.name]
+    assert table.rows[0][-1] == "暂无可计分办件"

@@ -13,6 +13,7 @@ from search import actions, batch, governance, tasks
 from search.models import AccessAction, AccessLog, BatchCell, BatchKind, BatchSearch, JobState
 from search.query import parse
 from tests.search.work_scene import add_records, eager, fresh_index, make_scene  # noqa: F401 - fixtures
+from tests.spreadsheets import read_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +163,10 @@ def test_uploading_a_list_starts_a_batch_search(client, scene, alice, django_cap
     assert rows[1].links == [None, None, None]  # zero cells are blank, not links
 
     csv = client.get(reverse("search:batch_csv", args=[found.pk]))
-    assert csv.content.decode("utf-8-sig").splitlines()[1].startswith("张伟,")
+    table = read_csv(b"".join(csv.streaming_content))
+    assert table.rows[0][0] == "张伟" and table.header[0] == "查询项"
+    assert "查询事由：核查线索名单" in table.about["筛选条件"]
+    assert found.name in table.title
 
 
 def test_a_bad_list_is_explained_on_the_form(client, scene, alice):

@@ -16,6 +16,7 @@ from search import actions
 from search.governance import seed_default_grants
 from search.models import AccessLog, Clue, ClueEvidence, Record, Sensitivity, SourceSystem, SystemGrant
 from tests.factories import commission, member
+from tests.spreadsheets import read_csv
 
 ID_NUMBER = "530102198002291234"
 MASKED_ID = "530102********1234"
@@ -260,8 +261,12 @@ def test_it_pushes_the_clue_through_the_boards_push(client, carol, city_commissi
     assert IssueEvent.objects.filter(issue=issue, action="push").count() == 1
     assert visible_issues(alice).filter(pk=issue.pk).exists()  # on the lead's board
     attachment = issue.attachments.get()
-    content = attachment.file.read().decode("utf-8-sig")
-    assert "RX-1" in content and "ZB-7" in content and ID_NUMBER not in content
+    content = attachment.file.read()
+    assert ID_NUMBER.encode() not in content
+    table = read_csv(content)
+    assert {row[1] for row in table.rows} >= {"RX-1", "ZB-7"}
+    assert table.title == f"Evidence records of the clue “{clue.title}”"
+    assert table.about["Exported by"].startswith(carol.get_full_name())
 
 
 def test_a_clue_is_pushed_once(client, carol, city_commission, our_agency, other_agency, hits):

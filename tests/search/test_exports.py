@@ -3,18 +3,16 @@ systems, a stated purpose where needed, on the access record, and for their owne
 
 from __future__ import annotations
 
-import csv
-import io
 from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from search import actions, exports, governance, tasks
 from search.models import AccessAction, AccessLog, ExportJob, JobState, SystemGrant
 from search.types import Filters
 from tests.search.work_scene import add_records, fresh_index, make_scene  # noqa: F401 - fresh_index: a fixture
+from tests.spreadsheets import Read, read
 
 pytestmark = pytest.mark.django_db
 
@@ -41,17 +39,20 @@ def export(reader, query, *, fmt="csv", filters=None, purpose="", sort="date") -
     return job
 
 
-def csv_rows(job) -> list[list[str]]:
+def exported(job) -> Read:
     with job.file.open("rb") as stream:
-        data = stream.read()
-    assert data.startswith("\ufeff".encode())  # Excel reads it as UTF-8
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        return read(stream.read())
+
+
+def csv_rows(job) -> list[list[str]]:
+    """The header and the rows, under the file's heading."""
+    table = exported(job)
+    return [table.header, *table.rows]
 
 
 def xlsx_rows(job) -> list[list]:
-    with job.file.open("rb") as stream:
-        workbook = load_workbook(io.BytesIO(stream.read()), read_only=True)
-    return [list(row) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)]
+    table = exported(job)
+    return [table.header, *table.rows]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -68,6 +69,10 @@ def test_it_exports_every_record_past_ten_thousand(engine, scene, alice, our_age
     assert len(rows) == wanted + 1  # and the header
     assert {row[1] for row in rows[1:]} == {f"T{n:05d}" for n in range(wanted)}
     assert len(rows[0]) == len(exports.header()) == 12
+    heading = exported(job)
+    assert heading.title == "关联系统数据"
+    assert heading.about["筛选条件"] == "查询内容：路灯"
+    assert heading.about["导出人"] == "艾丽（住房和城乡建设局）"
 
 
 def test_identifiers_are_masked_unless_the_system_shows_them(engine, scene, alice, our_agency):

@@ -20,6 +20,7 @@ from tests.search.page_data import (  # noqa: F401 - fixtures
     PHONE,
     _world,
 )
+from tests.spreadsheets import read_csv
 
 URL = reverse("search:search")
 PURPOSE = "核查路灯工程线索"
@@ -268,9 +269,12 @@ def test_the_commission_reviews_the_access_record(client, world):
 
     exported = client.get(review, {"action": "search", "format": "csv"})
     assert exported["Content-Type"].startswith("text/csv")
-    text = b"".join(exported.streaming_content).decode("utf-8-sig")
-    assert len(text.strip().splitlines()) == 3  # the header and two searches
+    table = read_csv(b"".join(exported.streaming_content))
+    assert len(table.rows) == 2  # two searches
+    text = str(table.rows)
     assert PURPOSE in text and "井盖" in text
+    assert table.title == "查询留痕记录"
+    assert "操作：" in table.about["筛选条件"]
 
 
 # --- the same on Elasticsearch -----------------------------------------------------------------------

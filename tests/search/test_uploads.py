@@ -19,6 +19,7 @@ from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSys
 from search.query import parse
 from search.uploads import ingest_upload, stored_file
 from tests.factories import commission, member
+from tests.spreadsheets import read_csv
 
 URL = reverse("search:uploads")
 MAPPING = {
@@ -144,8 +145,11 @@ def test_it_loads_the_file_and_lists_the_rejected_rows(
     assert status == {"state": "done", "done": 4, "total": 4, "percent": 100, "label": "4 of 4 rows"}
 
     download = client.get(reverse("search:upload_rejected", args=[run.pk]))
-    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
-    assert rows[1] == ["5", rejected.reason, "ZB-9,坏日期,2024-13-45,1"]
+    table = read_csv(b"".join(download.streaming_content))
+    assert table.rows == [["5", rejected.reason, "ZB-9,坏日期,2024-13-45,1"]]
+    assert table.title == f"Rejected rows of {run.file_name}"
+    assert table.about["Filters"] == "Linked system: " + run.system.name
+    assert table.about["Exported by"].startswith(alice.get_full_name())
 
 
 def test_rejected_rows_are_escaped_and_paged(
