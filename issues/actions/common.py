@@ -6,6 +6,7 @@ The actions themselves live in the sibling modules; see the package's docstring 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Membership
+from common import request_ids
 from notifications import notices, outbox
 
 from .. import deadlines, ledger_lines
@@ -30,6 +32,8 @@ from ..models import (
     PartyRole,
 )
 from ..record import GENESIS, chain_hash
+
+logger = logging.getLogger("issues.actions")
 
 
 class ActionError(Exception):
@@ -195,9 +199,12 @@ def _record(
     assignment: Assignment | None = None,
     related_agency: Agency | None = None,
     automation_rule: str = "",
-    request_id: str = "",
 ) -> IssueEvent:
-    """Append one event to the issue's hash chain and move the chain's head."""
+    """Append one event to the issue's hash chain and move the chain's head.
+
+    The event carries the id of the request (or Celery task) that took the action, so that the
+    record and the logs meet; an action from a command has none.
+    """
     event = IssueEvent(
         issue=issue,
         seq=issue.event_count + 1,
@@ -211,7 +218,7 @@ def _record(
         after=after or {},
         reason=reason,
         automation_rule=automation_rule,
-        request_id=request_id,
+        request_id=request_ids.current(),
         created_at=timezone.now(),
         prev_hash=issue.record_head or GENESIS,
     )
@@ -229,6 +236,8 @@ def _record(
     ledger_lines.refresh([issue.pk])
     outbox.enqueue_issue_event(event)
     notices.notify(event)
+    if event.request_id:  # a request's or task's log meets its record; commands stay quiet
+        logger.info("issue %s: event #%s %s by %s", issue.number, event.seq, action, event.actor_name)
     return event
 
 

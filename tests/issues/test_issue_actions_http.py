@@ -32,6 +32,9 @@ def assert_done(response, issue, before, action):
     assert response.status_code == 302
     assert response.url == f"{issue.get_absolute_url()}#timeline"
     assert new_events(issue, before) == [action]
+    # Every action taken through a request ties its event to that request.
+    event = issue.events.get(seq=before + 1)
+    assert event.request_id and event.request_id == response["X-Request-ID"]
     issue.refresh_from_db()
 
 
