@@ -200,6 +200,11 @@ class ActionForm(BootstrapForm):
         self.acting_agency = acting_agency
         super().__init__(*args, **kwargs)
 
+    @property
+    def target_key(self):
+        """What the form acts on, for the ids of its folded panel: the assignment, or the issue."""
+        return self["assignment"].value() or "issue"
+
 
 class ReasonForm(ActionForm):
     reason = forms.CharField(
@@ -284,6 +289,33 @@ class ConsultForm(BodiesForm):
 class CommentForm(ActionForm):
     text = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LIMIT
+    )
+
+
+class CommentCorrectionForm(ActionForm):
+    """A correction of one comment, named by a hidden field."""
+
+    # Read by the view as a number; anything else names no comment of the issue, which the
+    # action says in words (a hidden field's own error would show nowhere).
+    comment = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    @property
+    def target_key(self):
+        return self["comment"].value() or "issue"
+
+
+class AmendCommentForm(CommentCorrectionForm):
+    text = forms.CharField(
+        label=_("Corrected comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LIMIT
+    )
+
+
+class WithdrawCommentForm(CommentCorrectionForm):
+    reason = forms.CharField(
+        label=_("Why (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_LIMIT,
+        required=False,
     )
 
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, Membership
+from agencies.models import Agency, AgencyKind, Membership
 from common import request_ids
 from notifications import notices, outbox
 
@@ -259,8 +259,34 @@ def _add_party(issue: Issue, agency: Agency, role: str) -> bool:
 
 def _add_handler_parties(issue: Issue, agency: Agency, role: str) -> None:
     _add_party(issue, agency, role)
-    for supervisor in perms.supervisors_of(agency):
+    supervisors = perms.supervisors_of(agency)
+    for supervisor in supervisors:
         _add_party(issue, supervisor, PartyRole.SUPERVISOR)
+    Participant.objects.filter(
+        issue=issue, agency__in=supervisors, role=PartyRole.FORMER_SUPERVISOR
+    ).delete()
+
+
+def _settle_stationed_groups(issue: Issue) -> None:
+    """A stationed group supervises the issue while one of its departments handles it.
+
+    A group watches the departments it is stationed at (派驻监督), not the issue as such: once
+    none of them has a live assignment (declined, transferred away, withdrawn) it has nobody
+    here to urge, and it follows the issue read-only as a former supervisor instead of keeping
+    an issue on its "supervised" tab that it can do nothing about. Commissions supervise by
+    jurisdiction and stay. (A withdrawn issue leaves every supervised tab by its state; its
+    groups keep their rows, so that a late urge hears "withdrawn", not "not yours".)
+    """
+    live_handlers = Agency.objects.filter(
+        pk__in=_live_assignments(issue).values("agency_id")
+    ).select_related("region")
+    still = {body.pk for handler in live_handlers for body in perms.supervisors_of(handler)}
+    idle = Participant.objects.filter(
+        issue=issue, role=PartyRole.SUPERVISOR, agency__kind=AgencyKind.STATIONED_GROUP
+    ).exclude(agency_id__in=still)
+    for agency_id in list(idle.values_list("agency_id", flat=True)):
+        Participant.objects.get_or_create(issue=issue, agency_id=agency_id, role=PartyRole.FORMER_SUPERVISOR)
+    idle.delete()
 
 
 def _retire_handler(issue: Issue, assignment: Assignment) -> None:
