@@ -96,14 +96,14 @@ class AgencyAdmin(admin.ModelAdmin):
         "kind", "supervision_class", "level", "is_active", ("region", admin.RelatedOnlyFieldListFilter),
     )
     list_select_related = ("region", "parent")
-    search_fields = ("code", "name", "short_name", "name_en")
+    search_fields = ("code", "name", "short_name", "aliases", "name_en")
     autocomplete_fields = ("parent", "region", "dispatched_by")
     filter_horizontal = ("stationed_at",)
     readonly_fields = ("group",)
     ordering = ("level", "region__code", "kind", "code")
     inlines = [AgencyMembershipInline]
     fieldsets = (
-        (None, {"fields": ("code", "name", "short_name", "name_en", "kind", "supervision_class")}),
+        (None, {"fields": ("code", "name", "short_name", "aliases", "name_en", "kind", "supervision_class")}),
         (_("Place in the hierarchy"), {"fields": ("region", "level", "parent")}),
         (_("Stationed group"), {"fields": ("dispatched_by", "stationed_at")}),
         (_("Contact"), {"fields": ("phone", "address", "description")}),

@@ -258,6 +258,22 @@ _ORDINALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十
 _ORDINALS_EN = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth"]
 
 
+# Names the city's people also use for its departments (editable in the admin as "other names");
+# the pickers also match "市" + the short name and the pinyin initials (agencies.names).
+DEPARTMENT_ALIASES = {
+    "housing": "住建 住建委 建委 建设局",
+    "development": "发展改革委 发改局",
+    "medical-insurance": "医疗保障局",
+    "traffic-police": "交警 交警队",
+    "health": "卫健 卫生健康委 卫计委",
+    "hrss": "人社 人力社保局",
+    "natural-resources": "自然资源局 规划局 自规局",
+    "market-regulation": "市监局 工商局",
+    "urban-management": "城管 城管执法局 综合执法局",
+    "sasac": "国资",
+}
+
+
 def department_code(region_code: str, key: str) -> str:
     prefix = CITY_PREFIX if region_code == CITY else region_code
     return f"{prefix}-{key}"
@@ -495,6 +511,7 @@ class DemoLogin(NamedTuple):
 
 
 _AGENCY_NAMES = {spec.code: spec.name for spec in agency_specs()}
+_ALIASES = {department_code(CITY, key): aliases for key, aliases in DEPARTMENT_ALIASES.items()}
 
 DEMO_LOGINS: list[DemoLogin] = [DemoLogin(SUPERUSER[0], SUPERUSER[1], "", "")] + [
     DemoLogin(spec.username, USERS[spec.username], spec.agency, spec.role) for spec in MEMBERSHIPS
@@ -518,6 +535,7 @@ def _save_agency(spec: AgencySpec, regions: dict[str, Region], agencies: dict[st
     agency.parent = agencies[spec.parent] if spec.parent else None
     agency.dispatched_by = agencies[spec.dispatched_by] if spec.dispatched_by else None
     agency.phone, agency.address, agency.description = spec.phone, spec.address, spec.description
+    agency.aliases = _ALIASES.get(spec.code, "")
     agency.report_needs_approval = spec.code in REPORTS_NEED_APPROVAL
     agency.is_active = True
     stationed_at = None

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Agency, AgencyKind, Level, Region, SupervisionClass
 from .queries import active_agencies, in_directory_order
 
-SEARCH_FIELDS = ("name", "short_name", "name_en", "code")
+SEARCH_FIELDS = ("name", "short_name", "aliases", "name_en", "code")
 
 
 def search_agencies(queryset, text: str):

@@ -128,6 +128,12 @@ class Region(BilingualNameMixin):
 class Agency(BilingualNameMixin):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    # What people also call it: the agency pickers match these (and the pinyin initials of every
+    # Chinese name, agencies.names), so that 住建委 or 建委 finds the housing bureau.
+    aliases = models.CharField(
+        _("other names"), max_length=200, blank=True,
+        help_text=_("Other names people use for it, separated by spaces or commas, e.g. 住建委 建委."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices, db_index=True)
     supervision_class = models.CharField(
         _("supervision class"), max_length=20, choices=SupervisionClass.choices, blank=True,

@@ -17,6 +17,7 @@ class ActionSpec:
     form: type[forms.ActionForm]
     fields: tuple[str, ...] = ()  # form fields passed on under the same name
     on_assignment: bool = False
+    on_comment: bool = False  # the form names the comment it corrects
     style: str = "outline-secondary"
     done: str = ""  # the message shown after it succeeds
 
@@ -154,5 +155,32 @@ SPECS = {
             done=_("The issue is open again."),
         ),
         ActionSpec("comment", _("Comment"), forms.CommentForm, ("text",), done=_("Comment added.")),
+        ActionSpec(
+            "withdraw_report",
+            _("Withdraw the report"),
+            forms.ReasonForm,
+            ("reason",),
+            on_assignment=True,
+            style="outline-danger",
+            done=_("Report withdrawn; the assignment is being handled again."),
+        ),
+        ActionSpec(
+            "amend_comment",
+            _("Amend"),
+            forms.AmendCommentForm,
+            ("text",),
+            on_comment=True,
+            style="link",
+            done=_("Comment amended; the record keeps the earlier text."),
+        ),
+        ActionSpec(
+            "withdraw_comment",
+            _("Withdraw"),
+            forms.WithdrawCommentForm,
+            ("reason",),
+            on_comment=True,
+            style="link",
+            done=_("Comment withdrawn; the record keeps what it said."),
+        ),
     ]
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .actions import COMMENTING_ROLES, EXTENDABLE_STATES, URGEABLE_STATES
+from .actions import COMMENTING_ROLES, EXTENDABLE_STATES, URGEABLE_STATES, WITHDRAWABLE_REPORT_STATES
 from .models import (
     OPEN_ASSIGNMENT_STATES,
     Assignment,
@@ -81,6 +81,10 @@ def available_actions(agency, role: str | None, issue: Issue, assignments: list[
             actions.append("report")
         if ours and assignment.state == AssignmentState.AWAITING_APPROVAL and may("approve_report"):
             actions.append("approve_report")
+        unread_report = assignment.state in WITHDRAWABLE_REPORT_STATES and assignment.report_read_at is None
+        verifiable_now = state in (IssueState.IN_PROGRESS, IssueState.REPORTED)
+        if ours and verifiable_now and unread_report and may("withdraw_report"):
+            actions.append("withdraw_report")
         if state in OPEN_ISSUE_STATES and may("transfer"):
             open_here = assignment.state in (AssignmentState.PENDING, AssignmentState.SIGNED)
             declined_unrouted = (
@@ -127,6 +131,18 @@ def available_actions(agency, role: str | None, issue: Issue, assignments: list[
     if may("comment") and _party_roles(issue, agency) & COMMENTING_ROLES:
         issue_actions.append("comment")
     return result
+
+
+def comment_corrections(user, agency, role: str | None, issue: Issue, comment) -> list[str]:
+    """The corrections ``user`` may make to ``comment`` now: only its author, for the agency it
+    was written for, while the agency still has a voice on the issue (as for ``comment``)."""
+    if agency is None or role is None or comment.withdrawn_at is not None:
+        return []
+    if comment.author_id != user.pk or comment.agency_id != agency.pk:
+        return []
+    if not _party_roles(issue, agency) & COMMENTING_ROLES:
+        return []
+    return [name for name in ("amend_comment", "withdraw_comment") if role in ROLES_FOR_ACTION[name]]
 
 
 def _party_roles(issue: Issue, agency) -> set[str]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from agencies.names import search_keys
 from common.forms import DateInput
 
 from .attachments import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_SIZE, validate_uploads
@@ -44,19 +45,45 @@ def grouped_agency_choices(agencies, *, blank: bool):
     return [("", "---------"), *choices] if blank else choices
 
 
+class _AgencyOptions:
+    """Each option carries the agency's search keys (``data-search``): the type-to-filter box
+    matches short and common names and pinyin initials, not only the name shown."""
+
+    search: dict[str, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        keys = self.search.get(str(value))
+        if keys:
+            option["attrs"]["data-search"] = keys
+        return option
+
+
+class AgencySelect(_AgencyOptions, forms.Select):
+    pass
+
+
+class AgencySelectMultiple(_AgencyOptions, forms.SelectMultiple):
+    pass
+
+
 def use_agencies(form, *names, exclude: Agency | None = None) -> None:
     """Offer the active agencies (but ``exclude``) in the named fields, grouped, filterable."""
     agencies = active_agencies()
     if exclude is not None:
         agencies = agencies.exclude(pk=exclude.pk)
     listed = list(agencies)
+    search = {str(agency.pk): search_keys(agency) for agency in listed}
     for name in names:
         field = form.fields[name]
         field.queryset = agencies
         single = not isinstance(field, forms.ModelMultipleChoiceField)
+        widget = (AgencySelect if single else AgencySelectMultiple)(attrs=field.widget.attrs)
+        widget.search, widget.is_required = search, field.required
+        field.widget = widget
         field.choices = grouped_agency_choices(listed, blank=single)
         field.widget.attrs["data-filterable"] = "true"
-        field.widget.attrs["data-filter-placeholder"] = _("Type part of a name to filter")
+        field.widget.attrs["data-filter-placeholder"] = _("Type a name, short name or pinyin initials (zjj)")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -230,6 +257,11 @@ class ActionForm(BootstrapForm):
         self.acting_agency = acting_agency
         super().__init__(*args, **kwargs)
 
+    @property
+    def target_key(self):
+        """What the form acts on, for the ids of its folded panel: the assignment, or the issue."""
+        return self["assignment"].value() or "issue"
+
 
 class ReasonForm(ActionForm):
     reason = forms.CharField(
@@ -314,6 +346,33 @@ class ConsultForm(BodiesForm):
 class CommentForm(ActionForm):
     text = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LIMIT
+    )
+
+
+class CommentCorrectionForm(ActionForm):
+    """A correction of one comment, named by a hidden field."""
+
+    # Read by the view as a number; anything else names no comment of the issue, which the
+    # action says in words (a hidden field's own error would show nowhere).
+    comment = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    @property
+    def target_key(self):
+        return self["comment"].value() or "issue"
+
+
+class AmendCommentForm(CommentCorrectionForm):
+    text = forms.CharField(
+        label=_("Corrected comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LIMIT
+    )
+
+
+class WithdrawCommentForm(CommentCorrectionForm):
+    reason = forms.CharField(
+        label=_("Why (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_LIMIT,
+        required=False,
     )
 
 

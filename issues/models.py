@@ -64,6 +64,8 @@ class PartyRole(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     CONSULTEE = "consultee", _("Consultee")
     FORMER_HANDLER = "former_handler", _("Former handler")
+    # A stationed group none of whose departments handles the issue any more: it reads on.
+    FORMER_SUPERVISOR = "former_supervisor", _("Former supervisor")
 
 
 class Category(models.TextChoices):
@@ -209,6 +211,9 @@ class Assignment(models.Model):
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    # When the verifying agency (the initiator) first opened the issue with this report waiting:
+    # from then on the handler can no longer withdraw the report.
+    report_read_at = models.DateTimeField(_("report read"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
 
     class Meta:
@@ -406,8 +411,13 @@ class Comment(models.Model):
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("for agency"), on_delete=models.PROTECT, related_name="+"
     )
+    # The current text. Amending and withdrawing are actions (issues.actions.corrections): the
+    # record keeps every earlier text, and ``revision`` lets them compare-and-set.
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    amended_at = models.DateTimeField(_("amended"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("comment")

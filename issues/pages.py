@@ -9,7 +9,7 @@ from django.utils import timezone
 from agencies.acting import user_memberships
 
 from .action_specs import SPECS
-from .available import available_actions
+from .available import OPEN_ISSUE_STATES, available_actions, comment_corrections
 from .lights import Light, date_light
 from .models import (
     ENDED_ASSIGNMENT_STATES,
@@ -18,6 +18,7 @@ from .models import (
     IssueGroupObjectPermission,
     PartyRole,
 )
+from .permissions import ROLES_FOR_ACTION, SUPERVISE, agency_holds
 from .timeline import timeline
 
 # Parties in the order a reader looks for them.
@@ -29,6 +30,7 @@ PARTY_ORDER = [
     PartyRole.COPIED,
     PartyRole.CONSULTEE,
     PartyRole.FORMER_HANDLER,
+    PartyRole.FORMER_SUPERVISOR,
 ]
 
 
@@ -111,6 +113,56 @@ def action_forms(agency, available, assignments, bound=None):
     return issue_forms, by_assignment
 
 
+def comment_versions(events) -> dict[int, list[tuple]]:
+    """Each comment's texts in order, read from the record: {comment id: [(time, text), ...]}."""
+    versions: dict[int, list[tuple]] = {}
+    for event in events:
+        pk = (event.after or {}).get("comment")
+        if pk is None:
+            continue
+        if event.action in ("comment", "consult"):
+            versions.setdefault(pk, []).append((event.created_at, event.reason))
+        elif event.action == "amend_comment":
+            versions.setdefault(pk, []).append((event.created_at, event.after.get("text", "")))
+    return versions
+
+
+def comments_of(request, issue, membership, events, bound=None) -> list:
+    """The issue's comments, each with its earlier texts (when amended or withdrawn) and the
+    forms of the corrections the user may make to it."""
+    agency = membership.agency if membership else None
+    role = membership.role if membership else None
+    versions = comment_versions(events)
+    comments = list(issue.comments.select_related("author", "agency"))
+    for comment in comments:
+        texts = versions.get(comment.pk, [])
+        # Amended: every text before the current one; withdrawn: everything it ever said.
+        comment.history = texts if comment.withdrawn_at else texts[:-1] if comment.amended_at else []
+        names = comment_corrections(request.user, agency, role, issue, comment)
+        comment.action_forms = [
+            (SPECS[name], _correction_form(SPECS[name], agency, comment, bound)) for name in names
+        ]
+    return comments
+
+
+def _correction_form(spec, agency, comment, bound):
+    if bound is not None and bound[0] == spec.name and bound[1] == comment.pk:
+        return bound[2]
+    initial = {"comment": comment.pk, "agency": agency.pk}
+    if spec.name == "amend_comment":
+        initial["text"] = comment.text
+    return spec.form(None, auto_id=f"{spec.name}-{comment.pk}-%s", initial=initial, acting_agency=agency)
+
+
+def withdrawn_reports(events) -> dict[int, list]:
+    """Reports taken back by their handler, by assignment id: the events that withdrew them."""
+    found: dict[int, list] = {}
+    for event in events:
+        if event.action == "withdraw_report" and event.assignment_id:
+            found.setdefault(event.assignment_id, []).append(event)
+    return found
+
+
 def other_party_memberships(request, issue, acting_agency):
     """The user's other agencies that are party to the issue: a hint to switch who they act for."""
     mine = {m.agency.group_id: m.agency for m in user_memberships(request) if m.agency != acting_agency}
@@ -124,6 +176,17 @@ def other_party_memberships(request, issue, acting_agency):
     return [agency for group_id, agency in mine.items() if group_id in groups]
 
 
+def nothing_to_urge(agency, role, issue, available) -> bool:
+    """A supervisor who may urge, on an open issue, with no urge button: the page says why."""
+    return (
+        agency is not None
+        and role in ROLES_FOR_ACTION["urge"]
+        and issue.state in OPEN_ISSUE_STATES
+        and not any("urge" in actions for actions in available.by_assignment.values())
+        and agency_holds(agency, issue, SUPERVISE)
+    )
+
+
 def issue_page(request, issue, membership, bound=None) -> dict:
     agency = membership.agency if membership else None
     assignments = assignments_of(issue)
@@ -135,6 +198,11 @@ def issue_page(request, issue, membership, bound=None) -> dict:
         assignment.action_forms = assignment_forms.get(assignment.pk, [])
     shown = [form for _, form in issue_forms] + [f for pairs in assignment_forms.values() for _, f in pairs]
     events, chain_holds = timeline(issue)
+    taken_back = withdrawn_reports(events)
+    for assignment in assignments:
+        assignment.withdrawn_reports = taken_back.get(assignment.pk, [])
+    comments = comments_of(request, issue, membership, events, bound)
+    shown += [form for comment in comments for _, form in comment.action_forms]
     comment_form = next((form for spec, form in issue_forms if spec.name == "comment"), None)
     return {
         "issue": issue,
@@ -144,12 +212,13 @@ def issue_page(request, issue, membership, bound=None) -> dict:
         "assignments": assignments,
         "issue_forms": [(spec, form) for spec, form in issue_forms if spec.name != "comment"],
         "comment_form": comment_form,
-        "comments": issue.comments.select_related("author", "agency"),
+        "comments": comments,
         "attachments": Attachment.objects.filter(issue=issue, assignment__isnull=True),
         "events": events,
         "chain_holds": chain_holds,
         "acting_agency": agency,
         # A submitted form whose button is gone (the issue moved on): its errors show on top.
         "orphan_form": bound[2] if bound is not None and bound[2] not in shown else None,
+        "nothing_to_urge": nothing_to_urge(agency, membership.role if membership else None, issue, available),
         "switch_to": other_party_memberships(request, issue, agency) if not available else [],
     }

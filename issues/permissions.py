@@ -28,6 +28,7 @@ PERMISSIONS_BY_PARTY_ROLE = {
     PartyRole.SUPERVISOR: {VIEW, SUPERVISE},
     PartyRole.CONSULTEE: {VIEW},
     PartyRole.FORMER_HANDLER: {VIEW},
+    PartyRole.FORMER_SUPERVISOR: {VIEW},
 }
 
 # Within an agency, the member's role decides which actions they may take for it.
@@ -53,6 +54,12 @@ ROLES_FOR_ACTION = {
     "request_extension": {Role.STAFF, Role.LEADER},
     "grant_extension": {Role.STAFF, Role.LEADER},
     "refuse_extension": {Role.STAFF, Role.LEADER},
+    # Corrections: whoever could write the comment or the report may take it back.
+    "amend_comment": {Role.STAFF, Role.LEADER, Role.LIAISON},
+    "withdraw_comment": {Role.STAFF, Role.LEADER, Role.LIAISON},
+    "withdraw_report": {Role.STAFF, Role.LEADER},
+    # Opening the issue page as the verifying agency marks its waiting reports read (any member).
+    "note_report_read": set(Role),
 }
 
 

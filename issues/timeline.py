@@ -26,6 +26,9 @@ ACTION_LABELS = {
     "request_extension": _("asked for more time"),
     "grant_extension": _("granted more time"),
     "refuse_extension": _("refused more time"),
+    "withdraw_report": _("withdrew the report"),
+    "amend_comment": _("amended a comment"),
+    "withdraw_comment": _("withdrew a comment"),
 }
 
 # Which icon (bootstrap-icons) marks each kind of step on the timeline.
@@ -49,6 +52,9 @@ ACTION_ICONS = {
     "request_extension": "hourglass-split",
     "grant_extension": "calendar-check",
     "refuse_extension": "calendar-x",
+    "withdraw_report": "file-earmark-x",
+    "amend_comment": "pencil",
+    "withdraw_comment": "chat-left-dots",
 }
 
 

@@ -95,6 +95,12 @@ def _report_readers(event) -> list[int]:
     return _initiator_and_assigner(event)
 
 
+def _withdrawn_report_readers(event) -> list[int]:
+    if event.before.get("state") != AssignmentState.REPORTED:
+        return []
+    return _initiator_and_assigner(event)
+
+
 def _reopen_readers(event) -> list[int]:
     # The commission may reopen (re-supervision): then the initiator hears too.
     return [*_initiator(event), *_handlers_in(*OPEN_ASSIGNMENT_STATES)(event)]
@@ -175,6 +181,16 @@ NOTICES: dict[str, tuple[Notice, ...]] = {
             gettext_noop("%(agency)s reopened issue %(number)s “%(title)s”."),
         ),
     ),
+    # Only a report that had gone out was heard of; one still waiting for its leader was not.
+    "withdraw_report": (
+        Notice(
+            _withdrawn_report_readers, Kind.WITHDRAWN,
+            gettext_noop(
+                "%(agency)s withdrew its report on issue %(number)s “%(title)s” to work on it again."
+            ),
+        ),
+    ),
+    # Amended and withdrawn comments notify nobody: comments never did.
     "request_extension": (
         Notice(
             _initiator, Kind.EXTENSION,

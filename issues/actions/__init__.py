@@ -8,11 +8,19 @@ in one transaction: a failure anywhere leaves nothing half-written.
 
 The actions are grouped by what they do: ``routing`` (push, sign, decline, transfer, assign),
 ``handling`` (report, approve, accept, reject, close, withdraw, reopen), ``supervision`` (copy,
-consult, comment, urge, auto_urge) and ``extensions``; ``common`` holds the steps they share.
+consult, comment, urge, auto_urge), ``extensions`` and ``corrections`` (amend or withdraw a
+comment, withdraw a report before it is read); ``common`` holds the steps they share.
 Import them from here: ``from issues.actions import push``.
 """
 
 from .common import ActionError, Actor, Conflict, NotPermitted
+from .corrections import (
+    WITHDRAWABLE_REPORT_STATES,
+    amend_comment,
+    note_report_read,
+    withdraw_comment,
+    withdraw_report,
+)
 from .extensions import EXTENDABLE_STATES, grant_extension, refuse_extension, request_extension
 from .handling import accept_report, approve_report, close, reject_report, reopen, report, withdraw
 from .routing import assign, decline, push, sign, transfer
@@ -22,11 +30,13 @@ __all__ = [
     "COMMENTING_ROLES",
     "EXTENDABLE_STATES",
     "URGEABLE_STATES",
+    "WITHDRAWABLE_REPORT_STATES",
     "ActionError",
     "Actor",
     "Conflict",
     "NotPermitted",
     "accept_report",
+    "amend_comment",
     "approve_report",
     "assign",
     "auto_urge",
@@ -36,6 +46,7 @@ __all__ = [
     "copy",
     "decline",
     "grant_extension",
+    "note_report_read",
     "push",
     "refuse_extension",
     "reject_report",
@@ -46,4 +57,6 @@ __all__ = [
     "transfer",
     "urge",
     "withdraw",
+    "withdraw_comment",
+    "withdraw_report",
 ]

@@ -6,6 +6,7 @@ The actions themselves live in the sibling modules; see the package's docstring 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, Membership
+from agencies.models import Agency, AgencyKind, Membership
+from common import request_ids
 from notifications import notices, outbox
 
 from .. import deadlines, ledger_lines
@@ -30,6 +32,8 @@ from ..models import (
     PartyRole,
 )
 from ..record import GENESIS, chain_hash
+
+logger = logging.getLogger("issues.actions")
 
 
 class ActionError(Exception):
@@ -195,9 +199,12 @@ def _record(
     assignment: Assignment | None = None,
     related_agency: Agency | None = None,
     automation_rule: str = "",
-    request_id: str = "",
 ) -> IssueEvent:
-    """Append one event to the issue's hash chain and move the chain's head."""
+    """Append one event to the issue's hash chain and move the chain's head.
+
+    The event carries the id of the request (or Celery task) that took the action, so that the
+    record and the logs meet; an action from a command has none.
+    """
     event = IssueEvent(
         issue=issue,
         seq=issue.event_count + 1,
@@ -211,7 +218,7 @@ def _record(
         after=after or {},
         reason=reason,
         automation_rule=automation_rule,
-        request_id=request_id,
+        request_id=request_ids.current(),
         created_at=timezone.now(),
         prev_hash=issue.record_head or GENESIS,
     )
@@ -229,6 +236,8 @@ def _record(
     ledger_lines.refresh([issue.pk])
     outbox.enqueue_issue_event(event)
     notices.notify(event)
+    if event.request_id:  # a request's or task's log meets its record; commands stay quiet
+        logger.info("issue %s: event #%s %s by %s", issue.number, event.seq, action, event.actor_name)
     return event
 
 
@@ -250,8 +259,34 @@ def _add_party(issue: Issue, agency: Agency, role: str) -> bool:
 
 def _add_handler_parties(issue: Issue, agency: Agency, role: str) -> None:
     _add_party(issue, agency, role)
-    for supervisor in perms.supervisors_of(agency):
+    supervisors = perms.supervisors_of(agency)
+    for supervisor in supervisors:
         _add_party(issue, supervisor, PartyRole.SUPERVISOR)
+    Participant.objects.filter(
+        issue=issue, agency__in=supervisors, role=PartyRole.FORMER_SUPERVISOR
+    ).delete()
+
+
+def _settle_stationed_groups(issue: Issue) -> None:
+    """A stationed group supervises the issue while one of its departments handles it.
+
+    A group watches the departments it is stationed at (派驻监督), not the issue as such: once
+    none of them has a live assignment (declined, transferred away, withdrawn) it has nobody
+    here to urge, and it follows the issue read-only as a former supervisor instead of keeping
+    an issue on its "supervised" tab that it can do nothing about. Commissions supervise by
+    jurisdiction and stay. (A withdrawn issue leaves every supervised tab by its state; its
+    groups keep their rows, so that a late urge hears "withdrawn", not "not yours".)
+    """
+    live_handlers = Agency.objects.filter(
+        pk__in=_live_assignments(issue).values("agency_id")
+    ).select_related("region")
+    still = {body.pk for handler in live_handlers for body in perms.supervisors_of(handler)}
+    idle = Participant.objects.filter(
+        issue=issue, role=PartyRole.SUPERVISOR, agency__kind=AgencyKind.STATIONED_GROUP
+    ).exclude(agency_id__in=still)
+    for agency_id in list(idle.values_list("agency_id", flat=True)):
+        Participant.objects.get_or_create(issue=issue, agency_id=agency_id, role=PartyRole.FORMER_SUPERVISOR)
+    idle.delete()
 
 
 def _retire_handler(issue: Issue, assignment: Assignment) -> None:

@@ -37,6 +37,7 @@ from .common import (
     _require_issue_state,
     _retire_handler,
     _settle_issue_state,
+    _settle_stationed_groups,
     _snapshot,
     _text,
 )
@@ -174,6 +175,7 @@ def decline(
         ended_at=timezone.now(),
     )
     _retire_handler(issue, assignment)
+    _settle_stationed_groups(issue)
     perms.sync_issue_permissions(issue)
     _settle_issue_state(issue)
     _record(
@@ -239,6 +241,7 @@ def transfer(*, acting_user, agency: Agency, issue, assignment, to: Agency, reas
         deadline=assignment.deadline,
         transferred_from=assignment,
     )
+    _settle_stationed_groups(issue)
     perms.sync_issue_permissions(issue)
     _settle_issue_state(issue)
     _record(

@@ -42,7 +42,7 @@ COMMENTING_ROLES = {
 }
 # A body already on the issue in one of these roles gains nothing by being invited again.
 _ALREADY_COVERED = {
-    PartyRole.COPIED: set(PartyRole) - {PartyRole.FORMER_HANDLER},
+    PartyRole.COPIED: set(PartyRole) - {PartyRole.FORMER_HANDLER, PartyRole.FORMER_SUPERVISOR},
     PartyRole.CONSULTEE: COMMENTING_ROLES,
 }
 
@@ -121,6 +121,16 @@ def urge(*, acting_user, agency: Agency, issue, assignment, text: str, due_date:
     """
     actor = _actor("urge", acting_user, agency)
     issue = _lock(issue)
+    if PartyRole.FORMER_SUPERVISOR in _party_roles(issue, actor.agency) and not perms.agency_holds(
+        actor.agency, issue, perms.SUPERVISE
+    ):
+        raise Conflict(
+            _(
+                "None of the departments %(agency)s supervises handles this issue any more. Refresh the "
+                "page to see what changed."
+            )
+            % {"agency": actor.agency}
+        )
     _require(actor, issue, perms.SUPERVISE)
     _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
     assignment = _assignment(issue, assignment)

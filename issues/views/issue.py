@@ -35,7 +35,11 @@ def _issue(request, pk):
 @require_GET
 def detail(request, pk):
     issue = _issue(request, pk)
-    return render(request, "issues/detail.html", issue_page(request, issue, acting_membership(request)))
+    membership = acting_membership(request)
+    if membership is not None:
+        # The verifying agency opening the page reads the reports waiting on it (DESIGN §5).
+        actions.note_report_read(acting_user=request.user, agency=membership.agency, issue=issue)
+    return render(request, "issues/detail.html", issue_page(request, issue, membership))
 
 
 def _posted_id(request, name):
@@ -58,8 +62,10 @@ def act(request, pk, action):
         # The role can never do this here: like any forbidden action, 404, whatever was typed.
         raise Http404
     assignment_id = _posted_id(request, "assignment") if spec.on_assignment else None
+    comment_id = _posted_id(request, "comment") if spec.on_comment else None
+    target_id = assignment_id or comment_id
     form = spec.form(
-        request.POST, request.FILES, auto_id=f"{action}-{assignment_id or 'issue'}-%s",
+        request.POST, request.FILES, auto_id=f"{action}-{target_id or 'issue'}-%s",
         acting_agency=membership.agency,
     )
     status = 400
@@ -67,6 +73,8 @@ def act(request, pk, action):
         arguments = {name: form.cleaned_data[name] for name in spec.fields}
         if spec.on_assignment:
             arguments["assignment"] = assignment_id
+        if spec.on_comment:
+            arguments["comment"] = comment_id
         try:
             getattr(actions, action)(
                 acting_user=request.user, agency=membership.agency, issue=issue, **arguments
@@ -80,7 +88,7 @@ def act(request, pk, action):
             messages.success(request, spec.done)
             return redirect(f"{issue.get_absolute_url()}#timeline")
     # Show the page again, as it is now, with this form open, its input kept and its errors shown.
-    context = issue_page(request, _issue(request, pk), membership, bound=(action, assignment_id, form))
+    context = issue_page(request, _issue(request, pk), membership, bound=(action, target_id, form))
     context["failed_action"] = action
     return render(request, "issues/detail.html", context, status=status)
 

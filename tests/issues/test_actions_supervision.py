@@ -121,6 +121,85 @@ def test_urge_of_a_withdrawn_issue_is_a_conflict(issue, assignment, gina, our_gr
 # --- comment ------------------------------------------------------------------------------------
 
 
+# --- a stationed group follows its departments --------------------------------------------------
+
+
+def decline(user, agency, issue, assignment):
+    actions.decline(
+        acting_user=user, agency=agency, issue=issue, assignment=assignment, reason="非本单位", suggested=None
+    )
+
+
+def _roles(issue, agency) -> set[str]:
+    from issues.models import Participant
+
+    return set(Participant.objects.filter(issue=issue, agency=agency).values_list("role", flat=True))
+
+
+def test_a_group_whose_department_declines_follows_the_issue_read_only(
+    issue, assignment, alice, our_agency, our_group, gina, city_commission
+):
+    from issues import permissions as perms
+    from issues.board import tab_queryset
+
+    assert tab_queryset(gina, our_group, "supervised").filter(pk=issue.pk).exists()
+    decline(alice, our_agency, issue, assignment)
+    assert _roles(issue, our_group) == {"former_supervisor"}
+    assert perms.held_codenames(our_group, issue) == {perms.VIEW}  # reads on, urges nobody
+    assert not tab_queryset(gina, our_group, "supervised").filter(pk=issue.pk).exists()
+    assert tab_queryset(gina, our_group, "all").filter(pk=issue.pk).exists()
+    # A liaison whose page still shows the button hears why, not "not permitted".
+    with override("en"), pytest.raises(actions.Conflict, match="handles this issue any more"):
+        urge(gina, our_group, issue, assignment)
+    # The commission supervises by jurisdiction: it stays.
+    assert "supervisor" in _roles(issue, city_commission)
+
+
+def test_a_transfer_moves_supervision_to_the_new_departments_group(
+    city_commission, carol, our_agency, other_agency, our_group, alan, gina, with_role
+):
+    from tests.factories import stationed_group
+
+    other_group = stationed_group(city_commission, stationed_at=[other_agency], code="test-group-2")
+    issue = pushed_issue(carol, city_commission, our_agency)
+    ours = issue.assignments.get()
+    moved = actions.transfer(
+        acting_user=alan, agency=our_agency, issue=issue, assignment=ours, to=other_agency, reason="财政"
+    )
+    assert _roles(issue, our_group) == {"former_supervisor"}
+    assert _roles(issue, other_group) == {"supervisor"}
+    theirs_liaison = with_role(other_group, Role.LIAISON)
+    urge(theirs_liaison, other_group, issue, moved)
+    with pytest.raises(actions.Conflict):
+        urge(gina, our_group, issue, moved)
+
+
+def test_a_group_whose_department_is_assigned_again_supervises_again(
+    issue, assignment, alice, our_agency, other_agency, our_group, gina, cora, city_commission, bert
+):
+    decline(alice, our_agency, issue, assignment)
+    rerouted = actions.transfer(
+        acting_user=cora, agency=city_commission, issue=issue, assignment=assignment, to=other_agency,
+        reason="改由财政局办理",
+    )
+    back = actions.transfer(
+        acting_user=bert, agency=other_agency, issue=issue, assignment=rerouted, to=our_agency,
+        reason="经会商仍由住建局牵头",
+    )
+    assert _roles(issue, our_group) == {"supervisor"}
+    urge(gina, our_group, issue, back)
+
+
+def test_a_co_handlers_group_stays_while_its_department_works(
+    carol, city_commission, our_agency, other_agency, our_group, gina, with_role
+):
+    issue = pushed_issue(carol, city_commission, other_agency, co_handlers=[our_agency])
+    lead = issue.assignments.get(agency=other_agency)
+    decline(with_role(other_agency, Role.STAFF), other_agency, issue, lead)
+    assert _roles(issue, our_group) == {"supervisor"}
+    urge(gina, our_group, issue, issue.assignments.get(agency=our_agency))
+
+
 def test_parties_comment_on_the_record(issue, alice, our_agency, carol, city_commission, gina, our_group):
     for user, agency in ((alice, our_agency), (carol, city_commission), (gina, our_group)):
         actions.comment(acting_user=user, agency=agency, issue=issue, text=f" {user.username} 意见 ")

@@ -51,7 +51,7 @@ from tests.factories import AgencyFactory, RegionFactory, UserFactory, commissio
 
 LIVE = (*OPEN_ASSIGNMENT_STATES, AssignmentState.ACCEPTED)
 DONE = {AssignmentState.REPORTED, AssignmentState.ACCEPTED}
-HANDLER_ACTIONS = ["sign", "decline", "report", "approve_report", "transfer", "assign"]
+HANDLER_ACTIONS = ["sign", "decline", "report", "approve_report", "transfer", "assign", "withdraw_report"]
 INITIATOR_ACTIONS = ["accept_report", "reject_report", "close", "withdraw", "reopen", "copy", "transfer"]
 ANY_PARTY_ACTIONS = ["consult", "comment", "urge"]
 # How often each action succeeded over the whole run: random steps must reach the whole lifecycle.
@@ -62,8 +62,8 @@ ALL_ACTIONS = sorted(set(HANDLER_ACTIONS + INITIATOR_ACTIONS + ANY_PARTY_ACTIONS
 NEXT_STEPS = {
     AssignmentState.PENDING: ["sign", "sign", "sign", "decline", "transfer", "assign", "urge"],
     AssignmentState.SIGNED: ["report", "report", "report", "report", "decline", "transfer", "assign", "urge"],
-    AssignmentState.AWAITING_APPROVAL: ["approve_report", "approve_report", "urge"],
-    AssignmentState.REPORTED: ["accept_report", "accept_report", "reject_report"],
+    AssignmentState.AWAITING_APPROVAL: ["approve_report", "approve_report", "urge", "withdraw_report"],
+    AssignmentState.REPORTED: ["accept_report", "accept_report", "reject_report", "withdraw_report"],
     AssignmentState.ACCEPTED: ["close", "close", "close"],
     AssignmentState.DECLINED: ["transfer", "transfer"],
     AssignmentState.TRANSFERRED: [],
@@ -305,6 +305,7 @@ class BoardMachine(RuleBasedStateMachine):
             "transfer": {**by_assignment, "to": target, "reason": text},
             "report": {**by_assignment, "text": text},
             "reject_report": {**by_assignment, "reason": text},
+            "withdraw_report": {**by_assignment, "reason": text},
             "urge": {**by_assignment, "text": text, "due_date": self.today + dt.timedelta(days=1)},
             "assign": {"co_handlers": [target]},
             "copy": {"bodies": [target]},

@@ -32,6 +32,9 @@ def assert_done(response, issue, before, action):
     assert response.status_code == 302
     assert response.url == f"{issue.get_absolute_url()}#timeline"
     assert new_events(issue, before) == [action]
+    # Every action taken through a request ties its event to that request.
+    event = issue.events.get(seq=before + 1)
+    assert event.request_id and event.request_id == response["X-Request-ID"]
     issue.refresh_from_db()
 
 
@@ -245,7 +248,7 @@ def test_an_invalid_form_keeps_the_input_and_answers_in_chinese(
     form = response.context["assignments"][0].action_forms
     decline_form = {spec.name: f for spec, f in form}["decline"]
     assert decline_form.is_bound and decline_form["suggested"].value() == str(other_agency.pk)
-    assert f'<option value="{other_agency.pk}" selected>' in html
+    assert f'<option value="{other_agency.pk}" selected data-search="' in html  # kept, with its search keys
     assert f'id="form-decline-{assignment.pk}"' in html
     assert "collapse show issue-action-form" in html
     assignment.refresh_from_db()

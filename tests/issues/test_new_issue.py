@@ -128,7 +128,7 @@ def test_a_title_is_required_and_the_rest_is_kept(client, carol, valid, other_ag
     html = response.content.decode()
     assert '<html lang="zh-hans">' in html
     assert "夜间无照明，已发生两起剐蹭事故。" in html
-    assert f'<option value="{other_agency.pk}" selected>' in html
+    assert f'<option value="{other_agency.pk}" selected data-search="' in html  # kept, with its search keys
     assert Issue.objects.count() == 0
 
 

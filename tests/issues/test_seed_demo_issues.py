@@ -112,3 +112,34 @@ def test_it_is_idempotent(board, issues):
     call_command("seed_demo", stdout=out)
     assert (issues.count(), IssueEvent.objects.count(), Assignment.objects.count()) == before
     assert f"{before[0]} issues on the board (0 new)" in out.getvalue()
+
+
+@pytest.mark.parametrize("username", ["jw_liaison", "dh_liaison", "ws_liaison", "jt_liaison"])
+def test_a_stationed_liaison_can_urge_every_supervised_issue_that_owes_work(issues, username):
+    """On the liaison's "supervised" tab, every issue still being handled offers the urge button
+    on a department of the group's; where the group's departments have all reported, the page
+    says there is nothing to urge, instead of leaving the button out unexplained."""
+    from agencies.models import Membership, Role
+    from issues.available import available_actions
+    from issues.board import tab_queryset
+    from issues.pages import assignments_of, nothing_to_urge
+    from issues.permissions import supervisors_of
+
+    membership = Membership.objects.select_related("agency").get(user__username=username, role=Role.LIAISON)
+    group = membership.agency
+    supervised = tab_queryset(membership.user, group, "supervised")
+    handled = supervised.filter(state__in=[IssueState.PUSHED, IssueState.IN_PROGRESS])
+    assert handled.exists()
+    urgeable = 0
+    for issue in handled:
+        assignments = assignments_of(issue)
+        ours = [a for a in assignments if a.is_open and group in supervisors_of(a.agency)]
+        assert ours, (username, issue.number)  # a group with no department left here has moved on
+        available = available_actions(group, membership.role, issue, assignments)
+        owing = [a for a in ours if a.state != AssignmentState.REPORTED]
+        assert {a.pk for a in owing} == {
+            pk for pk, actions in available.by_assignment.items() if "urge" in actions
+        }, (username, issue.number)
+        assert nothing_to_urge(group, membership.role, issue, available) == (not owing)
+        urgeable += bool(owing)
+    assert urgeable

@@ -1,5 +1,7 @@
-// A type-to-filter box above each long agency list (select[data-filterable]): typing part of a
-// name hides the options that do not contain it. Selected options always stay visible.
+// A type-to-filter box above each long agency list (select[data-filterable]): typing hides the
+// options that do not match. Each word typed must be part of the option's text or of one of its
+// search keys (data-search: short and common names, pinyin initials; agencies/names.py), so
+// 住建, 市住建局 and zjj all find the housing bureau. Selected options always stay visible.
 (function () {
   document.querySelectorAll("select[data-filterable]").forEach((select) => {
     const box = document.createElement("input");
@@ -9,9 +11,10 @@
     box.setAttribute("aria-label", box.placeholder);
     select.parentNode.insertBefore(box, select);
     box.addEventListener("input", () => {
-      const query = box.value.trim().toLowerCase();
+      const words = box.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
       select.querySelectorAll("option").forEach((option) => {
-        option.hidden = Boolean(query) && !option.selected && !option.text.toLowerCase().includes(query);
+        const keys = `${option.text}|${option.dataset.search || ""}`.toLowerCase();
+        option.hidden = words.length > 0 && !option.selected && !words.every((word) => keys.includes(word));
       });
       select.querySelectorAll("optgroup").forEach((group) => {
         group.hidden = ![...group.children].some((option) => !option.hidden);
