@@ -19,7 +19,7 @@ from issues.attachments import files_removed_on_failure
 from issues.models import Issue, Source
 
 from . import exports, governance
-from .clues import evidence_csv, evidence_records, issue_description
+from .clues import evidence_csv, evidence_file_name, evidence_records, issue_description
 from .models import (
     AccessAction,
     BatchKind,
@@ -121,7 +121,7 @@ def push_clue(*, acting_user, agency, clue: Clue, category: str, priority: str, 
         if not records:
             raise ClueError(_("The clue has no evidence records."))
         listing = SimpleUploadedFile(
-            f"evidence-{clue.pk}.csv", evidence_csv(records), content_type="text/csv"
+            evidence_file_name(clue), evidence_csv(records), content_type="text/csv"
         )
         issue = board.push(
             acting_user=acting_user, agency=agency, title=clue.title,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from django.http import Http404
@@ -97,3 +98,14 @@ def evidence_csv(records: list[Record]) -> bytes:
             "、".join(record.credit_codes),
         ]))
     return buffer.getvalue().encode("utf-8-sig")
+
+
+# Characters no file system or browser keeps in a downloaded file's name.
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_FILE_NAME_TITLE_LIMIT = 80
+
+
+def evidence_file_name(clue: Clue) -> str:
+    """The evidence CSV's name on the board: what it is and whose, e.g. 线索证据记录：某某.csv."""
+    title = _UNSAFE_IN_FILE_NAMES.sub(" ", clue.title).strip(" .")[:_FILE_NAME_TITLE_LIMIT].strip()
+    return _("Evidence records of clue %(title)s.csv") % {"title": title or clue.pk}
