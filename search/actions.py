@@ -161,9 +161,10 @@ def _require_purpose(accesses, purpose: str) -> None:
 
 
 def start_export(*, reader: governance.Reader, query: str, filters, sort: str, fmt: str,
-                 purpose: str = "", ip: str | None = None) -> ExportJob:
+                 purpose: str = "", ip: str | None = None, site_url: str = "") -> ExportJob:
     """An export of the whole result set of ``query`` and ``filters`` (search.types.Filters),
-    written in the background; on the access record now, with the number of hits."""
+    written in the background; on the access record now, with the number of hits. The file's
+    links to records start with ``site_url``, the address the portal is reached at."""
     from . import tasks  # not at the top: tasks import the modules that import this one
 
     if fmt not in ExportFormat.values:
@@ -186,7 +187,7 @@ def start_export(*, reader: governance.Reader, query: str, filters, sort: str, f
         )
         governance.log(reader, AccessAction.EXPORT, systems=codes, query=job.query, purpose=job.purpose,
                        hits=hits, ip=ip)
-        transaction.on_commit(lambda: tasks.export_records.delay(job.pk))
+        transaction.on_commit(lambda: tasks.export_records.delay(job.pk, site_url))
     return job
 
 
