@@ -43,7 +43,10 @@
         messages.add(next);
       }
     }
-    messages.forEach(function (message) { message.hidden = true; });
+    messages.forEach(function (message) {
+      message.classList.remove("d-block");  // Bootstrap's d-block would outweigh [hidden]
+      message.hidden = true;
+    });
   }
   document.addEventListener("input", clearInvalid, true);
   document.addEventListener("change", clearInvalid, true);
