@@ -6,8 +6,18 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings.base
+# Set-up steps leave stamps here and are skipped while their inputs have not changed, so a second
+# `make run` starts in seconds. Stamps of the database name it: another DATABASE_URL starts over.
+VAR := $(or $(PORTAL_VAR_DIR),var)
+STAMPS := $(VAR)/stamps
+DB_KEY := $(shell printf '%s' "$(DATABASE_URL)" | md5sum | cut -c1-12)
+MIGRATIONS := $(wildcard */migrations/*.py)
+DEMO_INPUTS := $(wildcard */demo.py */demo_cases.py search/generator*.py agencies/management/commands/seed_demo.py)
+STATIC_INPUTS := $(shell find frontend/static */static -type f 2>/dev/null)
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-.PHONY: run test venv venv-dev npm static catalogues migrate seed serve lint messages lock clean browser
+.PHONY: run test venv venv-dev npm static catalogues migrate seed serve lint messages lock clean browser \
+	forget-missing-database
 
 ## run: set everything up and serve the demo city on http://127.0.0.1:8000 (Ctrl-C stops it all)
 run: export PORTAL_DEMO = 1
@@ -49,23 +59,37 @@ browser:
 	  fi; \
 	fi
 
-static: venv npm
+# The collected files carry their own stamp: removing var/static collects again.
+static: venv npm $(VAR)/static/.collected
+$(VAR)/static/.collected: $(STATIC_INPUTS) frontend/node_modules/.installed $(BIN)/.installed
 	$(BIN)/python manage.py collectstatic --noinput -v 0
+	touch $@
+
+# A missing SQLite file means a new database: its stamps go, and it is migrated and seeded again.
+migrate seed: forget-missing-database
+forget-missing-database:
+	@if [ -z "$$DATABASE_URL" ] && [ ! -f "$(VAR)/portal.sqlite3" ]; then rm -f $(STAMPS)/*-$(DB_KEY); fi
 
 migrate: venv
+	@$(MAKE) --no-print-directory $(STAMPS)/migrated-$(DB_KEY)
+$(STAMPS)/migrated-$(DB_KEY): $(MIGRATIONS) requirements.lock
 	$(BIN)/python manage.py migrate --noinput -v 0
+	@mkdir -p $(STAMPS) && touch $@
 
-seed: venv
+# seed_demo is idempotent and takes seconds on a seeded database; the stamp saves even that.
+seed: venv migrate
+	@$(MAKE) --no-print-directory $(STAMPS)/seeded-$(DB_KEY)
+$(STAMPS)/seeded-$(DB_KEY): $(STAMPS)/migrated-$(DB_KEY) $(DEMO_INPUTS)
 	$(BIN)/python manage.py seed_demo
+	@mkdir -p $(STAMPS) && touch $@
 
-# daphne, a Celery worker and beat together; Ctrl-C (or any one of them dying) stops all three.
+# daphne, a Celery worker and beat together (portal/serve.py): Ctrl-C stops all three within
+# seconds, a second Ctrl-C at once; any one of them ending stops the others. Export links
+# and Wagtail's notices point at this address unless PORTAL_BASE_URL says otherwise.
+serve: export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 serve: venv
 	@echo "监督一张网: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
-	$(BIN)/celery -A portal worker --loglevel=warning --concurrency=2 & \
-	$(BIN)/celery -A portal beat --loglevel=warning & \
-	$(BIN)/daphne -b $(HOST) -p $(PORT) portal.asgi:application & \
-	wait -n
+	@exec $(BIN)/python -m portal.serve --host $(HOST) --port $(PORT)
 
 ## lint: ruff over the whole tree
 lint: venv-dev
@@ -76,8 +100,10 @@ I18N_IGNORE := --ignore=.venv --ignore=frontend/node_modules --ignore=var
 # Compiled catalogues are build output, made from locale/*.po (GNU gettext's msgfmt).
 # Compiling and extracting messages needs settings but no secret: the test settings will do.
 catalogues messages: export DJANGO_SETTINGS_MODULE = portal.settings.test
-catalogues: venv
+catalogues: venv $(CATALOGUES)
+$(CATALOGUES): %.mo: %.po | $(BIN)/.installed
 	$(BIN)/python manage.py compilemessages -l zh_Hans $(I18N_IGNORE) -v 0
+	touch $@
 
 ## messages: refresh the Chinese catalogue from the code (then translate what is new)
 messages: venv

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", views.PortalLogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("search/pages/", views.page_search, name="page_search"),
     path("agencies/", include("agencies.urls")),
     path("issues/", include("issues.urls")),

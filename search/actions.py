@@ -20,7 +20,7 @@ from issues.attachments import files_removed_on_failure
 from issues.models import Issue, Source
 
 from . import exports, governance
-from .clues import clue_words, evidence_csv, evidence_records, issue_description
+from .clues import clue_words, evidence_csv, evidence_file_name, evidence_records, issue_description
 from .interpret import read_for
 from .models import (
     AccessAction,
@@ -124,7 +124,7 @@ def push_clue(*, acting_user, agency, clue: Clue, category: str, priority: str, 
         if not records:
             raise ClueError(_("The clue has no evidence records."))
         listing = SimpleUploadedFile(
-            f"evidence-{clue.pk}.csv",
+            evidence_file_name(clue),
             evidence_csv(clue, records, spreadsheets.exporter(acting_user, agency)),
             content_type="text/csv",
         )
@@ -166,9 +166,10 @@ def _require_purpose(accesses, purpose: str) -> None:
 
 
 def start_export(*, reader: governance.Reader, query: str, filters, sort: str, fmt: str,
-                 purpose: str = "", ip: str | None = None) -> ExportJob:
+                 purpose: str = "", ip: str | None = None, site_url: str = "") -> ExportJob:
     """An export of the whole result set of ``query`` and ``filters`` (search.types.Filters),
-    written in the background; on the access record now, with the number of hits."""
+    written in the background; on the access record now, with the number of hits. The file's
+    links to records start with ``site_url``, the address the portal is reached at."""
     from . import tasks  # not at the top: tasks import the modules that import this one
 
     if fmt not in ExportFormat.values:
@@ -194,7 +195,7 @@ def start_export(*, reader: governance.Reader, query: str, filters, sort: str, f
         )
         governance.log(reader, AccessAction.EXPORT, systems=codes, query=job.query, purpose=job.purpose,
                        hits=hits, ip=ip)
-        transaction.on_commit(lambda: tasks.export_records.delay(job.pk))
+        transaction.on_commit(lambda: tasks.export_records.delay(job.pk, site_url))
     return job
 
 

@@ -8,6 +8,7 @@ identifiers; other members of the agency see that it is there and from which sys
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.http import Http404
@@ -135,3 +136,16 @@ def _evidence_row(record: Record, seen) -> list:
         "、".join(seen.names),
         "、".join(record.credit_codes),
     ]
+
+
+# Characters no file system or browser keeps in a downloaded file's name.
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_FILE_NAME_TITLE_LIMIT = 80
+
+
+def evidence_file_name(clue: Clue) -> str:
+    """The evidence CSV's name on the board: what it is and whose, e.g. 线索证据记录：某某.csv
+    (the title masked, as the board's parties read it)."""
+    title = _UNSAFE_IN_FILE_NAMES.sub(" ", clue_words({}, clue, ()).title).strip(" .")
+    title = title[:_FILE_NAME_TITLE_LIMIT].strip()
+    return _("Evidence records of clue %(title)s.csv") % {"title": title or clue.pk}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from itertools import islice
 
 from django.conf import settings
@@ -47,8 +48,14 @@ def header() -> list[str]:
     ]
 
 
+# The address the portal was reached at when the export was asked for (scheme, host and port),
+# so that the file's links open where its reader works; PORTAL_BASE_URL without one.
+_site_url: ContextVar[str] = ContextVar("export_site_url", default="")
+
+
 def record_link(pk: int) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("search:record", args=[pk])
+    site = _site_url.get() or settings.WAGTAILADMIN_BASE_URL
+    return site.rstrip("/") + reverse("search:record", args=[pk])
 
 
 def record_row(record: Record, access: governance.SystemAccess) -> list:
@@ -162,8 +169,9 @@ def count(tree, filters) -> int:
     return page.total
 
 
-def run(job_id: int) -> ExportJob | None:
-    """Write the export's file; the job's state, rows and error say how it went."""
+def run(job_id: int, site_url: str = "") -> ExportJob | None:
+    """Write the export's file; the job's state, rows and error say how it went. Its links
+    start with ``site_url`` (as ``request.build_absolute_uri("/")`` gives it) when given."""
     # A running job is taken again: its worker died (the message comes back, acks_late), and the
     # file is written from the start. A finished or removed one is left alone.
     claimed = ExportJob.objects.filter(pk=job_id, state__in=[JobState.QUEUED, JobState.RUNNING]).update(
@@ -172,6 +180,7 @@ def run(job_id: int) -> ExportJob | None:
     if not claimed:
         return None
     job = ExportJob.objects.get(pk=job_id)
+    site = _site_url.set(site_url)
     try:
         # Written in the site's language, as stored notifications are: a file has one reader.
         with translation.override(settings.LANGUAGE_CODE):
@@ -181,6 +190,8 @@ def run(job_id: int) -> ExportJob | None:
     except Exception as error:
         _finish(job, JobState.FAILED, error=f"{type(error).__name__}: {error}")
         raise
+    finally:
+        _site_url.reset(site)
     return ExportJob.objects.get(pk=job_id)
 
 

@@ -10,9 +10,9 @@ from .uploads import ingest_upload  # noqa: F401 - the upload page's task, regis
 
 
 @shared_task(acks_late=True)
-def export_records(job_id: int) -> int | None:
+def export_records(job_id: int, site_url: str = "") -> int | None:
     """Write one export's file (search.exports); a job already taken or gone is left alone."""
-    job = exports.run(job_id)
+    job = exports.run(job_id, site_url)
     return job.rows_done if job else None
 
 

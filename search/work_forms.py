@@ -17,7 +17,7 @@ from issues.forms import BootstrapForm
 from .batch import MAX_TERMS, MAX_UPLOAD_BYTES, TermListError, decode, read_terms
 from .models import BatchKind
 
-SEARCH_NAME = pgettext_lazy("a saved or batch search", "Name")
+SEARCH_NAME = pgettext_lazy("a saved or batch search", "Search name")
 
 
 def _terms_help() -> str:

@@ -307,7 +307,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Wagtail ----------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "监督一张网"
+# Where links that leave the portal (export files, Wagtail's notices) point when no request says
+# where the portal is reached: `make run` sets it from HOST and PORT. Pages and the exports asked
+# for from them use the address of the request instead.
 WAGTAILADMIN_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# The admin's user avatars would come from gravatar.com: intranets are offline, and a served
+# page names no other host. Wagtail shows its own default avatar instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_LOGIN_URL = "login"
 # Every editorial page needs a signed-in user (portal/wagtail_hooks.py); Wagtail's own
 # "private page" restriction sends people to the same sign-in page.

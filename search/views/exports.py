@@ -32,7 +32,7 @@ def start(request):
         job = actions.start_export(
             reader=reader, query=form.query_text, filters=form.filters(), sort=form.sort_key,
             fmt=request.POST.get("format", ""), purpose=form.stated_purpose,
-            ip=governance.client_ip(request),
+            ip=governance.client_ip(request), site_url=request.build_absolute_uri("/"),
         )
     except actions.WorkError as error:
         messages.error(request, str(error))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from io import StringIO
 
 import pytest
@@ -149,3 +150,25 @@ def test_it_leaves_changed_passwords_alone_unless_asked(seeded):
     assert User.objects.get(username="zjj_staff").check_password("changed-by-its-owner")
     call_command("seed_demo", "--reset-passwords", stdout=StringIO())
     assert User.objects.get(username="zjj_staff").check_password(demo.DEMO_PASSWORD)
+
+
+def test_it_prints_a_short_summary_not_library_lines(db, caplog, monkeypatch):
+    """The libraries' INFO lines (Wagtail logs each page it creates and publishes) stay out of
+    the seed's output; its own summary is a dozen lines, every login named."""
+    monkeypatch.setattr("issues.demo.seed", lambda: {"issues": 0, "new": 0})
+    out = StringIO()
+    with caplog.at_level("INFO"):
+        call_command("seed_demo", stdout=out)  # the portal's pages too: Wagtail logs them
+    assert [record for record in caplog.records if record.levelname == "INFO"] == []
+    summary = out.getvalue()
+    assert len(summary.splitlines()) <= 15
+    assert "Sign in with any demo login and the password jiandu2026" in summary
+    assert all(login.username in summary for login in demo.DEMO_LOGINS)
+    assert logging.getLogger("wagtail").isEnabledFor(logging.INFO)  # quiet for the seed only
+
+
+def test_it_shows_library_lines_when_asked(db, caplog, monkeypatch):
+    monkeypatch.setattr("issues.demo.seed", lambda: {"issues": 0, "new": 0})
+    with caplog.at_level("INFO"):
+        call_command("seed_demo", verbosity=2, stdout=StringIO())
+    assert any(record.name == "wagtail" for record in caplog.records)

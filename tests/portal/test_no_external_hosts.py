@@ -200,3 +200,41 @@ def test_collected_css_loads_nothing_external(folder):
 def test_the_wagtail_admin_checks_for_no_updates():
     # The dashboard would otherwise ask releases.wagtail.io for a newer version from the browser.
     assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False
+
+
+# Wagtail's screens name a few other hosts in text that loads nothing: guides for editors, the
+# "enable JavaScript" advice, an example address in help text, the SVG namespace.
+ADMIN_TEXT_HOSTS = {"guide.wagtail.org", "docs.wagtail.org", "www.enable-javascript.com", "domain.com",
+                    "www.w3.org"}
+ANY_URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s"'<>\\)]*""")
+
+
+def test_the_wagtail_admin_names_no_other_host_to_load_from(client, pages, dora):
+    """Every address in an admin screen's whole text, the JSON its scripts read included (the
+    sidebar's account avatar came from gravatar.com), is this portal's or a guide to read."""
+    dora.email = "dora@example.org"  # Wagtail asks gravatar.com for the avatar of an e-mail address
+    dora.save(update_fields=["email"])
+    client.force_login(dora)
+    screens = ["/cms/", "/cms/pages/", f"/cms/pages/{pages.home.pk}/",
+               f"/cms/pages/{pages.circular.pk}/edit/",
+               f"/cms/pages/{pages.circular.pk}/history/", "/cms/account/", "/cms/users/",
+               f"/cms/users/edit/{dora.pk}/", "/cms/documents/", "/cms/images/", "/admin/",
+               "/admin/agencies/user/"]
+    found = {}
+    for path in screens:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        text = content_of(response).replace("\\/", "/").replace("\\u002F", "/")
+        for url in ANY_URL.findall(text):
+            host = urlsplit(url if "//" in url[:8] else "http:" + url).hostname
+            if host not in LOCAL_HOSTS and host not in ADMIN_TEXT_HOSTS:
+                found.setdefault(path, set()).add(url)
+    assert found == {}
+    assert "gravatar" not in content_of(client.get("/cms/account/"))
+
+
+def test_the_checker_finds_addresses_in_script_data():
+    text = ('<script type="application/json">'
+            '{"avatarUrl": "https:\\/\\/www.gravatar.com\\/avatar\\/ab"}</script>')
+    found = ANY_URL.findall(text.replace("\\/", "/"))
+    assert found == ["https://www.gravatar.com/avatar/ab"]

@@ -350,3 +350,18 @@ def test_the_work_pages_offer_uploads_to_those_who_may_upload(client, carol, ali
     uploads = f'href="{reverse("search:uploads")}"'
     assert uploads not in signed_in(client, carol).get(reverse("search:clues")).content.decode()
     assert uploads in signed_in(client, alice).get(reverse("search:clues")).content.decode()  # owns tenders
+
+
+def test_the_evidence_file_is_named_after_the_clue(client, carol, city_commission, our_agency, alice, hits):
+    clue = make_clue(carol, city_commission, hits, title="城南路灯/改造：疑似围标?")
+    client.force_login(carol)  # in the portal's default language, Chinese
+    client.post(reverse("search:clue_push", args=[clue.pk]), push_form(our_agency))
+    attachment = Issue.objects.get().attachments.get()
+    # Named for what it is and whose, the characters a file name cannot hold left out.
+    assert attachment.name == "线索证据记录：城南路灯 改造：疑似围标.csv"
+    # The lead's download keeps that name (RFC 6266's UTF-8 form for the Chinese).
+    client.force_login(alice)
+    response = client.get(reverse("issues:attachment", args=[attachment.issue_id, attachment.pk]))
+    assert response.status_code == 200
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert "%E7%BA%BF%E7%B4%A2%E8%AF%81%E6%8D%AE" in response["Content-Disposition"]  # 线索证据

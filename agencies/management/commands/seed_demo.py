@@ -3,6 +3,9 @@
 Safe to run again: it changes nothing that is already as the demo describes it.
 """
 
+import logging
+import textwrap
+
 from django.core.management.base import BaseCommand
 
 from agencies import actions as agency_actions
@@ -27,7 +30,17 @@ class Command(BaseCommand):
                  f"(default {search_demo.PER_SYSTEM:,}; 0 loads none).",
         )
 
-    def handle(self, *args, reset_passwords=False, records_per_system=None, **options):
+    def handle(self, *args, reset_passwords=False, records_per_system=None, verbosity=1, **options):
+        # Wagtail logs every page it creates and publishes at INFO: the seed's own summary below
+        # is what a newcomer should read. -v 2 shows the libraries' lines again.
+        if verbosity < 2:
+            logging.disable(logging.INFO)
+        try:
+            self._seed(reset_passwords, records_per_system)
+        finally:
+            logging.disable(logging.NOTSET)
+
+    def _seed(self, reset_passwords, records_per_system):
         agency_actions.seed_calendar()  # deadlines are counted on it
         counts = demo.seed(reset_passwords=reset_passwords)
         issues = issues_demo.seed()
@@ -40,7 +53,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  {total} issues on the board ({new} new): {by_state}")
         self.stdout.write(f"  {records:,} linked-system records loaded" if records else
                           f"  {Record.objects.count():,} linked-system records (none loaded now)")
-        self.stdout.write(f"  Every demo login below uses the password {demo.DEMO_PASSWORD}")
-        for login in demo.DEMO_LOGINS:
-            where = f"{login.agency_name} · {login.role}" if login.agency else "superuser"
-            self.stdout.write(f"  {login.username:<14} {login.full_name}  {where}")
+        usernames = list(dict.fromkeys(login.username for login in demo.DEMO_LOGINS))
+        self.stdout.write(f"Sign in with any demo login and the password {demo.DEMO_PASSWORD}; the README's"
+                          " table says whom each acts for. Try jw_staff (city commission), zjj_staff"
+                          " (housing bureau), jw_leader (records search), admin (/admin/, /cms/).")
+        logins = textwrap.wrap(", ".join(usernames), width=96)
+        self.stdout.write("\n".join("  " + line for line in logins))

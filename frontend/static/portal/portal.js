@@ -1,0 +1,53 @@
+// What every page of the portal does in the browser, beyond Bootstrap and the live updates.
+(function () {
+  "use strict";
+
+  // The header's act-as switch: another agency means another board, other ledgers and other
+  // rights on every issue, so the portal asks before it switches. Saying no leaves it as it was.
+  const actAs = document.getElementById("act-as");
+  if (actAs) {
+    let acting = actAs.value;
+    actAs.addEventListener("change", function () {
+      const chosen = actAs.options[actAs.selectedIndex].textContent.trim();
+      if (window.confirm(actAs.dataset.confirm.replace("%(agency)s", chosen))) {
+        acting = actAs.value;
+        actAs.form.submit();
+      } else {
+        actAs.value = acting;
+      }
+    });
+  }
+
+  // A field the server marked invalid loses its red mark and its message as soon as the user
+  // changes it: the message was about the old value. The server checks the new one on sending.
+  function clearInvalid(event) {
+    const field = event.target;
+    if (!(field instanceof Element) || !field.classList.contains("is-invalid")) {
+      return;
+    }
+    field.classList.remove("is-invalid");
+    field.removeAttribute("aria-invalid");
+    const messages = new Set();
+    for (const id of (field.getAttribute("aria-describedby") || "").split(/\s+/)) {
+      const described = id && document.getElementById(id);
+      if (described && described.classList.contains("invalid-feedback")) {
+        messages.add(described);
+      }
+    }
+    // Messages printed under the field without an id: its later siblings, up to the next field.
+    for (let next = field.nextElementSibling; next; next = next.nextElementSibling) {
+      if (next.matches("input, select, textarea")) {
+        break;
+      }
+      if (next.classList.contains("invalid-feedback")) {
+        messages.add(next);
+      }
+    }
+    messages.forEach(function (message) {
+      message.classList.remove("d-block");  // Bootstrap's d-block would outweigh [hidden]
+      message.hidden = true;
+    });
+  }
+  document.addEventListener("input", clearInvalid, true);
+  document.addEventListener("change", clearInvalid, true);
+})();

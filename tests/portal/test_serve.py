@@ -1,0 +1,122 @@
+"""`make serve` starts daphne, a Celery worker and beat, and Ctrl-C stops them all within 10 s.
+
+Each test starts the very command line `make run` ends with, in a process group of its own as a
+terminal would, on a free port and a folder of its own, and signals the group as Ctrl-C does.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+from django.conf import settings
+
+from tests.live_servers import free_port, listening
+
+STOP_WITHIN = 10.0  # seconds, the promise of the README
+START_WITHIN = 90.0
+
+
+def descendants(root: int) -> set[int]:
+    """``root`` and every process below it, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    found, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        found.add(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def command_of(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+@pytest.fixture
+def served(tmp_path):
+    """`make serve` on a free port; yields (process, port, the pids of all it started)."""
+    port = free_port()
+    environment = {
+        **{name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "PORTAL_VAR_DIR": str(tmp_path / "var"),
+    }
+    log = (tmp_path / "serve.log").open("wb")
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "serve", "HOST=127.0.0.1", f"PORT={port}"],
+        cwd=settings.BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    output = lambda: (tmp_path / "serve.log").read_text(errors="replace")[-3000:]  # noqa: E731
+    deadline = time.monotonic() + START_WITHIN
+    # Up when daphne answers and the worker (with its two pool processes) and beat are running.
+    while not (listening(port) and sum("celery" in command_of(pid) for pid in descendants(process.pid)) >= 4):
+        assert process.poll() is None, output()
+        assert time.monotonic() < deadline, output()
+        time.sleep(0.2)
+    pids = descendants(process.pid)
+    try:
+        yield process, port, pids, output
+    finally:
+        for pid in pids:
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
+        log.close()
+
+
+def stopped_within(pids: set[int], seconds: float) -> float | None:
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if not any(running(pid) for pid in pids):
+            return time.monotonic() - started
+        time.sleep(0.05)
+    return None
+
+
+def test_ctrl_c_stops_everything(served):
+    process, port, pids, output = served
+    commands = " | ".join(command_of(pid) for pid in pids)
+    assert "daphne" in commands and "worker" in commands and "beat" in commands
+    os.killpg(process.pid, signal.SIGINT)  # what a terminal does on Ctrl-C
+    assert stopped_within(pids, STOP_WITHIN) is not None, [command_of(pid) for pid in pids if running(pid)]
+    assert not listening(port)
+
+
+def test_a_second_ctrl_c_does_not_hang(served):
+    process, port, pids, output = served
+    os.killpg(process.pid, signal.SIGINT)
+    time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGINT)
+    assert stopped_within(pids, STOP_WITHIN) is not None, [command_of(pid) for pid in pids if running(pid)]
+
+
+def test_one_ending_stops_the_others(served):
+    process, port, pids, output = served
+    daphne = next(pid for pid in pids if "daphne" in command_of(pid) and "python -m" not in command_of(pid))
+    os.kill(daphne, signal.SIGKILL)
+    assert stopped_within(pids, STOP_WITHIN) is not None, output()
+    assert process.wait(timeout=5) != 0  # make reports the failure
