@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from django.urls import reverse
 
 from portal.celery import app as celery_app
 from search.models import ExportJob, JobState
 from tests.search.work_scene import add_records, fresh_index, make_scene  # noqa: F401 - fresh_index: a fixture
+from tests.spreadsheets import read_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +32,8 @@ def test_links_follow_the_address_of_the_request(engine, client, scene, alice, m
     job = ExportJob.objects.get()
     assert job.state == JobState.DONE, job.error
     with job.file.open("rb") as stream:
-        rows = list(csv.reader(io.StringIO(stream.read().decode("utf-8-sig"))))
-    assert rows[1][-1] == f"http://testserver:8765/records/{record.pk}/"
+        [row] = read_csv(stream.read()).rows
+    assert row[-1] == f"http://testserver:8765/records/{record.pk}/"
 
 
 def test_without_a_request_the_configured_address(engine, scene, alice, our_agency, settings):
@@ -49,5 +47,5 @@ def test_without_a_request_the_configured_address(engine, scene, alice, our_agen
     tasks.export_records.apply(args=[job.pk])
     job.refresh_from_db()
     with job.file.open("rb") as stream:
-        rows = list(csv.reader(io.StringIO(stream.read().decode("utf-8-sig"))))
-    assert rows[1][-1] == f"http://portal.example:9000/records/{record.pk}/"
+        [row] = read_csv(stream.read()).rows
+    assert row[-1] == f"http://portal.example:9000/records/{record.pk}/"
