@@ -28,12 +28,15 @@ from ..permissions import ROLES_FOR_ACTION
 # With nothing chosen, the board opens on the first of these that has work in it: what the
 # agency must act on comes before what it watches.
 WORK_TABS = ("to-sign", "handling", "to-verify")
+# With no work in those, on the first of these with anything in it: a stationed group's daily
+# work is what it supervises, and a first visit should not open on an empty tab.
+WATCH_TABS = ("supervised", "initiated", "copied", "all")
 DEFAULT_TAB = "to-sign"
 FLAGGED_PRIORITIES = {Priority.URGENT, Priority.CRITICAL}
 
 
 def default_tab(counts: dict[str, int]) -> str:
-    return next((slug for slug in WORK_TABS if counts.get(slug)), DEFAULT_TAB)
+    return next((slug for slug in WORK_TABS + WATCH_TABS if counts.get(slug)), DEFAULT_TAB)
 
 
 def matching_count(user, agency, slug: str, filters: BoardFilters) -> int | None:

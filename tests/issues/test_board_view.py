@@ -274,7 +274,12 @@ def test_a_non_party_sees_none_of_them(client, bob, scene):
 def test_the_default_tab_is_the_first_with_work(client, carol, gina, scene):
     client.force_login(carol)  # nothing to sign for or handle, one report to verify
     assert get(client).context["tab"]["slug"] == "to-verify"
-    client.force_login(gina)  # a liaison has no work tab with anything in it
+    client.force_login(gina)  # a liaison has no work tab with anything in it: what it supervises
+    assert get(client).context["tab"]["slug"] == "supervised"
+
+
+def test_with_nothing_anywhere_the_board_opens_on_to_sign(client, bob, scene):
+    client.force_login(bob)
     assert get(client).context["tab"]["slug"] == "to-sign"
 
 
