@@ -15,9 +15,9 @@ from playwright.sync_api import expect
 
 from agencies import actions as agency_actions
 from agencies.models import Role
-from search import backend
+from search import actions, backend, governance, tasks
 from search.governance import seed_default_grants
-from search.models import Clue, ClueEvidence, Record, Sensitivity, SourceSystem
+from search.models import BatchKind, Clue, ClueEvidence, Record, Sensitivity, SourceSystem
 from tests.factories import TEST_PASSWORD, AgencyFactory, RegionFactory, commission, member
 from tests.search.work_scene import fresh_index  # noqa: F401 - a fixture
 
@@ -83,6 +83,39 @@ def test_amounts_show_their_thousands(browser, live_server, cast, language):
         yuan = "元" if language == "zh-hans" else "yuan"
         expect(page.locator("main")).to_contain_text(f"{SHOWN} {yuan}")
         assert "1234567" not in page.locator("main").inner_text()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_counts_show_their_thousands(browser, live_server, cast, language):
+    """The search's total and facet counts, and a batch matrix's cells and totals."""
+    hotline = cast["record"].system
+    when = timezone.make_aware(dt.datetime(2024, 4, 1, 8, 0))
+    Record.objects.bulk_create(
+        Record(system=hotline, external_id=f"RX-{n:05d}", title=f"井盖缺失 第{n}号", occurred_at=when)
+        for n in range(1, 1_235)
+    )
+    backend.index(Record.objects.filter(system=hotline).select_related("system", "region"))
+    backend.refresh()
+    carol = cast["clue"].created_by
+    reader = governance.Reader.of(carol.memberships.get())
+    batch = actions.start_batch_search(reader=reader, name="名单", kind=BatchKind.KEYWORDS,
+                                       terms=["井盖", "路灯"], purpose="核查井盖投诉")
+    tasks.run_batch_search.apply(args=[batch.pk])
+
+    context, page = signed_in(browser, live_server, "carol", language)
+    try:
+        page.goto("/records/?" + urlencode({"q": "井盖", "purpose": "核查井盖投诉"}))
+        expect(page.locator("#search-total")).to_contain_text("1,234")
+        facet = page.locator('.search-facet[data-facet="system"]')
+        expect(facet).to_contain_text("1,234")
+
+        page.goto(f"/records/batch/{batch.pk}/")
+        row = page.locator('#batch-matrix tr[data-term="井盖"]')
+        expect(row.locator("td").first).to_have_text("1,234")
+        expect(row.locator("td").last).to_have_text("1,234")
+        expect(page.locator('#batch-matrix tr[data-term="路灯"] td').last).to_have_text("1")
     finally:
         context.close()
 
