@@ -34,6 +34,8 @@ WORDS = {
         "urged": "派驻第一纪检监察组督办，期限 {date}",
         "requested": "已申请延期，等待发起单位答复。",
         "moved": "已同意延期，承办单位的办理时限已调整。",
+        "assigned": "已分办协办单位。",
+        "reopened": "该件已重新启动办理。",
     },
     "en": {
         "deadline": "Deadline",
@@ -42,6 +44,8 @@ WORDS = {
         "urged": "Urged by First Stationed Group, due {date}",
         "requested": "Extension requested; the initiator will answer.",
         "moved": "Extension granted; the handler's deadline has moved.",
+        "assigned": "Co-handlers assigned.",
+        "reopened": "The issue is open again.",
     },
 }
 
@@ -56,6 +60,9 @@ def cast(transactional_db):
     discipline_commission = commission(city, code="commission", name="市纪委监委", name_en="City Commission")
     carol = member(discipline_commission, username="carol", full_name="卡萝")
     member(housing, username="alice", full_name="艾丽")
+    member(housing, role=Role.LEADER, username="alan", full_name="艾伦")  # assigns co-handlers
+    member(discipline_commission, role=Role.LEADER, username="chen", full_name="陈")  # reopens
+    AgencyFactory(code="finance", name="市财政局", name_en="Finance Bureau", region=city)
     group = stationed_group(discipline_commission, stationed_at=[housing], code="group-housing",
                             name="派驻第一纪检监察组", name_en="First Stationed Group")
     # The group supervises the housing bureau: its liaison may urge it.
@@ -168,10 +175,12 @@ def browser_as(browser, live_server, username, language):
     return context, page
 
 
-def fill_and_submit(page, action, key, **fields):
+def fill_and_submit(page, action, key, choose=None, **fields):
     page.locator(f'button[data-bs-target="#form-{action}-{key}"]').first.click()
     form = page.locator(f"#form-{action}-{key}")
     expect(form).to_be_visible()
+    for name, value in (choose or {}).items():
+        form.locator(f'[name="{name}"]').select_option(value)
     for name, value in fields.items():
         form.locator(f'[name="{name}"]').fill(value)
     with page.expect_navigation():
@@ -193,7 +202,7 @@ def test_extension_and_urge_dates_go_in_and_read_back(browser, live_server, cast
         deadline=today + dt.timedelta(days=10), lead=housing,
     )
     assignment = issue.assignments.get()
-    alice = housing.memberships.get().user
+    alice = housing.memberships.get(user__username="alice").user
     board.sign(acting_user=alice, agency=housing, issue=issue, assignment=assignment)
     asked = today + dt.timedelta(days=40)
     granted = today + dt.timedelta(days=30)
@@ -233,3 +242,74 @@ def test_extension_and_urge_dates_go_in_and_read_back(browser, live_server, cast
     assignment.refresh_from_db()
     assert assignment.deadline == granted
     assert assignment.urges.get().due_date == due
+
+
+def pushed_and_signed(cast, title):
+    carol, housing = cast.created_by, Agency.objects.get(code="housing")
+    issue = board.push(
+        acting_user=carol, agency=cast.agency, title=title, description="路灯不亮。", category="construction",
+        source=Source.INSPECTION, priority="normal", deadline=timezone.localdate() + dt.timedelta(days=10),
+        lead=housing,
+    )
+    assignment = issue.assignments.get()
+    alice = housing.memberships.get(user__username="alice").user
+    board.sign(acting_user=alice, agency=housing, issue=issue, assignment=assignment)
+    return issue, assignment
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_co_handler_and_reopening_dates_go_in_and_read_back(browser, live_server, cast, language):
+    """The lead gives a co-handler its own deadline; the initiator reopens a closed issue with a
+    new one. Both from date inputs holding ISO values."""
+    words = WORDS[language]
+    today = timezone.localdate()
+    # A co-handler's deadline is no later than the lead's (10 days here).
+    theirs, again = today + dt.timedelta(days=7), today + dt.timedelta(days=25)
+    finance = Agency.objects.get(code="finance")
+    shared, _ = pushed_and_signed(cast, "城南路灯改造资金使用")
+    closed, assignment = pushed_and_signed(cast, "城北路灯改造质量问题")
+    housing, carol = assignment.agency, cast.created_by
+    alice = housing.memberships.get(user__username="alice").user
+    board.report(acting_user=alice, agency=housing, issue=closed, assignment=assignment, text="已修复。")
+    board.accept_report(acting_user=carol, agency=cast.agency, issue=closed, assignment=assignment)
+    board.close(acting_user=carol, agency=cast.agency, issue=closed, summary="核查属实。")
+
+    context, lead = browser_as(browser, live_server, "alan", language)
+    try:
+        lead.goto(shared.get_absolute_url())
+        fill_and_submit(lead, "assign", "issue", choose={"co_handlers": [str(finance.pk)]},
+                        deadline=theirs.isoformat())
+        expect(lead.locator("main .alert-success")).to_have_text(words["assigned"])
+        co_handler = shared.assignments.get(agency=finance)
+        expect(lead.locator(f"#assignment-{co_handler.pk}")).to_contain_text(
+            f'{words["deadline"]} {theirs.isoformat()}')
+    finally:
+        context.close()
+
+    context, initiator = browser_as(browser, live_server, "chen", language)
+    try:
+        initiator.goto(closed.get_absolute_url())
+        fill_and_submit(initiator, "reopen", "issue", reason="群众再次反映。", deadline=again.isoformat())
+        expect(initiator.locator("main .alert-success")).to_have_text(words["reopened"])
+        expect(initiator.locator(f"#assignment-{assignment.pk}")).to_contain_text(
+            f'{words["deadline"]} {again.isoformat()}')
+    finally:
+        context.close()
+    assignment.refresh_from_db()
+    assert shared.assignments.get(agency=finance).deadline == theirs and assignment.deadline == again
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_search_date_range_takes_iso_dates(page, live_server, cast, language):
+    in_language(page, live_server, language)
+    sign_in(page, "carol", "/records/")
+    page.locator("#id_q").fill("路灯")
+    page.locator("#search-ranges > summary").click()  # the ranges are folded until used
+    page.locator("#id_date_from").fill("2024-01-31")
+    page.locator("#id_date_to").fill("2024-12-31")
+    with page.expect_navigation():
+        page.locator("#search-submit").click()
+    expect(page).to_have_url(re.compile(r"date_from=2024-01-31.*date_to=2024-12-31"))
+    expect(page.locator("#id_date_from")).to_have_value("2024-01-31")
+    expect(page.locator("#id_date_to")).to_have_value("2024-12-31")
+    expect(page.locator("#search-ranges")).to_have_attribute("open", "")  # unfolded: dates chosen
