@@ -36,7 +36,9 @@ def sign_in(page, username, path):
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
     page.fill("#id_username", username)
     page.fill("#id_password", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    # Waits for the page's load event too: its scripts have run before the test acts on it.
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(re.escape(path) + "$"))
 
 
