@@ -77,19 +77,22 @@ $(STAMPS)/migrated-$(DB_KEY): $(MIGRATIONS) requirements.lock
 	@mkdir -p $(STAMPS) && touch $@
 
 # seed_demo is idempotent and takes seconds on a seeded database; the stamp saves even that.
+# The board's demo is seeded before serving; the linked-system records load beside the running
+# portal (`serve` below), and resume there at every start until they are all in.
 seed: venv migrate
 	@$(MAKE) --no-print-directory $(STAMPS)/seeded-$(DB_KEY)
 $(STAMPS)/seeded-$(DB_KEY): $(STAMPS)/migrated-$(DB_KEY) $(DEMO_INPUTS)
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --records-later
 	@mkdir -p $(STAMPS) && touch $@
 
 # daphne, a Celery worker and beat together (portal/serve.py): Ctrl-C stops all three within
 # seconds, a second Ctrl-C at once; any one of them ending stops the others. Export links
-# and Wagtail's notices point at this address unless PORTAL_BASE_URL says otherwise.
+# and Wagtail's notices point at this address unless PORTAL_BASE_URL says otherwise. In the
+# demo (`make run`) the demo's records load beside them, and the search page shows how far.
 serve: export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 serve: venv
 	@echo "监督一张网: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	@exec $(BIN)/python -m portal.serve --host $(HOST) --port $(PORT)
+	@exec $(BIN)/python -m portal.serve --host $(HOST) --port $(PORT) $(if $(filter 1,$(PORTAL_DEMO)),--demo-records)
 
 ## lint: ruff over the whole tree
 lint: venv-dev

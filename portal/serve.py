@@ -7,6 +7,12 @@ sockets, Celery shuts down warmly), SIGQUIT after ``COLD`` seconds (Celery's col
 worker's warm one can take longer on the embedded broker), then, for what still runs after
 ``GRACE`` seconds or at a second Ctrl-C, SIGKILL to the whole group, pool processes included. Tasks are
 acknowledged late, so one cut short runs again at the next start.
+
+With ``--demo-records`` (what `make run` passes) a fourth program loads the demo's linked-system
+records beside the portal (``manage.py load_demo_records``, at a lower priority so that pages stay
+quick). It is a job, not a service: it ends by itself when the records are loaded, and its ending,
+even with an error, stops nothing else. Ctrl-C stops it like the others; it resumes at the next
+start.
 """
 
 from __future__ import annotations
@@ -27,7 +33,12 @@ GRACE = 5.0
 POLL = 0.1
 
 
+# Added to the jobs' scheduling priority (nice): the portal's own processes come first.
+JOB_NICENESS = 10
+
+
 def commands(host: str, port: int) -> dict[str, list[str]]:
+    """The services: each runs until stopped, and one ending stops the others."""
     bin_dir = Path(sys.executable).parent
     return {
         "celery worker": [str(bin_dir / "celery"), "-A", "portal", "worker", "--loglevel=warning",
@@ -37,10 +48,22 @@ def commands(host: str, port: int) -> dict[str, list[str]]:
     }
 
 
+def jobs(demo_records: bool) -> dict[str, list[str]]:
+    """The jobs: each ends by itself once its work is done."""
+    manage = str(Path(__file__).resolve().parent.parent / "manage.py")
+    return {"demo records": [sys.executable, manage, "load_demo_records"]} if demo_records else {}
+
+
+def _lower_priority() -> None:
+    os.nice(JOB_NICENESS)
+
+
 class Supervisor:
-    def __init__(self, host: str, port: int):
+    def __init__(self, host: str, port: int, *, demo_records: bool = False):
         self.host, self.port = host, port
+        self.demo_records = demo_records
         self.children: dict[str, subprocess.Popen] = {}
+        self.jobs: set[str] = set()
         self.stopping_since: float | None = None
         self.cold = False
         self.signals = 0
@@ -48,6 +71,17 @@ class Supervisor:
     def start(self) -> None:
         for name, argv in commands(self.host, self.port).items():
             self.children[name] = subprocess.Popen(argv, start_new_session=True)
+        for name, argv in jobs(self.demo_records).items():
+            self.children[name] = subprocess.Popen(argv, start_new_session=True, preexec_fn=_lower_priority)
+            self.jobs.add(name)
+
+    def _job_ended(self, name: str) -> None:
+        """A job that ended is watched no more; one that failed says so, and the portal goes on."""
+        job = self.children.pop(name)
+        self.jobs.discard(name)
+        if job.returncode:
+            print(f"{name} stopped (exit {job.returncode}); the portal goes on, the next start tries again",
+                  file=sys.stderr)
 
     def _signal_groups(self, sig: int) -> None:
         for child in self.children.values():
@@ -85,6 +119,9 @@ class Supervisor:
         self.start()
         code = 0
         while True:
+            if self.stopping_since is None:
+                for name in [name for name in self.jobs if self.children[name].poll() is not None]:
+                    self._job_ended(name)
             ended = [name for name, child in self.children.items() if child.poll() is not None]
             if ended and self.stopping_since is None:
                 code = self.children[ended[0]].returncode or 1
@@ -111,8 +148,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--demo-records", action="store_true",
+                        help="load the demo's linked-system records beside the portal (load_demo_records)")
     arguments = parser.parse_args()
-    return Supervisor(arguments.host, arguments.port).run()
+    return Supervisor(arguments.host, arguments.port, demo_records=arguments.demo_records).run()
 
 
 if __name__ == "__main__":
