@@ -1,6 +1,7 @@
 """``python -m portal.serve``: daphne, a Celery worker and Celery beat, started and stopped as one.
 
-`make run` and `make serve` use it. Ctrl-C (SIGINT) or SIGTERM stops all three, and so does any
+`make run` and `make serve` use it. daphne starts first, the others once it answers (they would
+slow its start on a small machine). Ctrl-C (SIGINT) or SIGTERM stops all three, and so does any
 one of them ending. Each runs in a process group of its own, so a terminal's Ctrl-C reaches this
 supervisor only and the stopping follows one order: SIGTERM to every group (daphne closes its
 sockets, Celery shuts down warmly), SIGQUIT after ``COLD`` seconds (Celery's cold shutdown; the
@@ -21,6 +22,7 @@ import argparse
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -35,6 +37,10 @@ POLL = 0.1
 
 # Added to the jobs' scheduling priority (nice): the portal's own processes come first.
 JOB_NICENESS = 10
+# The others start once daphne answers, or after this many seconds: on two cores, starting all
+# of them at once kept the portal from answering for seconds longer.
+FIRST = "daphne"
+FIRST_WAIT = 30.0
 
 
 def commands(host: str, port: int) -> dict[str, list[str]]:
@@ -64,13 +70,30 @@ class Supervisor:
         self.demo_records = demo_records
         self.children: dict[str, subprocess.Popen] = {}
         self.jobs: set[str] = set()
+        self.started_at = 0.0
+        self.all_started = False
         self.stopping_since: float | None = None
         self.cold = False
         self.signals = 0
 
     def start(self) -> None:
+        self.children[FIRST] = subprocess.Popen(commands(self.host, self.port)[FIRST], start_new_session=True)
+        self.started_at = time.monotonic()
+
+    def _answers(self) -> bool:
+        # A wildcard address (every interface) is reached on the loopback one.
+        host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)  # noqa: S104
+        try:
+            with socket.create_connection((host, self.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    def start_the_others(self) -> None:
+        self.all_started = True
         for name, argv in commands(self.host, self.port).items():
-            self.children[name] = subprocess.Popen(argv, start_new_session=True)
+            if name != FIRST:
+                self.children[name] = subprocess.Popen(argv, start_new_session=True)
         for name, argv in jobs(self.demo_records).items():
             self.children[name] = subprocess.Popen(argv, start_new_session=True, preexec_fn=_lower_priority)
             self.jobs.add(name)
@@ -119,6 +142,10 @@ class Supervisor:
         self.start()
         code = 0
         while True:
+            if not self.all_started and self.stopping_since is None and (
+                time.monotonic() - self.started_at > FIRST_WAIT or self._answers()
+            ):
+                self.start_the_others()
             if self.stopping_since is None:
                 for name in [name for name in self.jobs if self.children[name].poll() is not None]:
                     self._job_ended(name)

@@ -128,6 +128,7 @@ def test_one_ending_stops_the_others(served):
 SUPERVISE = """
 import sys
 import portal.serve as serve
+serve.FIRST_WAIT = 0  # the sleeping daphne never answers
 serve.commands = lambda host, port: {"daphne": [sys.executable, "-c", "import time; time.sleep(600)"]}
 serve.jobs = lambda demo_records: {"demo records": sys.argv[1:]}
 sys.exit(serve.Supervisor("127.0.0.1", 0, demo_records=True).run())
