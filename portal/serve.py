@@ -22,10 +22,12 @@ import argparse
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 # Seconds after Ctrl-C: SIGQUIT (Celery's cold shutdown: it stops waiting for its pool), then
@@ -37,8 +39,8 @@ POLL = 0.1
 
 # Added to the jobs' scheduling priority (nice): the portal's own processes come first.
 JOB_NICENESS = 10
-# The others start once daphne answers, or after this many seconds: on two cores, starting all
-# of them at once kept the portal from answering for seconds longer.
+# The others start once daphne has answered its first page, or after this many seconds: on two
+# cores, starting all of them at once kept the portal from answering for seconds longer.
 FIRST = "daphne"
 FIRST_WAIT = 30.0
 
@@ -72,6 +74,7 @@ class Supervisor:
         self.jobs: set[str] = set()
         self.started_at = 0.0
         self.all_started = False
+        self.first_answered = threading.Event()
         self.stopping_since: float | None = None
         self.cold = False
         self.signals = 0
@@ -79,15 +82,27 @@ class Supervisor:
     def start(self) -> None:
         self.children[FIRST] = subprocess.Popen(commands(self.host, self.port)[FIRST], start_new_session=True)
         self.started_at = time.monotonic()
+        threading.Thread(target=self._await_first_answer, daemon=True).start()
 
-    def _answers(self) -> bool:
+    def _await_first_answer(self) -> None:
+        """Until daphne answers a page (any status) or FIRST_WAIT passes; in a thread of its own.
+
+        A page, not just the open port: the first request loads the URL configuration and its
+        views, seconds of work that the others starting beside it would slow down."""
         # A wildcard address (every interface) is reached on the loopback one.
         host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)  # noqa: S104
-        try:
-            with socket.create_connection((host, self.port), timeout=0.2):
-                return True
-        except OSError:
-            return False
+        url = f"http://[{host}]:{self.port}/" if ":" in host else f"http://{host}:{self.port}/"
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through a proxy
+        deadline = self.started_at + FIRST_WAIT
+        while time.monotonic() < deadline and self.stopping_since is None:
+            try:
+                opener.open(url, timeout=max(deadline - time.monotonic(), 0.1)).close()
+                break
+            except urllib.error.HTTPError:
+                break  # it answered
+            except OSError:
+                time.sleep(POLL)
+        self.first_answered.set()
 
     def start_the_others(self) -> None:
         self.all_started = True
@@ -142,9 +157,7 @@ class Supervisor:
         self.start()
         code = 0
         while True:
-            if not self.all_started and self.stopping_since is None and (
-                time.monotonic() - self.started_at > FIRST_WAIT or self._answers()
-            ):
+            if not self.all_started and self.stopping_since is None and self.first_answered.is_set():
                 self.start_the_others()
             if self.stopping_since is None:
                 for name in [name for name in self.jobs if self.children[name].poll() is not None]:

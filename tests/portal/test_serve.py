@@ -214,3 +214,45 @@ def test_make_run_loads_the_demo_records_beside_the_portal():
         return done.stdout
     assert "--demo-records" in serve_line("PORTAL_DEMO=1")
     assert "--demo-records" not in serve_line()
+
+
+SLOW_DAPHNE = """
+import http.server, sys, time
+time.sleep(1.5)  # daphne loading the portal
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), http.server.BaseHTTPRequestHandler).serve_forever()
+"""
+FIRST_THEN_THE_OTHERS = """
+import sys
+import portal.serve as serve
+port = int(sys.argv[1])
+serve.commands = lambda host, _: {"daphne": [sys.executable, "-c", sys.argv[2], str(port)],
+                                  "celery worker": ["sleep", "600"]}
+serve.jobs = lambda demo_records: {"demo records": ["sleep", "601"]}
+sys.exit(serve.Supervisor("127.0.0.1", port, demo_records=True).run())
+"""
+
+
+def test_the_others_start_once_daphne_has_answered(tmp_path):
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", FIRST_THEN_THE_OTHERS, str(port), SLOW_DAPHNE],
+                               cwd=settings.BASE_DIR, start_new_session=True)
+    try:
+        deadline = time.monotonic() + START_WITHIN
+        while not any(command_of(pid).startswith("sleep") for pid in descendants(process.pid)):
+            if listening(port):
+                time.sleep(0.3)  # it answers now: the others follow within the supervisor's poll
+                break
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        assert listening(port), "the worker or the job started before daphne answered"
+        deadline = time.monotonic() + START_WITHIN
+        while {"sleep 600", "sleep 601"} - {command_of(pid).strip() for pid in descendants(process.pid)}:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        pids = descendants(process.pid)
+        os.killpg(process.pid, signal.SIGINT)
+        assert stopped_within(pids, STOP_WITHIN) is not None
+    finally:
+        for pid in descendants(process.pid):
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
