@@ -2,14 +2,21 @@
 
 The records are generated (``search.generator``, a fixed seed: the same demo every time, with its
 planted patterns) and loaded through ``search.ingest.ingest_file`` like any export: validated,
-upserted and indexed exactly as real data is. Once any record exists the step is skipped, so
-running ``seed_demo`` again (``make run`` does) costs nothing.
+upserted and indexed exactly as real data is.
+
+`make run` loads them in the background once the portal answers (``manage.py load_demo_records``,
+started by ``portal.serve``), so the search page tells how far the loading has got
+(``loading_progress``). Loading resumes where it stopped: the systems load one after the other,
+each from a file named after the demo (``DEMO_FILE``) whose run ``ingest_file`` resumes after its
+last committed batch, and a system whose demo run is done is not loaded again. A database that
+holds records but no demo run (real data, or a demo loaded before the runs were named) gets none.
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -17,11 +24,15 @@ from django.conf import settings
 from .generator import World, write_system
 from .governance import seed_default_grants
 from .ingest import ingest_file
-from .models import Record, SourceSystem
+from .models import IngestRun, IngestState, Record, SourceSystem
 from .registry import SYSTEMS, seed_systems
 
 SEED = "jiangzhou"
 PER_SYSTEM = 1_852  # 27 systems: 50,004 records
+DEMO_FILE = "jiangzhou-demo-{code}.jsonl"
+# Rows committed at once: a batch holds SQLite's write lock, which the portal's own writes (a
+# sign-in, a board action) wait for while the records load beside it.
+BATCH_SIZE = 500
 
 
 def records_per_system() -> int:
@@ -29,24 +40,63 @@ def records_per_system() -> int:
     return getattr(settings, "DEMO_RECORDS_PER_SYSTEM", PER_SYSTEM)
 
 
+@dataclass(frozen=True)
+class Progress:
+    done: int  # rows committed
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 100
+
+
+def _demo_runs():
+    return IngestRun.objects.filter(file_name__startswith=DEMO_FILE.split("{")[0])
+
+
+def _finished_codes() -> set[str]:
+    return set(_demo_runs().filter(state=IngestState.DONE).values_list("system__code", flat=True))
+
+
+def _wanted(per_system: int) -> bool:
+    """Whether the demo's records are to be loaded at all: not into a database of other records."""
+    return per_system > 0 and (_demo_runs().exists() or not Record.objects.exists())
+
+
+def loading_progress(per_system: int | None = None) -> Progress | None:
+    """How far the demo's records have loaded; None when none are to be loaded or all are."""
+    per_system = records_per_system() if per_system is None else per_system
+    if not _wanted(per_system):
+        return None
+    done_by_code: dict[str, int] = {}
+    for code, state, rows_done in _demo_runs().values_list("system__code", "state", "rows_done"):
+        rows = per_system if state == IngestState.DONE else min(rows_done, per_system)
+        done_by_code[code] = max(done_by_code.get(code, 0), rows)
+    codes = [spec.code for spec in SYSTEMS]
+    if all(done_by_code.get(code) == per_system for code in codes):
+        return None
+    return Progress(sum(done_by_code.get(code, 0) for code in codes), per_system * len(codes))
+
+
 def seed_records(per_system: int | None = None, *, report: Callable[[str, int], None] | None = None) -> int:
-    """Create the linked systems and their default grants, then load the records unless some
-    exist already; returns how many records were loaded (0 when skipped)."""
+    """Create the linked systems and their default grants, then load the records of each system
+    whose demo run is not done yet; returns how many records were loaded (0 when none were).
+    ``report`` hears each system's code and the rows committed so far, after every batch."""
     seed_systems()
     seed_default_grants()
     per_system = records_per_system() if per_system is None else per_system
-    if per_system <= 0 or Record.objects.exists():
+    if not _wanted(per_system):
         return 0
-    codes = [spec.code for spec in SYSTEMS]
-    systems = {system.code: system for system in SourceSystem.objects.filter(code__in=codes)}
-    world = World(SEED, per_system)
-    loaded = 0
+    finished = _finished_codes()
+    pending = [spec.code for spec in SYSTEMS if spec.code not in finished]
+    systems = {system.code: system for system in SourceSystem.objects.filter(code__in=pending)}
+    world = World(SEED, per_system) if pending else None  # each system's rows depend on it only
+    before = Record.objects.count()
     with tempfile.TemporaryDirectory(prefix="demo-records-") as folder:
-        for spec in SYSTEMS:
-            path = Path(folder) / f"{spec.code}.jsonl"
-            write_system(spec.code, path, fmt="jsonl", seed=SEED, count=per_system, world=world)
-            outcome = ingest_file(systems[spec.code], path)
-            loaded += outcome.run.rows_loaded
-            if report:
-                report(spec.code, outcome.run.rows_loaded)
-    return loaded
+        for code in pending:
+            path = Path(folder) / DEMO_FILE.format(code=code)
+            write_system(code, path, fmt="jsonl", seed=SEED, count=per_system, world=world)
+            progress = (lambda done, total, code=code: report(code, done)) if report else None
+            ingest_file(systems[code], path, batch_size=BATCH_SIZE, progress=progress)
+            path.unlink()
+    return Record.objects.count() - before

@@ -142,6 +142,23 @@ def test_it_matches_the_published_logins(seeded):
         assert username in {login.username for login in demo.DEMO_LOGINS}
 
 
+def test_the_demo_password_is_hashed_once_for_every_login(db, pages, monkeypatch):
+    hashed = []
+
+    def make_password(password):
+        hashed.append(password)
+        return f"md5$x${password}"
+
+    monkeypatch.setattr("agencies.demo.make_password", make_password)
+    demo._demo_password_hash.cache_clear()
+    try:
+        call_command("seed_demo", stdout=StringIO())
+    finally:
+        demo._demo_password_hash.cache_clear()
+    assert hashed == [demo.DEMO_PASSWORD]
+    assert set(User.objects.values_list("password", flat=True)) == {f"md5$x${demo.DEMO_PASSWORD}"}
+
+
 def test_it_leaves_changed_passwords_alone_unless_asked(seeded):
     user = User.objects.get(username="zjj_staff")
     user.set_password("changed-by-its-owner")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 
 import pytest
@@ -120,3 +121,138 @@ def test_one_ending_stops_the_others(served):
     os.kill(daphne, signal.SIGKILL)
     assert stopped_within(pids, STOP_WITHIN) is not None, output()
     assert process.wait(timeout=5) != 0  # make reports the failure
+
+
+# A supervisor whose service is a sleeping program and whose one job is the program a test gives:
+# the jobs' handling without the weight of the real programs.
+SUPERVISE = """
+import sys
+import portal.serve as serve
+serve.FIRST_WAIT = 0  # the sleeping daphne never answers
+serve.commands = lambda host, port: {"daphne": [sys.executable, "-c", "import time; time.sleep(600)"]}
+serve.jobs = lambda demo_records: {"demo records": sys.argv[1:]}
+sys.exit(serve.Supervisor("127.0.0.1", 0, demo_records=True).run())
+"""
+
+
+@pytest.fixture
+def supervise(tmp_path):
+    started = []
+
+    def start(*job: str):
+        log = (tmp_path / "supervise.log").open("wb")
+        process = subprocess.Popen(
+            [sys.executable, "-c", SUPERVISE, *job], cwd=settings.BASE_DIR,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        started.append(process)
+        output = lambda: (tmp_path / "supervise.log").read_text(errors="replace")  # noqa: E731
+        deadline = time.monotonic() + START_WITHIN
+        while len(descendants(process.pid)) < 3:  # the supervisor, its service and its job
+            assert process.poll() is None, output()
+            assert time.monotonic() < deadline, output()
+            time.sleep(0.05)
+        return process, output
+
+    yield start
+    for process in started:
+        for pid in descendants(process.pid):
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def children_of(pid: int) -> set[int]:
+    return descendants(pid) - {pid}
+
+
+def niceness(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[16])
+
+
+def test_a_job_runs_at_a_lower_priority_and_ctrl_c_stops_it(supervise):
+    process, output = supervise("sleep", "600")
+    job = next(pid for pid in children_of(process.pid) if command_of(pid).startswith("sleep"))
+    assert niceness(job) == niceness(process.pid) + 10
+    pids = descendants(process.pid)
+    os.killpg(process.pid, signal.SIGINT)
+    assert stopped_within(pids, STOP_WITHIN) is not None, output()
+    assert process.wait(timeout=5) == 0
+
+
+def test_a_job_that_fails_stops_nothing(supervise):
+    process, output = supervise(sys.executable, "-c", "import time, sys; time.sleep(0.5); sys.exit(3)")
+    deadline = time.monotonic() + START_WITHIN
+    while "demo records stopped (exit 3)" not in output():
+        assert time.monotonic() < deadline, output()
+        time.sleep(0.05)
+    assert "the portal goes on" in output()
+    time.sleep(1)
+    assert process.poll() is None  # the service still runs
+    assert any("time.sleep(600)" in command_of(pid) for pid in children_of(process.pid))
+    pids = descendants(process.pid)
+    os.killpg(process.pid, signal.SIGINT)
+    assert stopped_within(pids, STOP_WITHIN) is not None, output()
+
+
+def test_a_job_that_finishes_leaves_the_portal_running(supervise):
+    process, output = supervise("true")
+    deadline = time.monotonic() + START_WITHIN
+    while len(children_of(process.pid)) > 1:
+        assert time.monotonic() < deadline, output()
+        time.sleep(0.05)
+    time.sleep(1)
+    assert process.poll() is None and output() == ""
+    os.killpg(process.pid, signal.SIGINT)
+    assert process.wait(timeout=STOP_WITHIN) == 0
+
+
+def test_make_run_loads_the_demo_records_beside_the_portal():
+    def serve_line(*arguments: str) -> str:
+        command = ["make", "--no-print-directory", "-n", "serve", *arguments]
+        done = subprocess.run(command, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True)
+        return done.stdout
+    assert "--demo-records" in serve_line("PORTAL_DEMO=1")
+    assert "--demo-records" not in serve_line()
+
+
+SLOW_DAPHNE = """
+import http.server, sys, time
+time.sleep(1.5)  # daphne loading the portal
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), http.server.BaseHTTPRequestHandler).serve_forever()
+"""
+FIRST_THEN_THE_OTHERS = """
+import sys
+import portal.serve as serve
+port = int(sys.argv[1])
+serve.commands = lambda host, _: {"daphne": [sys.executable, "-c", sys.argv[2], str(port)],
+                                  "celery worker": ["sleep", "600"]}
+serve.jobs = lambda demo_records: {"demo records": ["sleep", "601"]}
+sys.exit(serve.Supervisor("127.0.0.1", port, demo_records=True).run())
+"""
+
+
+def test_the_others_start_once_daphne_has_answered(tmp_path):
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", FIRST_THEN_THE_OTHERS, str(port), SLOW_DAPHNE],
+                               cwd=settings.BASE_DIR, start_new_session=True)
+    try:
+        deadline = time.monotonic() + START_WITHIN
+        while not any(command_of(pid).startswith("sleep") for pid in descendants(process.pid)):
+            if listening(port):
+                time.sleep(0.3)  # it answers now: the others follow within the supervisor's poll
+                break
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        assert listening(port), "the worker or the job started before daphne answered"
+        deadline = time.monotonic() + START_WITHIN
+        while {"sleep 600", "sleep 601"} - {command_of(pid).strip() for pid in descendants(process.pid)}:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        pids = descendants(process.pid)
+        os.killpg(process.pid, signal.SIGINT)
+        assert stopped_within(pids, STOP_WITHIN) is not None
+    finally:
+        for pid in descendants(process.pid):
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -1,16 +1,19 @@
 """seed_demo's records: generated exports of every linked system, loaded through ingestion and
-indexed, once; a second run loads nothing."""
+indexed, once; a second run loads nothing. A loading that stopped resumes where it stopped, and
+its progress counts the committed rows."""
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from search import backend
-from search.demo import seed_records
-from search.models import IngestRun, Record, SourceSystem, SystemGrant
+from search.demo import Progress, loading_progress, seed_records
+from search.ingest import ingest_file
+from search.models import IngestRun, IngestState, Record, SourceSystem, SystemGrant
 from search.query import parse
 from search.registry import SYSTEMS
 
@@ -63,3 +66,92 @@ def test_seed_demo_loads_them_once(monkeypatch):
     call_command("seed_demo", "--records-per-system", "2", stdout=out)
     assert Record.objects.count() == 2 * len(SYSTEMS)
     assert "none loaded now" in out.getvalue()
+
+
+class Stop(Exception):
+    """Stands for Ctrl-C in the middle of the loading."""
+
+
+def stop_in(code: str, after_rows: int):
+    def report(system_code: str, done: int) -> None:
+        if system_code == code and done >= after_rows:
+            raise Stop
+    return report
+
+
+def test_progress_counts_the_committed_rows_until_all_are_loaded(monkeypatch):
+    monkeypatch.setattr("search.demo.BATCH_SIZE", 2)
+    assert loading_progress(per_system=5) == Progress(0, 5 * len(SYSTEMS))
+    with pytest.raises(Stop):
+        seed_records(per_system=5, report=stop_in(SYSTEMS[2].code, 2))
+    # Two systems done, and the third stopped after its first committed batch of two rows.
+    assert loading_progress(per_system=5) == Progress(2 * 5 + 2, 5 * len(SYSTEMS))
+    assert loading_progress(per_system=5).percent == (12 * 100) // (5 * len(SYSTEMS))
+    seed_records(per_system=5)
+    assert loading_progress(per_system=5) is None
+
+
+def test_a_stopped_loading_resumes_where_it_stopped(monkeypatch):
+    monkeypatch.setattr("search.demo.BATCH_SIZE", 2)
+    third = SYSTEMS[2].code
+    with pytest.raises(Stop):
+        seed_records(per_system=5, report=stop_in(third, 4))
+    assert Record.objects.filter(system__code=third).count() == 4
+    assert not Record.objects.filter(system__code=SYSTEMS[3].code).exists()
+
+    loaded = seed_records(per_system=5)
+    assert loaded == 5 * len(SYSTEMS) - (2 * 5 + 4)
+    assert Record.objects.count() == 5 * len(SYSTEMS)
+    # One run a system, the stopped one resumed rather than started over: nothing loaded twice.
+    runs = IngestRun.objects.all()
+    assert runs.count() == len(SYSTEMS)
+    assert {run.state for run in runs} == {IngestState.DONE}
+    assert sum(run.rows_loaded for run in runs) == 5 * len(SYSTEMS)
+    assert runs.get(system__code=third).rows_updated == 0
+    assert seed_records(per_system=5) == 0
+
+
+def test_a_stop_between_two_systems_resumes_with_the_next():
+    with pytest.raises(Stop):
+        seed_records(per_system=3, report=stop_in(SYSTEMS[4].code, 0))  # before its first row
+    assert seed_records(per_system=3) == 3 * (len(SYSTEMS) - 4)
+    assert IngestRun.objects.filter(state=IngestState.DONE).count() == len(SYSTEMS)
+
+
+def test_none_are_loaded_into_a_database_of_other_records(tmp_path):
+    seed_records(per_system=0)  # the systems only
+    export = tmp_path / "hotline.jsonl"
+    row = {"工单编号": "H-1", "诉求标题": "路灯不亮", "诉求内容": "城南路", "来电时间": "2024-03-05"}
+    export.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    system = SourceSystem.objects.get(code="hotline-12345")
+    ingest_file(system, export)
+    assert Record.objects.count() == 1
+    assert loading_progress(per_system=5) is None
+    assert seed_records(per_system=5) == 0
+    assert Record.objects.count() == 1
+
+
+def test_load_demo_records_says_what_it_does_and_then_nothing(settings):
+    settings.DEMO_RECORDS_PER_SYSTEM = 2
+    out = StringIO()
+    call_command("load_demo_records", stdout=out)
+    assert Record.objects.count() == 2 * len(SYSTEMS)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    assert f"Loading the demo's {2 * len(SYSTEMS)} linked-system records" in lines[0]
+    assert f"Demo records loaded: {2 * len(SYSTEMS)} linked-system records" in lines[1]
+    out = StringIO()
+    call_command("load_demo_records", stdout=out)
+    assert out.getvalue() == ""
+
+
+def test_seed_demo_can_leave_them_for_later(monkeypatch, settings):
+    settings.DEMO_RECORDS_PER_SYSTEM = 2
+    monkeypatch.setattr("portal.demo.seed_pages", lambda: None)
+    monkeypatch.setattr("issues.demo.seed", lambda: {"issues": 0, "new": 0})
+    out = StringIO()
+    call_command("seed_demo", "--records-later", stdout=out)
+    assert not Record.objects.exists()
+    assert SourceSystem.objects.count() == len(SYSTEMS)
+    assert f"{2 * len(SYSTEMS)} linked-system records to load beside the running portal" in out.getvalue()
+    assert loading_progress() == Progress(0, 2 * len(SYSTEMS))

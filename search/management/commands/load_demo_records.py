@@ -1,0 +1,30 @@
+"""``manage.py load_demo_records``: the demo city's linked-system records, resumed where they stopped.
+
+`make run` starts it beside the portal (``portal.serve --demo-records``), so the portal answers
+at once and the search page shows how far the loading has got. It prints one line when it
+starts loading and one when it is done, and nothing when every record is loaded already.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from search import demo
+from search.models import Record
+
+
+class Command(BaseCommand):
+    help = ("Load the demo city's generated linked-system records, resuming after the last committed "
+            "batch; does nothing once they are all loaded, or when the database holds other records.")
+
+    def handle(self, *args, **options):
+        progress = demo.loading_progress()
+        if progress is None:
+            return
+        started = time.monotonic()
+        self.stdout.write(f"Loading the demo's {progress.total:,} linked-system records in the background"
+                          f" ({progress.done:,} loaded before); the records search page shows how far.")
+        demo.seed_records()
+        total = Record.objects.count()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo records loaded: {total:,} linked-system records ({time.monotonic() - started:.0f} s)."))

@@ -1,0 +1,46 @@
+"""While `make run` loads the demo's linked-system records beside the portal, the search page
+says so and how far it has got (search.demo.loading_progress); its bar polls ``status``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .. import demo, governance
+from ..models import JobState
+from . import jobs
+
+
+def progress() -> demo.Progress | None:
+    """The demo's loading, outside demo mode never: a real portal's search page does not ask."""
+    return demo.loading_progress() if settings.DEMO else None
+
+
+def panel() -> dict | None:
+    """What the search page's panel shows, or None when there is nothing to say."""
+    loading = progress()
+    if loading is None:
+        return None
+    return {"total": loading.total, "percent": loading.percent, "label": label(loading)}
+
+
+def label(loading: demo.Progress | None) -> str:
+    if loading is None:
+        return _("The demo's records are all loaded.")
+    return _("%(done)s of %(total)s records loaded (%(percent)s%%)") % {
+        "done": f"{loading.done:,}", "total": f"{loading.total:,}", "percent": loading.percent,
+    }
+
+
+@login_required
+@require_GET
+def status(request):
+    if not governance.readable(governance.reader_for(request)):
+        raise Http404  # as the search page itself
+    loading = progress()
+    if loading is None:
+        return jobs.status(JobState.DONE, 0, None, label(None))
+    return jobs.status(JobState.RUNNING, loading.done, loading.total, label(loading))
