@@ -50,7 +50,7 @@ from . import masked_text, short_terms
 from .elastic import terms_to_mark
 from .masking import whole_number
 from .models import Record
-from .query import And, Not, Or, Term, terms
+from .query import And, Not, Or, Term, reads_text
 from .types import Filters, Hit, Page
 
 FTS_TABLE = "search_record_fts"
@@ -183,7 +183,7 @@ def _matches(tree, filters: Filters) -> Q:
     a hidden digit matches nothing (``search.masked_text``). Without ``within_systems`` (no
     reader: internal use), as stored everywhere."""
     stored = _condition(tree)
-    if filters.within_systems is None or not _reads_text(tree):
+    if filters.within_systems is None or not reads_text(tree):
         return stored
     shown = set(filters.identifiers_shown)
     seen = [code for code in filters.within_systems if code in shown]
@@ -199,15 +199,6 @@ def _matches(tree, filters: Filters) -> Q:
             & ((~has_masked & stored) | (has_masked & _condition(tree, masked=True)))
         )
     return reduce(or_, found) if found else MATCH_NONE
-
-
-def _reads_text(tree) -> bool:
-    """Whether a word of the query is matched in the text, where masking matters (the fields of
-    codes, ID and phone numbers, systems, regions and years, and an exact name, are not)."""
-    return any(
-        term.field in (None, "title", "body") or (term.field == "names" and not term.phrase)
-        for term in terms(tree)
-    )
 
 
 def _condition(tree, masked: bool = False) -> Q:

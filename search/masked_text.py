@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from . import short_terms
 from .masking import mask_text, numbers_in
@@ -84,15 +85,33 @@ def number_query(key: str) -> str:
     return f"#{key}#"
 
 
+@dataclass(frozen=True)
+class Masked:
+    """A record's searchable text as a reader who may not see identifiers sees it, and the
+    numbers read in it (``masking.number_key``): what both backends index for such readers."""
+
+    title: str
+    body: str
+    names: list[str]
+    numbers: list[str]
+
+
+def masked(title: str, body: str, names: list[str]) -> Masked | None:
+    """The masked text of a record, or None when masking changes none of it."""
+    title, body, names = title or "", body or "", list(names or [])
+    shown = Masked(mask_text(title), mask_text(body), [mask_text(name) for name in names], [])
+    if (shown.title, shown.body, shown.names) == (title, body, names):
+        return None
+    numbers = set().union(*(numbers_in(text) for text in (title, body, *names)))
+    return Masked(shown.title, shown.body, shown.names, sorted(numbers))
+
+
 def row(record_id: int, title: str, body: str, names: list[str]) -> tuple | None:
     """The masked row of a record, or None when masking changes none of its text."""
-    shown = (mask_text(title), mask_text(body), [mask_text(name) for name in names])
-    if shown == (title or "", body or "", list(names)):
+    found = masked(title, body, names)
+    if found is None:
         return None
-    numbers = numbers_in(title) | numbers_in(body)
-    for name in names:
-        numbers |= numbers_in(name)
-    return record_id, shown[0], shown[1], "\n".join(shown[2]), numbers_value(numbers)
+    return record_id, found.title, found.body, "\n".join(found.names), numbers_value(found.numbers)
 
 
 def rows_of(records: Iterable) -> list[tuple]:

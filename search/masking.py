@@ -216,15 +216,18 @@ _CLOSING = ")\uff09]\u3011"
 
 def whole_number(word: str) -> str | None:
     """``number_key`` of ``word`` when it is written as exactly one number whose mask hides some
-    of its digits (a mobile, an ID number with its birth date, a landline with its area code, in
-    any of the forms ``RUN`` reads); None for anything else, part of a number included."""
+    of its digits (a mobile, an ID number, a landline with its area code, in any of the forms
+    ``RUN`` reads); None for anything else, part of a number included."""
     word = (word or "").lstrip(_OPENING).rstrip(_CLOSING)
     if not RUN.fullmatch(word):
         return None
     digits = "".join(char for char in word.translate(_HALF_WIDTH).upper() if char.isdigit() or char == "X")
-    if _hidden_in_number(digits) is None or _doubtful_id(digits):
-        return None
-    return number_key(digits)
+    country = _COUNTRY.match(digits)
+    # "+86 (0571) 8765 4321": a country code before a landline written with its trunk 0.
+    for number in (digits, digits[country.end():] if country else ""):
+        if number and _hidden_in_number(number) is not None:
+            return number_key(number)
+    return None
 
 
 def mask_identifier(value: str) -> str:
