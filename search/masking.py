@@ -32,11 +32,23 @@ What is recognised in free text (titles, bodies, names, the row as received):
 - Shorter runs (dates, amounts, codes under 10 digits) are left as they are: they cannot hold a
   whole number, and a local landline number without its area code is not told from a date.
 
-What is decided here is what a reader *sees*; which records a search *finds* is the backends'
-business, over the stored text. A reader without the right to identifiers can therefore still
-find a record by a number typed whole (deliberate: looking up a known number), or by part of a
-hidden number, which could confirm guesses search by search; every search is on the access
-record (README, "Who reads what").
+What is decided here is what a reader *sees*, and so also what their searches may *find*: in a
+system whose identifiers a reader does not see, the words of their query are matched against
+the masked text (``search.masked_text``, and the masked fields of the Elasticsearch index), so
+no part of a hidden number, typed as digits or as written, finds a record, alone or beside other
+words; what a hidden digit cannot match, a NOT keeps. Still found, deliberately, because looking
+up a known number is an investigator's work and each search is on the access record with its
+stated purpose:
+
+- a number typed **whole** in the query box (``whole_number``: as digits, or as written with
+  spaces, hyphens, brackets, a country code or full-width digits), which finds the records in
+  whose text that number is read (``numbers_in``, ``number_key``). Where a run of digits can be
+  read more than one way each reading is such a number (a landline with eight local digits
+  after a country code is also one of seven): found only when typed whole, as any number;
+- a whole value of the ID, phone and code fields (``身份证:``, ``电话:``, ``代码:``), matched
+  exactly as it always was, and an exact name (``名称:"张伟"``).
+
+Readers who see identifiers search the text as stored.
 
 A masked digit becomes ``*``; separators and the digits kept stay as written, so the number
 still reads as what it was (``138-****-5678``). Values of the ID and phone fields are masked as
