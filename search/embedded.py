@@ -192,12 +192,7 @@ def _matches(tree, filters: Filters) -> Q:
     if seen:
         found.append(Q(system__code__in=seen) & stored)
     if hidden:
-        # A record that masking leaves unchanged has nothing hidden: its text as stored is safe.
-        has_masked = _raw(masked_text.HAS_ROW, [])
-        found.append(
-            Q(system__code__in=hidden)
-            & ((~has_masked & stored) | (has_masked & _condition(tree, masked=True)))
-        )
+        found.append(Q(system__code__in=hidden) & _condition(tree, masked=True))
     return reduce(or_, found) if found else MATCH_NONE
 
 
@@ -224,13 +219,19 @@ def _combined(tree: And | Or, masked: bool = False) -> Q:
         if found is None or (join is and_ and len(tables) != 1):
             conditions.append(_condition(item, masked))  # an AND cannot split one word's forms
         elif join is and_:
-            queries.setdefault(tables.pop(), []).append(" OR ".join(f"({query})" for _table, query in found))
+            queries.setdefault(tables.pop(), []).append(_joined(" OR ", [query for _table, query in found]))
         else:
             for table, query in found:
                 queries.setdefault(table, []).append(query)
     for table, parts in queries.items():
-        conditions.append(_matching(table, joiner.join(f"({part})" for part in parts)))
+        conditions.append(_matching(table, _joined(joiner, parts)))
     return reduce(join, conditions)
+
+
+def _joined(joiner: str, queries: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """FTS5 queries joined by AND or OR, each of the text as stored and, for a masked reader, of
+    the masked text (see ``_full_text_queries``) joined with its own kind."""
+    return tuple(joiner.join(f"({query[kind]})" for query in queries) for kind in range(len(queries[0])))
 
 
 def _combinable(item) -> bool:
@@ -254,36 +255,42 @@ def _term(term: Term, masked: bool = False) -> Q:
             return MATCH_NONE
     found = _full_text_queries(term, masked)
     if found is not None:
-        by_table: dict[str, list[str]] = {}
+        by_table: dict[str, list[tuple[str, ...]]] = {}
         for table, query in found:
-            by_table.setdefault(table, []).append(f"({query})")
-        return reduce(or_, (_matching(table, " OR ".join(parts)) for table, parts in by_table.items()))
+            by_table.setdefault(table, []).append(query)
+        return reduce(or_, (_matching(table, _joined(" OR ", parts)) for table, parts in by_table.items()))
     fields = (term.field,) if term.field else TEXT_FIELDS
+    stored = reduce(or_, (_contains(fields, text) for text in variants(term.text)))
     if masked:
-        return _masked_contains(fields, term.text)
-    return reduce(or_, (_contains(fields, text) for text in variants(term.text)))
+        # A record that masking leaves unchanged has nothing hidden: its text as stored is safe.
+        has_masked = _raw(masked_text.HAS_ROW, [])
+        return (~has_masked & stored) | _masked_contains(fields, term.text)
+    return stored
 
 
-def _full_text_queries(term: Term, masked: bool = False) -> list[tuple[str, str]] | None:
-    """(table, FTS5 query) for each form of a word of the title, text or names, on SQLite: a
+def _full_text_queries(term: Term, masked: bool = False) -> list[tuple[str, tuple[str, ...]]] | None:
+    """(table, FTS5 queries) for each form of a word of the title, text or names, on SQLite: a
     trigram phrase for three characters or more, a token of the short-term table for one or
-    two; in the masked text's tables when ``masked``, where a number typed whole is looked up
-    among the numbers read in the text. None where no full-text table answers: PostgreSQL,
-    other fields, an empty word."""
+    two. For a reader who sees identifiers, one query, of the text as stored; for one who does
+    not (``masked``), a second, of the masked text in the table's twin (``search.masked_text``),
+    where a number typed whole is looked up among the numbers read in the text. None where no
+    full-text table answers: PostgreSQL, other fields, an empty word."""
     if not _uses_fts() or term.field not in (None, *TEXT_FIELDS) or not term.text:
         return None
-    trigrams, chars = (
-        (masked_text.FTS_TABLE, masked_text.CHARS_TABLE) if masked else (FTS_TABLE, short_terms.TABLE)
-    )
-    if masked and (number := whole_number(term.text)) is not None:
-        return [(trigrams, "{numbers} : " + _fts_phrase(masked_text.number_query(number)))]
     fields = (term.field,) if term.field else TEXT_FIELDS
+    number = whole_number(term.text) if masked else None
     found = []
     for text in variants(term.text):
         if len(text) > short_terms.LONGEST:
-            found.append((trigrams, "{" + " ".join(fields) + "} : " + _fts_phrase(text)))
+            table, query = FTS_TABLE, "{" + " ".join(fields) + "} : " + _fts_phrase(text)
+            if number is not None:
+                masked_query = "{numbers} : " + _fts_phrase(masked_text.number_query(number))
+            else:
+                masked_query = query
         else:
-            found.append((chars, short_terms.query(fields, text)))
+            table, query = short_terms.TABLE, short_terms.query(fields, text)
+            masked_query = query
+        found.append((table, (query, masked_query) if masked else (query,)))
     return found
 
 
@@ -292,14 +299,19 @@ def _fts_phrase(text: str) -> str:
 
 
 _MATCHING_IN = {
-    FTS_TABLE: _MATCHING, short_terms.TABLE: short_terms.MATCHING,
-    masked_text.FTS_TABLE: masked_text.MATCHING, masked_text.CHARS_TABLE: masked_text.CHARS_MATCHING,
+    FTS_TABLE: (_MATCHING, masked_text.MATCHING),
+    short_terms.TABLE: (short_terms.MATCHING, masked_text.CHARS_MATCHING),
 }
 
 
-def _matching(table: str, query: str) -> Q:
-    """Records that the FTS5 query ``query`` finds in ``table``."""
-    return _raw(_MATCHING_IN[table], [query])
+def _matching(table: str, queries: tuple[str, ...]) -> Q:
+    """Records that the FTS5 query finds in ``table``; given two queries (a masked reader's),
+    the first answers for the records that masking leaves unchanged, the second in the masked
+    text's twin of the table for the others: one list of ids, which SQLite looks up by rowid."""
+    stored, masked = _MATCHING_IN[table]
+    if len(queries) == 1:
+        return _raw(stored, list(queries))
+    return _raw(masked, list(queries))
 
 
 def variants(text: str) -> list[str]:
@@ -405,17 +417,40 @@ def _filtered(filters: Filters, snapshot: int | None = None):
 # --- sorting and keyset paging -------------------------------------------------------------------
 
 
-def _score(tree):
-    """How many of the query's positive words the title holds (see the module's docstring)."""
+def _score(tree, filters: Filters):
+    """How many of the query's positive words the title holds (see the module's docstring): the
+    title its reader sees, so that the order of the hits tells no more than the hits do."""
     words = [term.text for term in terms_to_mark(tree) if term.field in (None, "title")]
     if not words:
         return Value(0, output_field=IntegerField())
+    title, params = _seen_title(filters)
     if _uses_fts():
-        found = "instr(lower(title), lower(%s)) > 0"
+        found = f"(instr(lower({title}), lower(%s)) > 0)"  # in brackets: + binds before >
     else:
-        found = "(strpos(lower(title), lower(%s)) > 0)::int"
+        found = f"(strpos(lower({title}), lower(%s)) > 0)::int"
     total = "(" + " + ".join([found] * len(words)) + ")"
-    return RawSQL(total, words, output_field=IntegerField())  # noqa: S611 - the words are parameters
+    values = [value for word in words for value in (*params, word)]
+    return RawSQL(total, values, output_field=IntegerField())  # noqa: S611 - the words are parameters
+
+
+_MASKED_TITLE = (
+    "COALESCE((SELECT masked.title FROM search_record_masked AS masked"
+    ' WHERE masked.record_id = "search_record".id), "search_record".title)'
+)
+
+
+def _seen_title(filters: Filters) -> tuple[str, list]:
+    """SQL for the title as the reader sees it (masked in the systems whose identifiers they do
+    not see, see ``_matches``), and its parameters."""
+    if filters.within_systems is None:
+        return '"search_record".title', []
+    hidden = [code for code in filters.within_systems if code not in set(filters.identifiers_shown)]
+    if not hidden:
+        return '"search_record".title', []
+    marks = ", ".join(["%s"] * len(hidden))  # the codes are parameters
+    systems = f"SELECT id FROM search_sourcesystem WHERE code IN ({marks})"  # noqa: S608
+    hidden_system = f'"search_record".system_id IN ({systems})'
+    return f'(CASE WHEN {hidden_system} THEN {_MASKED_TITLE} ELSE "search_record".title END)', hidden
 
 
 ORDERINGS = {
@@ -504,7 +539,7 @@ def _page(tree, filters, *, sort, size, after, pit, facets, count=True) -> Page:
     if pit is None:
         pit = str(Record.objects.aggregate(top=Max("pk"))["top"] or 0)
     matching = _filtered(filters, snapshot=int(pit)).filter(_matches(tree, filters))
-    ordered = matching.annotate(score=_score(tree)).order_by(*ORDERINGS[sort])
+    ordered = matching.annotate(score=_score(tree, filters)).order_by(*ORDERINGS[sort])
     if after:
         ordered = ordered.filter(_after(sort, after))
     fields = ["id", "system__code", "external_id", "occurred_at", "amount", "score"]

@@ -61,15 +61,19 @@ _EMPTY = "DELETE FROM search_record_masked"
 _EMPTY_FTS = "INSERT INTO search_record_masked_fts (search_record_masked_fts) VALUES ('delete-all')"
 _OPTIMIZE_FTS = "INSERT INTO search_record_masked_fts (search_record_masked_fts) VALUES ('optimize')"
 
-# Conditions on "search_record" (the parameter of the last two: a query for the table named).
+# Conditions on "search_record". A masked reader's word, in one list of record ids: the records
+# without a masked row that the table of the text as stored finds (the first parameter, its FTS5
+# query), and those that the masked text's twin of that table finds (the second).
 HAS_ROW = 'EXISTS (SELECT 1 FROM search_record_masked AS masked WHERE masked.record_id = "search_record".id)'
 MATCHING = (
-    '"search_record".id IN '
-    "(SELECT rowid FROM search_record_masked_fts WHERE search_record_masked_fts MATCH %s)"
+    '"search_record".id IN (SELECT rowid FROM search_record_fts WHERE search_record_fts MATCH %s'
+    " AND rowid NOT IN (SELECT record_id FROM search_record_masked)"
+    " UNION ALL SELECT rowid FROM search_record_masked_fts WHERE search_record_masked_fts MATCH %s)"
 )
 CHARS_MATCHING = (
-    '"search_record".id IN '
-    "(SELECT rowid FROM search_record_masked_chars WHERE search_record_masked_chars MATCH %s)"
+    '"search_record".id IN (SELECT rowid FROM search_record_chars WHERE search_record_chars MATCH %s'
+    " AND rowid NOT IN (SELECT record_id FROM search_record_masked)"
+    " UNION ALL SELECT rowid FROM search_record_masked_chars WHERE search_record_masked_chars MATCH %s)"
 )
 ID_CHUNK = 500  # ids per IN list, under every database's limit of parameters
 

@@ -29,7 +29,7 @@ from search import actions, alerts, backend, batch, exports, governance, masking
 from search.models import BatchKind, BatchSearch, Record, Sensitivity, SourceSystem
 from search.types import Filters
 from tests.factories import commission, member
-from tests.search.written_numbers import FILLER, FULL_WIDTH, HIDDEN, texts, written_numbers
+from tests.search.written_numbers import FILLER, FILLER_ALPHABET, FULL_WIDTH, HIDDEN, texts, written_numbers
 
 SEARCHES = settings(
     max_examples=20, deadline=None,
@@ -141,8 +141,9 @@ def words_and_numbers(draw):
     number = draw(st.sampled_from(numbers))
     # A word of the text (one to four ideographs, the short-term index included).
     word_at = draw(st.integers(0, len(body) - 1))
-    word = "".join(char for char in body[word_at : word_at + draw(st.integers(1, 4))] if not char.isascii())
-    word = re.sub(r"[\d\uff10-\uff19\s\u3000\uff0d\uff0e\uff08\uff09·—]", "", word) or "路灯"
+    word = body[word_at : word_at + draw(st.integers(1, 4))]
+    if not set(word) <= set(FILLER_ALPHABET):  # a word, not part of a number
+        word = "路灯"
     typed = draw(st.sampled_from([number.digits, f'"{number.text.strip()}"']))
     return numbers, body, number, word, typed
 
@@ -226,3 +227,21 @@ def test_a_number_typed_whole_is_the_number_read_in_the_text(number):
     assert masking.whole_number(number.text.strip()) in read
     for part in {number.hidden, number.digits[1:]}:
         assert masking.whole_number(part) not in read
+
+
+def test_the_order_of_hits_tells_a_masked_reader_nothing_either(client, settings, own_search_index, readers):
+    """The embedded backend ranks by the words the title holds: the title its reader sees, or a
+    hidden digit typed beside a word would lift the record that holds it to the top."""
+    settings.SEARCH_BACKEND = "embedded"
+    masked, full = readers
+    holding = _record("路灯 138-7788-5678", "", ["张伟"])
+    newer = _record("路灯 不亮", "", ["李娜"])
+    Record.objects.filter(pk=newer.pk).update(occurred_at=holding.occurred_at + dt.timedelta(days=1))
+
+    def order(reader) -> list[int]:
+        client.force_login(reader.user)
+        page = client.get(reverse("search:search"), {"q": "路灯 OR 7788", "sort": "relevance"})
+        return [hit.record.pk for hit in page.context["hits"]]
+
+    assert order(masked) == [newer.pk, holding.pk]  # one word each, the newer first
+    assert order(full) == [holding.pk, newer.pk]
