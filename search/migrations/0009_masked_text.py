@@ -2,10 +2,14 @@
 
 A table of the masked title, text and names of the records whose masking changes them, on every
 database, and on SQLite its trigram and short-term indexes; filled from the records already
-stored, so that an existing database answers masked readers from the masked text at once.
+stored, so that an existing database answers masked readers from the masked text at once. With
+Elasticsearch the table is not used and not filled (the index has the masked text in its own
+fields, after ``manage.py search_reindex``); a database that moves to the embedded backend later
+runs ``search_reindex`` then, which fills it.
 """
 
 import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 
 from search import masked_text
@@ -16,8 +20,9 @@ def create_indexes_and_fill(apps, schema_editor):
     if full_text:
         schema_editor.execute(masked_text.CREATE_FTS)
         schema_editor.execute(masked_text.CREATE_CHARS)
-    with schema_editor.connection.cursor() as cursor:
-        masked_text.fill(cursor, full_text=full_text)
+    if settings.SEARCH_BACKEND == "embedded":
+        with schema_editor.connection.cursor() as cursor:
+            masked_text.fill(cursor, full_text=full_text)
 
 
 def drop_indexes(apps, schema_editor):
