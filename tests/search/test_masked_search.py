@@ -19,14 +19,16 @@ import itertools
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agencies.models import Role
-from search import actions, alerts, backend, batch, exports, governance, masking
+from search import actions, alerts, backend, batch, exports, governance, masked_text, masking
 from search.models import BatchKind, BatchSearch, Record, Sensitivity, SourceSystem
+from search.query import parse
 from search.types import Filters
 from tests.factories import commission, member
 from tests.search.written_numbers import FILLER, FILLER_ALPHABET, FULL_WIDTH, HIDDEN, texts, written_numbers
@@ -245,3 +247,27 @@ def test_the_order_of_hits_tells_a_masked_reader_nothing_either(client, settings
 
     assert order(masked) == [newer.pk, holding.pk]  # one word each, the newer first
     assert order(full) == [holding.pk, newer.pk]
+
+
+def test_a_database_made_before_the_masked_text_gets_it_from_migration(settings, own_search_index, readers):
+    """Migration 0009 fills the masked text of the records already stored (``masked_text.fill``):
+    until it has, they would be searched as stored; after it, as any record indexed since."""
+    settings.SEARCH_BACKEND = "embedded"
+    masked, _full = readers
+    records = [_record(f"来电{n}", f"联系电话138-7788-{5670 + n}", ["张伟"]) for n in range(5)]
+    records.append(_record("来电", "无号码", ["李娜"]))
+    accesses = governance.readable(masked)
+    shown = governance.identifiers_shown_in(accesses)
+    filters = Filters(within_systems=tuple(accesses), identifiers_shown=shown)
+
+    def found(query: str) -> set[int]:
+        return {hit.record_id for hit in backend.search(parse(query), filters).hits}
+
+    with connection.cursor() as cursor:
+        masked_text.empty(cursor, full_text=connection.vendor == "sqlite")
+        assert found("7788") == {record.pk for record in records[:5]}  # why the migration fills it
+        assert masked_text.fill(cursor, full_text=connection.vendor == "sqlite", chunk=2) == 5
+    assert found("7788") == set()
+    assert found("来电") == {record.pk for record in records}
+    assert found("13877885672") == {records[2].pk}
+    assert found("电话") == {record.pk for record in records[:5]}  # a short word, in the masked twin
