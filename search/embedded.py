@@ -9,6 +9,10 @@ It keeps the meanings of ``search.elastic`` function for function, and the contr
   from the index; a word of one or two characters, which no trigram can hold, is one token of a
   second table of characters and pairs of characters (``search.short_terms``). The words of one
   AND or OR that either table answers go to it as one MATCH, not one subquery a word.
+- **A reader who may not see identifiers** in a system has their words matched there against
+  the masked text (``search.masked_text``): each word is one list of record ids, from the
+  tables above for the records that masking leaves unchanged and from their masked twins for
+  the others, so no hidden digit makes a record match (``_matches``).
 - **PostgreSQL without Elasticsearch**: a scan of the records table (``strpos`` on the text,
   the names' JSON elements). Correct at any size, fast enough for a small deployment; past
   that, set ``ELASTICSEARCH_URL``.
@@ -261,7 +265,7 @@ def _term(term: Term, masked: bool = False) -> Q:
         return reduce(or_, (_matching(table, _joined(" OR ", parts)) for table, parts in by_table.items()))
     fields = (term.field,) if term.field else TEXT_FIELDS
     stored = reduce(or_, (_contains(fields, text) for text in variants(term.text)))
-    if masked:
+    if masked and not _uses_fts():  # (on SQLite only an empty word comes here: no digit in it)
         # A record that masking leaves unchanged has nothing hidden: its text as stored is safe.
         has_masked = _raw(masked_text.HAS_ROW, [])
         return (~has_masked & stored) | _masked_contains(fields, term.text)
