@@ -14,6 +14,9 @@ other queries; times are wall clock in Python, parse included. ``batch`` times
 ``ored`` times queries of many one-character words joined by OR (distinct ideographs of the
 generator's vocabulary, drawn anew for each query), the first page with facets as ``queries``.
 Either backend: whichever the settings choose (``ELASTICSEARCH_URL`` set or not).
+``queries --reader masked`` runs the same queries as a reader of every system who sees no
+identifiers (words matched in the masked text where a record has one, search.masked_text);
+``--reader full`` as one who sees them all; by default, with no reader's limits at all.
 """
 
 from __future__ import annotations
@@ -37,20 +40,35 @@ def summary(samples_ms: list[float]) -> dict:
     }
 
 
-def run_queries(count: int, warmup: int, seed: int, verbose: bool = False) -> dict:
+def as_reader(filters, reader: str):
+    """``filters`` limited as the search page limits them for a reader of every system who sees
+    no identifiers (``masked``) or all of them (``full``); unchanged for ``everyone``."""
+    import dataclasses
+
+    from search.models import SourceSystem
+
+    if reader == "everyone":
+        return filters
+    codes = tuple(sorted(SourceSystem.objects.values_list("code", flat=True)))
+    shown = codes if reader == "full" else ()
+    return dataclasses.replace(filters, within_systems=codes, identifiers_shown=shown)
+
+
+def run_queries(count: int, warmup: int, seed: int, verbose: bool = False, reader: str = "everyone") -> dict:
     from bench.search_workload import queries
     from search import backend
     from search.query import parse
     from search.types import Filters
 
     for query in queries(warmup, seed=seed + 1000):
-        page = backend.search(parse(query.text), query.filters, facets=True)
+        page = backend.search(parse(query.text), as_reader(query.filters, reader), facets=True)
         backend.close(page.pit)
     timings: dict[str, list[float]] = {}
     totals: dict[str, list[int]] = {}
     for query in queries(count, seed=seed):
+        filters = as_reader(query.filters, reader)
         started = time.perf_counter()
-        page = backend.search(parse(query.text), query.filters, facets=True)
+        page = backend.search(parse(query.text), filters, facets=True)
         elapsed = (time.perf_counter() - started) * 1000
         backend.close(page.pit)
         timings.setdefault(query.kind, []).append(elapsed)
@@ -125,6 +143,7 @@ def main(argv=None, setup=None) -> None:
     timing.add_argument("--warmup", type=int, default=30)
     timing.add_argument("--seed", type=int, default=1)
     timing.add_argument("--verbose", action="store_true", help="print every query with its time and total")
+    timing.add_argument("--reader", choices=["everyone", "masked", "full"], default="everyone")
     batch = steps.add_parser("batch", help="a batch search: hits per term and system")
     batch.add_argument("--terms", type=int, default=1_000)
     batch.add_argument("--seed", type=int, default=2)
@@ -143,7 +162,9 @@ def main(argv=None, setup=None) -> None:
 
     result = {"backend": settings.SEARCH_BACKEND, "records": Record.objects.count()}
     if args.step == "queries":
-        result |= run_queries(args.count, args.warmup, args.seed, args.verbose)
+        result |= run_queries(args.count, args.warmup, args.seed, args.verbose, args.reader) | {
+            "reader": args.reader
+        }
     elif args.step == "ored":
         result |= run_ored(args.count, args.terms, args.seed, args.verbose)
     else:

@@ -182,7 +182,8 @@ def start_export(*, reader: governance.Reader, query: str, filters, sort: str, f
         raise WorkError(_("You may not export records of these linked systems."))
     _require_purpose([allowed[code] for code in codes], purpose)
     try:
-        hits = exports.count(tree, as_filters(data, within_systems=codes))
+        shown = governance.identifiers_shown_in({code: allowed[code] for code in codes})
+        hits = exports.count(tree, as_filters(data, within_systems=codes, identifiers_shown=shown))
     except QueryRejected as error:
         raise WorkError(_("The search service cannot run this query as written: it is too complex. "
                           "Search for fewer words, with fewer parentheses, and try again.")) from error

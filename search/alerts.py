@@ -56,13 +56,13 @@ class RunReport:
         return sum(self.told.values())
 
 
-def searched_codes(saved: SavedSearch, reader) -> set[str]:
-    """The systems the saved search reaches for its owner now."""
+def searched_accesses(saved: SavedSearch, reader) -> dict[str, governance.SystemAccess]:
+    """The systems the saved search reaches for its owner now, with the owner's access to each."""
     accesses = governance.readable(reader)
     codes = searched_systems(saved.filters, accesses)
     if not governance.purpose_is_given(saved.purpose):
         codes = {code for code in codes if not accesses[code].needs_purpose}
-    return codes
+    return {code: accesses[code] for code in codes}
 
 
 def run_saved_searches(now: dt.datetime | None = None) -> RunReport:
@@ -98,14 +98,17 @@ def run_one(pk: int, *, now: dt.datetime | None = None) -> int | None:
 
 
 def _collect(saved: SavedSearch, reader, since: dt.datetime) -> None:
-    codes = searched_codes(saved, reader)
-    if not codes:
+    accesses = searched_accesses(saved, reader)
+    if not accesses:
         return
     try:
         tree = read_for(saved.query, reader).tree
     except QuerySyntaxError:
         return  # the query language changed under it: nothing matches (the list page says so)
-    filters = as_filters(saved.filters, within_systems=codes, ingested_since=since)
+    filters = as_filters(
+        saved.filters, within_systems=accesses, identifiers_shown=governance.identifiers_shown_in(accesses),
+        ingested_since=since,
+    )
     batch: list[SavedSearchHit] = []
     for hit in backend.scan(tree, filters, sort="date"):
         batch.append(SavedSearchHit(saved_search=saved, record_id=hit.record_id))

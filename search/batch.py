@@ -142,7 +142,9 @@ def run(batch_id: int) -> BatchSearch | None:
 
 def _count(batch: BatchSearch) -> None:
     accesses = searched_accesses(batch)
-    filters = as_filters({}, within_systems=accesses)
+    filters = as_filters(
+        {}, within_systems=accesses, identifiers_shown=governance.identifiers_shown_in(accesses)
+    )
     position = batch.terms_done
     while position < len(batch.terms):
         chunk = batch.terms[position : position + CHUNK]

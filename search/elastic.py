@@ -5,6 +5,15 @@ Chinese text is analysed by the standard tokenizer, one token per ideograph, wit
 field answers quickly, so phrase queries act as substring search without any plugin. Codes,
 ID numbers and phone numbers are keywords, matched exactly. Only core modules are assumed.
 
+A reader who may not see identifiers in a system searches its records' *masked* text
+(``search.masked_text``): a record whose masking changes its title, text or names also holds
+them masked (``masked_title``, ``masked_body``, ``masked_names``) and the numbers read in them
+(``numbers``, keywords), and says so (``has_masked``). Such a reader's words are matched
+against the masked fields where ``has_masked`` is true, where a hidden digit matches nothing,
+and a number typed whole against ``numbers``; against the ordinary fields where it is false. A
+document of a version made before these fields has neither value and matches no such reader's
+words until ``manage.py search_reindex`` has built a new version.
+
 The index is versioned behind an alias: ``<prefix>-records`` names the live version,
 ``<prefix>-records-<stamp>``. A reindex builds a new version from the database while the old
 one answers, then moves the alias in one atomic call and drops the old version: no downtime.
@@ -19,11 +28,13 @@ from itertools import islice
 from django.conf import settings
 from django.utils import timezone
 from elasticsearch import BadRequestError, NotFoundError
-from elasticsearch.dsl import Date, Document, Double, Keyword, Long, Q, Text
+from elasticsearch.dsl import Boolean, Date, Document, Double, Keyword, Long, Q, Text
 from elasticsearch.helpers import bulk
 
+from . import masked_text
 from .connection import elasticsearch_client
-from .query import And, Not, Or, Term
+from .masking import whole_number
+from .query import And, Not, Or, Term, reads_text
 from .types import Filters, Hit, Page, QueryRejected
 
 # How a record's text is searched: standard tokenizer (one token per ideograph), with phrases.
@@ -45,6 +56,12 @@ class RecordDocument(Document):
     id_numbers = Keyword()
     phones = Keyword()
     ingested_at = Date()
+    # The text as a reader who may not see identifiers sees it, where masking changes it.
+    has_masked = Boolean()
+    masked_title = Text(**CHINESE_TEXT)
+    masked_body = Text(**CHINESE_TEXT)
+    masked_names = Text(**CHINESE_TEXT)
+    numbers = Keyword()
 
     class Index:
         settings = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
@@ -85,6 +102,7 @@ def ensure_index() -> str:
 
 def as_document(record) -> dict:
     """The indexed form of a ``search.models.Record`` (with its system and region loaded)."""
+    masked = masked_text.masked(record.title, record.body, record.names)
     return {
         "_id": f"{record.system.code}:{record.external_id}",
         "record_id": record.pk,
@@ -101,6 +119,14 @@ def as_document(record) -> dict:
         "id_numbers": record.id_numbers,
         "phones": record.phones,
         "ingested_at": record.ingested_at.isoformat(),
+        "has_masked": masked is not None,
+        **(
+            {
+                "masked_title": masked.title, "masked_body": masked.body, "masked_names": masked.names,
+                "numbers": masked.numbers,
+            }
+            if masked is not None else {}
+        ),
     }
 
 
@@ -184,20 +210,53 @@ TEXT_FIELDS = ["title", "body", "names"]
 EXACT_FIELDS = {"credit_codes", "id_numbers", "phones", "system", "region"}
 
 
-def translate(tree) -> Q:
-    """The parsed query (search.query) as an Elasticsearch query."""
+MASKED_FIELDS = {"title": "masked_title", "body": "masked_body", "names": "masked_names"}
+
+
+def translate(tree, masked: bool = False) -> Q:
+    """The parsed query (search.query) as an Elasticsearch query; ``masked``: its words looked
+    for in the masked text (see the module's docstring)."""
     if isinstance(tree, Term):
-        return _term(tree)
+        return _term(tree, masked)
     if isinstance(tree, Not):
-        return ~translate(tree.item)
+        return ~translate(tree.item, masked)
     if isinstance(tree, And):
-        return Q("bool", must=[translate(item) for item in tree.items])
+        return Q("bool", must=[translate(item, masked) for item in tree.items])
     if isinstance(tree, Or):
-        return Q("bool", should=[translate(item) for item in tree.items], minimum_should_match=1)
+        return Q("bool", should=[translate(item, masked) for item in tree.items], minimum_should_match=1)
     raise TypeError(tree)
 
 
-def _term(term: Term) -> Q:
+def _matches(tree, filters: Filters) -> Q:
+    """The records the query finds, each searched in the text its reader may see: as stored in
+    the systems whose identifiers they see (``filters.identifiers_shown``), else masked. Without
+    ``within_systems`` (no reader: internal use), as stored everywhere."""
+    stored = translate(tree)
+    if filters.within_systems is None or not reads_text(tree):
+        return stored
+    shown = set(filters.identifiers_shown)
+    seen = [code for code in filters.within_systems if code in shown]
+    hidden = [code for code in filters.within_systems if code not in shown]
+    found = []
+    if seen:
+        found.append(Q("bool", filter=[Q("terms", system=seen)], must=[stored]))
+    if hidden:
+        # A record that masking leaves unchanged has nothing hidden: its text as stored is safe.
+        either = Q(
+            "bool",
+            should=[
+                Q("bool", filter=[Q("term", has_masked=False)], must=[stored]),
+                Q("bool", filter=[Q("term", has_masked=True)], must=[translate(tree, masked=True)]),
+            ],
+            minimum_should_match=1,
+        )
+        found.append(Q("bool", filter=[Q("terms", system=hidden)], must=[either]))
+    if not found:
+        return Q("match_none")
+    return found[0] if len(found) == 1 else Q("bool", should=found, minimum_should_match=1)
+
+
+def _term(term: Term, masked: bool = False) -> Q:
     if term.field in EXACT_FIELDS:
         return Q("term", **{term.field: term.text})
     if term.field == "year":
@@ -212,6 +271,11 @@ def _term(term: Term) -> Q:
     if term.field == "names" and term.phrase:
         # 名称:"张伟" is exactly that name (not 张伟柏); 名称:张伟, below, any name holding it.
         return Q("term", **{"names.exact": term.text})
+    if masked:
+        number = whole_number(term.text)
+        if number is not None:  # typed whole: found among the numbers read in the text
+            return Q("term", numbers=number)
+        fields = [MASKED_FIELDS[field] for field in fields]
     # Chinese words are runs of ideographs: a word is searched as a phrase of its characters,
     # which with index_phrases is a substring search.
     return _phrase(fields, term.text)
@@ -365,7 +429,7 @@ def _facet_aggregations() -> dict:
 
 
 def _query(tree, filters: Filters) -> Q:
-    return Q("bool", must=[translate(tree)], filter=_filter_clauses(filters))
+    return Q("bool", must=[_matches(tree, filters)], filter=_filter_clauses(filters))
 
 
 def open_point_in_time() -> str:

@@ -9,6 +9,10 @@ It keeps the meanings of ``search.elastic`` function for function, and the contr
   from the index; a word of one or two characters, which no trigram can hold, is one token of a
   second table of characters and pairs of characters (``search.short_terms``). The words of one
   AND or OR that either table answers go to it as one MATCH, not one subquery a word.
+- **A reader who may not see identifiers** in a system has their words matched there against
+  the masked text (``search.masked_text``): each word is one list of record ids, from the
+  tables above for the records that masking leaves unchanged and from their masked twins for
+  the others, so no hidden digit makes a record match (``_matches``).
 - **PostgreSQL without Elasticsearch**: a scan of the records table (``strpos`` on the text,
   the names' JSON elements). Correct at any size, fast enough for a small deployment; past
   that, set ``ELASTICSEARCH_URL``.
@@ -46,10 +50,11 @@ from django.db.models import BooleanField, Count, F, IntegerField, Max, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 
-from . import short_terms
+from . import masked_text, short_terms
 from .elastic import terms_to_mark
+from .masking import whole_number
 from .models import Record
-from .query import And, Not, Or, Term
+from .query import And, Not, Or, Term, reads_text
 from .types import Filters, Hit, Page
 
 FTS_TABLE = "search_record_fts"
@@ -102,32 +107,40 @@ _MATCHING = '"search_record".id IN (SELECT rowid FROM search_record_fts WHERE se
 def index_records(records: Iterable) -> int:
     """Add or replace the records' rows (records with their pk); returns how many.
 
-    On PostgreSQL the records table is the index: there is nothing to write."""
+    On PostgreSQL the records table is the index: only the masked text is written."""
     done = 0
     for chunk in _chunks(records):
-        if _uses_fts():
-            # The last of a record given twice wins; twice in one chunk would be forgotten twice.
-            rows = [_fts_row(record) for record in {record.pk: record for record in chunk}.values()]
-            with transaction.atomic(), connection.cursor() as cursor:
+        # The last of a record given twice wins; twice in one chunk would be forgotten twice.
+        unique = list({record.pk: record for record in chunk}.values())
+        with transaction.atomic(), connection.cursor() as cursor:
+            if _uses_fts():
+                rows = [_fts_row(record) for record in unique]
                 _forget(cursor, [row[0] for row in rows])
                 cursor.executemany(_INSERT, rows)
                 short_terms.add_rows(cursor, rows)
+            else:
+                masked_text.forget(cursor, [record.pk for record in unique], full_text=False)
+            masked_text.add(cursor, masked_text.rows_of(unique), full_text=_uses_fts())
         done += len(chunk)
     return done
 
 
 def remove_records(record_ids: list[int]) -> int:
-    if _uses_fts() and record_ids:
+    if record_ids:
         with transaction.atomic(), connection.cursor() as cursor:
-            _forget(cursor, list(dict.fromkeys(record_ids)))
+            if _uses_fts():
+                _forget(cursor, list(dict.fromkeys(record_ids)))
+            else:
+                masked_text.forget(cursor, list(dict.fromkeys(record_ids)), full_text=False)
     return len(record_ids)
 
 
 def _forget(cursor, record_ids: list[int]) -> None:
-    """Take records out of both tables: the short-term table first, while the trigram table
-    still holds the text it must be told again."""
+    """Take records out of every table: the short-term table first, while the trigram table
+    still holds the text it must be told again; the masked text with its own tables."""
     short_terms.forget(cursor, record_ids)
     cursor.executemany(_DELETE, [(pk,) for pk in record_ids])
+    masked_text.forget(cursor, record_ids, full_text=True)
 
 
 def refresh() -> None:
@@ -143,16 +156,18 @@ def reindex(records: Iterable, *, progress: Callable[[int], None] | None = None)
     table until the new one commits (SQLite's WAL keeps their snapshot), never a half-built one."""
     done = 0
     with transaction.atomic():
-        if _uses_fts():
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            if _uses_fts():
                 cursor.execute(_EMPTY)
                 short_terms.empty(cursor)
+            masked_text.empty(cursor, full_text=_uses_fts())
         for chunk in _chunks(records):
-            if _uses_fts():
-                rows = [_fts_row(record) for record in chunk]
-                with connection.cursor() as cursor:
+            with connection.cursor() as cursor:
+                if _uses_fts():
+                    rows = [_fts_row(record) for record in chunk]
                     cursor.executemany(_INSERT, rows)
                     short_terms.add_rows(cursor, rows)
+                masked_text.add(cursor, masked_text.rows_of(chunk), full_text=_uses_fts())
             done += len(chunk)
             if progress:
                 progress(done)
@@ -160,22 +175,42 @@ def reindex(records: Iterable, *, progress: Callable[[int], None] | None = None)
             with connection.cursor() as cursor:
                 cursor.execute(_OPTIMIZE)
                 short_terms.optimize(cursor)
+                masked_text.optimize(cursor)
     return FTS_TABLE if _uses_fts() else Record._meta.db_table
 
 
 # --- the query tree as conditions on the records table ------------------------------------------
 
-def _condition(tree) -> Q:
+def _matches(tree, filters: Filters) -> Q:
+    """The records the query finds, each searched in the text its reader may see: as stored in
+    the systems whose identifiers they see (``filters.identifiers_shown``), else masked, where
+    a hidden digit matches nothing (``search.masked_text``). Without ``within_systems`` (no
+    reader: internal use), as stored everywhere."""
+    stored = _condition(tree)
+    if filters.within_systems is None or not reads_text(tree):
+        return stored
+    shown = set(filters.identifiers_shown)
+    seen = [code for code in filters.within_systems if code in shown]
+    hidden = [code for code in filters.within_systems if code not in shown]
+    found = []
+    if seen:
+        found.append(Q(system__code__in=seen) & stored)
+    if hidden:
+        found.append(Q(system__code__in=hidden) & _condition(tree, masked=True))
+    return reduce(or_, found) if found else MATCH_NONE
+
+
+def _condition(tree, masked: bool = False) -> Q:
     if isinstance(tree, Term):
-        return _term(tree)
+        return _term(tree, masked)
     if isinstance(tree, Not):
-        return ~_condition(tree.item)
+        return ~_condition(tree.item, masked)
     if isinstance(tree, And | Or):
-        return _combined(tree)
+        return _combined(tree, masked)
     raise TypeError(tree)
 
 
-def _combined(tree: And | Or) -> Q:
+def _combined(tree: And | Or, masked: bool = False) -> Q:
     """The items of an AND or an OR. On SQLite the words that a full-text table answers go to it
     as one MATCH (FTS5 intersects or unites its own lists: fifty ORed words are one query, not
     fifty subqueries); the other items are conditions of their own, joined as the tree says."""
@@ -183,18 +218,24 @@ def _combined(tree: And | Or) -> Q:
     queries: dict[str, list[str]] = {}
     conditions = []
     for item in tree.items:
-        found = _full_text_queries(item) if _combinable(item) else None
+        found = _full_text_queries(item, masked) if _combinable(item) else None
         tables = {table for table, _query in found or ()}
         if found is None or (join is and_ and len(tables) != 1):
-            conditions.append(_condition(item))  # an AND cannot split one word's forms
+            conditions.append(_condition(item, masked))  # an AND cannot split one word's forms
         elif join is and_:
-            queries.setdefault(tables.pop(), []).append(" OR ".join(f"({query})" for _table, query in found))
+            queries.setdefault(tables.pop(), []).append(_joined(" OR ", [query for _table, query in found]))
         else:
             for table, query in found:
                 queries.setdefault(table, []).append(query)
     for table, parts in queries.items():
-        conditions.append(_matching(table, joiner.join(f"({part})" for part in parts)))
+        conditions.append(_matching(table, _joined(joiner, parts)))
     return reduce(join, conditions)
+
+
+def _joined(joiner: str, queries: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """FTS5 queries joined by AND or OR, each of the text as stored and, for a masked reader, of
+    the masked text (see ``_full_text_queries``) joined with its own kind."""
+    return tuple(joiner.join(f"({query[kind]})" for query in queries) for kind in range(len(queries[0])))
 
 
 def _combinable(item) -> bool:
@@ -202,7 +243,7 @@ def _combinable(item) -> bool:
     return isinstance(item, Term) and item.field in (None, "title", "body")
 
 
-def _term(term: Term) -> Q:
+def _term(term: Term, masked: bool = False) -> Q:
     if term.field in LIST_FIELDS:
         return _exact_element(term.field, term.text)
     if term.field == "names" and term.phrase:  # 名称:"张伟": exactly that name, not 张伟柏
@@ -216,38 +257,65 @@ def _term(term: Term) -> Q:
             return _in_year(int(term.text))
         except ValueError:
             return MATCH_NONE
-    found = _full_text_queries(term)
+    found = _full_text_queries(term, masked)
     if found is not None:
-        by_table: dict[str, list[str]] = {}
+        by_table: dict[str, list[tuple[str, ...]]] = {}
         for table, query in found:
-            by_table.setdefault(table, []).append(f"({query})")
-        return reduce(or_, (_matching(table, " OR ".join(parts)) for table, parts in by_table.items()))
+            by_table.setdefault(table, []).append(query)
+        return reduce(or_, (_matching(table, _joined(" OR ", parts)) for table, parts in by_table.items()))
     fields = (term.field,) if term.field else TEXT_FIELDS
-    return reduce(or_, (_contains(fields, text) for text in variants(term.text)))
+    stored = reduce(or_, (_contains(fields, text) for text in variants(term.text)))
+    if masked and not _uses_fts():  # (on SQLite only an empty word comes here: no digit in it)
+        # A record that masking leaves unchanged has nothing hidden: its text as stored is safe.
+        has_masked = _raw(masked_text.HAS_ROW, [])
+        return (~has_masked & stored) | _masked_contains(fields, term.text)
+    return stored
 
 
-def _full_text_queries(term: Term) -> list[tuple[str, str]] | None:
-    """(table, FTS5 query) for each form of a word of the title, text or names, on SQLite: a
+def _full_text_queries(term: Term, masked: bool = False) -> list[tuple[str, tuple[str, ...]]] | None:
+    """(table, FTS5 queries) for each form of a word of the title, text or names, on SQLite: a
     trigram phrase for three characters or more, a token of the short-term table for one or
-    two. None where no full-text table answers: PostgreSQL, other fields, an empty word."""
+    two. For a reader who sees identifiers, one query, of the text as stored; for one who does
+    not (``masked``), a second, of the masked text in the table's twin (``search.masked_text``),
+    where a number typed whole is looked up among the numbers read in the text. None where no
+    full-text table answers: PostgreSQL, other fields, an empty word."""
     if not _uses_fts() or term.field not in (None, *TEXT_FIELDS) or not term.text:
         return None
     fields = (term.field,) if term.field else TEXT_FIELDS
+    number = whole_number(term.text) if masked else None
     found = []
     for text in variants(term.text):
         if len(text) > short_terms.LONGEST:
-            found.append((FTS_TABLE, "{" + " ".join(fields) + "} : " + '"' + text.replace('"', '""') + '"'))
+            table, query = FTS_TABLE, "{" + " ".join(fields) + "} : " + _fts_phrase(text)
+            if number is not None:
+                masked_query = "{numbers} : " + _fts_phrase(masked_text.number_query(number))
+            else:
+                masked_query = query
         else:
-            found.append((short_terms.TABLE, short_terms.query(fields, text)))
+            table, query = short_terms.TABLE, short_terms.query(fields, text)
+            masked_query = query
+        found.append((table, (query, masked_query) if masked else (query,)))
     return found
 
 
-_MATCHING_IN = {FTS_TABLE: _MATCHING, short_terms.TABLE: short_terms.MATCHING}
+def _fts_phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
-def _matching(table: str, query: str) -> Q:
-    """Records that the FTS5 query ``query`` finds in ``table``."""
-    return _raw(_MATCHING_IN[table], [query])
+_MATCHING_IN = {
+    FTS_TABLE: (_MATCHING, masked_text.MATCHING),
+    short_terms.TABLE: (short_terms.MATCHING, masked_text.CHARS_MATCHING),
+}
+
+
+def _matching(table: str, queries: tuple[str, ...]) -> Q:
+    """Records that the FTS5 query finds in ``table``; given two queries (a masked reader's),
+    the first answers for the records that masking leaves unchanged, the second in the masked
+    text's twin of the table for the others: one list of ids, which SQLite looks up by rowid."""
+    stored, masked = _MATCHING_IN[table]
+    if len(queries) == 1:
+        return _raw(stored, list(queries))
+    return _raw(masked, list(queries))
 
 
 def variants(text: str) -> list[str]:
@@ -275,6 +343,25 @@ def _contains(fields: tuple[str, ...], text: str) -> Q:
         else:
             conditions.append(f'strpos(lower("search_record".{field}), lower(%s)) > 0')
     return _raw("(" + " OR ".join(conditions) + ")", [text] * len(fields))
+
+
+def _masked_contains(fields: tuple[str, ...], text: str) -> Q:
+    """On PostgreSQL: records whose masked row (search.masked_text) holds ``text`` in ``fields``,
+    or, for a number typed whole, among its numbers. A scan, as ``_contains`` is."""
+    number = whole_number(text)
+    if number is not None:
+        condition, values = "strpos(masked.numbers, %s) > 0", [masked_text.number_query(number)]
+    else:
+        words = variants(text)
+        condition = " OR ".join(
+            f"strpos(lower(masked.{field}), lower(%s)) > 0" for field in fields for _word in words
+        )
+        values = [word for _field in fields for word in words]
+    return _raw(
+        f'EXISTS (SELECT 1 FROM {masked_text.TABLE} AS masked WHERE masked.record_id = "search_record".id'  # noqa: S608
+        f" AND ({condition}))",
+        values,
+    )
 
 
 def _exact_element(field: str, value: str) -> Q:
@@ -334,17 +421,40 @@ def _filtered(filters: Filters, snapshot: int | None = None):
 # --- sorting and keyset paging -------------------------------------------------------------------
 
 
-def _score(tree):
-    """How many of the query's positive words the title holds (see the module's docstring)."""
+def _score(tree, filters: Filters):
+    """How many of the query's positive words the title holds (see the module's docstring): the
+    title its reader sees, so that the order of the hits tells no more than the hits do."""
     words = [term.text for term in terms_to_mark(tree) if term.field in (None, "title")]
     if not words:
         return Value(0, output_field=IntegerField())
+    title, params = _seen_title(filters)
     if _uses_fts():
-        found = "instr(lower(title), lower(%s)) > 0"
+        found = f"(instr(lower({title}), lower(%s)) > 0)"  # in brackets: + binds before >
     else:
-        found = "(strpos(lower(title), lower(%s)) > 0)::int"
+        found = f"(strpos(lower({title}), lower(%s)) > 0)::int"
     total = "(" + " + ".join([found] * len(words)) + ")"
-    return RawSQL(total, words, output_field=IntegerField())  # noqa: S611 - the words are parameters
+    values = [value for word in words for value in (*params, word)]
+    return RawSQL(total, values, output_field=IntegerField())  # noqa: S611 - the words are parameters
+
+
+_MASKED_TITLE = (
+    "COALESCE((SELECT masked.title FROM search_record_masked AS masked"
+    ' WHERE masked.record_id = "search_record".id), "search_record".title)'
+)
+
+
+def _seen_title(filters: Filters) -> tuple[str, list]:
+    """SQL for the title as the reader sees it (masked in the systems whose identifiers they do
+    not see, see ``_matches``), and its parameters."""
+    if filters.within_systems is None:
+        return '"search_record".title', []
+    hidden = [code for code in filters.within_systems if code not in set(filters.identifiers_shown)]
+    if not hidden:
+        return '"search_record".title', []
+    marks = ", ".join(["%s"] * len(hidden))  # the codes are parameters
+    systems = f"SELECT id FROM search_sourcesystem WHERE code IN ({marks})"  # noqa: S608
+    hidden_system = f'"search_record".system_id IN ({systems})'
+    return f'(CASE WHEN {hidden_system} THEN {_MASKED_TITLE} ELSE "search_record".title END)', hidden
 
 
 ORDERINGS = {
@@ -432,8 +542,8 @@ def search(
 def _page(tree, filters, *, sort, size, after, pit, facets, count=True) -> Page:
     if pit is None:
         pit = str(Record.objects.aggregate(top=Max("pk"))["top"] or 0)
-    matching = _filtered(filters, snapshot=int(pit)).filter(_condition(tree))
-    ordered = matching.annotate(score=_score(tree)).order_by(*ORDERINGS[sort])
+    matching = _filtered(filters, snapshot=int(pit)).filter(_matches(tree, filters))
+    ordered = matching.annotate(score=_score(tree, filters)).order_by(*ORDERINGS[sort])
     if after:
         ordered = ordered.filter(_after(sort, after))
     fields = ["id", "system__code", "external_id", "occurred_at", "amount", "score"]
@@ -510,10 +620,11 @@ def scan(tree, filters: Filters | None = None, *, sort: str = "date", batch: int
 
 def count_by_system(trees: list, filters: Filters | None = None) -> list[dict[str, int]]:
     """For each tree, its matches by system: one GROUP BY query a tree."""
-    base = _filtered(filters or Filters())
+    filters = filters or Filters()
+    base = _filtered(filters)
     return [
         dict(
-            base.filter(_condition(tree))
+            base.filter(_matches(tree, filters))
             .values("system__code")
             .annotate(n=Count("id"))
             .order_by()

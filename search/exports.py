@@ -157,7 +157,10 @@ def plan(job: ExportJob):
     accesses = {code: accesses[code] for code in codes}
     if governance.needs_purpose(accesses.values()) and not governance.purpose_is_given(job.purpose):
         raise ExportRefused(_("These linked systems need a stated purpose (查询事由)."))
-    return tree, as_filters(job.filters, within_systems=codes), accesses
+    filters = as_filters(
+        job.filters, within_systems=codes, identifiers_shown=governance.identifiers_shown_in(accesses)
+    )
+    return tree, filters, accesses
 
 
 def count(tree, filters) -> int:

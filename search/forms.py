@@ -271,6 +271,7 @@ class SearchForm(forms.Form):
             amount_min=self._value("amount_min"),
             amount_max=self._value("amount_max"),
             within_systems=tuple(sorted(self.accesses)),
+            identifiers_shown=governance.identifiers_shown_in(self.accesses),
         )
 
     def query_string(self, **changes) -> str:

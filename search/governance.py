@@ -119,6 +119,12 @@ def shows_identifiers(accesses: dict[str, SystemAccess], codes) -> bool:
     return bool(codes) and all(code in accesses and accesses[code].identifiers for code in codes)
 
 
+def identifiers_shown_in(accesses: dict[str, SystemAccess]) -> tuple[str, ...]:
+    """The systems, of these, whose identifiers the reader sees: searched in their text as stored
+    (``search.types.Filters.identifiers_shown``); the others in the masked text."""
+    return tuple(sorted(code for code, access in accesses.items() if access.identifiers))
+
+
 def needs_purpose(accesses) -> bool:
     """Whether searching these systems (SystemAccess values) needs a stated purpose."""
     return any(access.needs_purpose for access in accesses)

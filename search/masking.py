@@ -32,11 +32,23 @@ What is recognised in free text (titles, bodies, names, the row as received):
 - Shorter runs (dates, amounts, codes under 10 digits) are left as they are: they cannot hold a
   whole number, and a local landline number without its area code is not told from a date.
 
-What is decided here is what a reader *sees*; which records a search *finds* is the backends'
-business, over the stored text. A reader without the right to identifiers can therefore still
-find a record by a number typed whole (deliberate: looking up a known number), or by part of a
-hidden number, which could confirm guesses search by search; every search is on the access
-record (README, "Who reads what").
+What is decided here is what a reader *sees*, and so also what their searches may *find*: in a
+system whose identifiers a reader does not see, the words of their query are matched against
+the masked text (``search.masked_text``, and the masked fields of the Elasticsearch index), so
+no part of a hidden number, typed as digits or as written, finds a record, alone or beside other
+words; what a hidden digit cannot match, a NOT keeps. Still found, deliberately, because looking
+up a known number is an investigator's work and each search is on the access record with its
+stated purpose:
+
+- a number typed **whole** in the query box (``whole_number``: as digits, or as written with
+  spaces, hyphens, brackets, a country code or full-width digits), which finds the records in
+  whose text that number is read (``numbers_in``, ``number_key``). Where a run of digits can be
+  read more than one way each reading is such a number (a landline with eight local digits
+  after a country code is also one of seven): found only when typed whole, as any number;
+- a whole value of the ID, phone and code fields (``身份证:``, ``电话:``, ``代码:``), matched
+  exactly as it always was, and an exact name (``名称:"张伟"``).
+
+Readers who see identifiers search the text as stored.
 
 A masked digit becomes ``*``; separators and the digits kept stay as written, so the number
 still reads as what it was (``138-****-5678``). Values of the ID and phone fields are masked as
@@ -115,8 +127,9 @@ def _landline(digits: str, *, with_trunk: bool) -> range | None:
     return range(area_length, len(digits) - 4)
 
 
-def _hidden_in_run(run: str) -> set[int]:
-    """The positions in ``run`` (a RUN match) of the characters its numbers hide.
+def _hidden_in_run(run: str, numbers: set[str] | None = None) -> set[int]:
+    """The positions in ``run`` (a RUN match) of the characters its numbers hide; every number
+    read in it is added to ``numbers``, as ``number_key`` writes it.
 
     A run that is exactly one number (an ID number only with its birth date) is masked as it.
     Otherwise every reading of its digits as a number is masked, not one chosen segmentation, so
@@ -129,6 +142,8 @@ def _hidden_in_run(run: str) -> set[int]:
     digits = "".join(normal[at] for at in places)
     whole = _hidden_in_number(digits)
     if whole is not None and not _doubtful_id(digits):
+        if numbers is not None:
+            numbers.add(number_key(digits))
         return {places[index] for index in whole}
     groups, first = [], 0  # (first, end) indices into ``digits``
     for index in range(1, len(places) + 1):
@@ -157,6 +172,8 @@ def _hidden_in_run(run: str) -> set[int]:
             if masked is not None:
                 hidden.update(start + index for index in masked)
                 covered.update(range(start, end))
+                if numbers is not None:
+                    numbers.add(number_key(digits[start:end]))
     leftover: list[int] = []
     for start, end in [*groups, (len(digits), len(digits))]:
         if start < end and not covered.intersection(range(start, end)):
@@ -181,6 +198,48 @@ def mask_text(text: str) -> str:
         return "".join(MASK if at in hidden else char for at, char in enumerate(run))
 
     return RUN.sub(masked, text)
+
+
+def number_key(digits: str) -> str:
+    """A number read by ``_hidden_in_number`` as one key, however it was written: without a
+    country code, a landline with its trunk ``0`` (``+86 10 1234 5678`` is ``01012345678``)."""
+    country = _COUNTRY.match(digits)
+    if country and _hidden_in_number(digits[country.end():]) is None and _landline(
+        digits[country.end():], with_trunk=False
+    ) is not None:
+        return "0" + digits[country.end():]
+    if country and _hidden_in_number(digits[country.end():]) is not None:
+        return digits[country.end():]
+    return digits
+
+
+def numbers_in(text: str) -> set[str]:
+    """Every number the mask hides digits of in ``text`` (``number_key``): what a search for a
+    number typed whole finds in the text of a reader who does not see identifiers."""
+    numbers: set[str] = set()
+    for match in RUN.finditer(text or ""):
+        _hidden_in_run(match.group(0), numbers)
+    return numbers
+
+
+_OPENING = "+\uff0b(\uff08[\u3010"  # what may come before a number's first digit: +86, (010)
+_CLOSING = ")\uff09]\u3011"
+
+
+def whole_number(word: str) -> str | None:
+    """``number_key`` of ``word`` when it is written as exactly one number whose mask hides some
+    of its digits (a mobile, an ID number, a landline with its area code, in any of the forms
+    ``RUN`` reads); None for anything else, part of a number included."""
+    word = (word or "").lstrip(_OPENING).rstrip(_CLOSING)
+    if not RUN.fullmatch(word):
+        return None
+    digits = "".join(char for char in word.translate(_HALF_WIDTH).upper() if char.isdigit() or char == "X")
+    country = _COUNTRY.match(digits)
+    # "+86 (0571) 8765 4321": a country code before a landline written with its trunk 0.
+    for number in (digits, digits[country.end():] if country else ""):
+        if number and _hidden_in_number(number) is not None:
+            return number_key(number)
+    return None
 
 
 def mask_identifier(value: str) -> str:

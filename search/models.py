@@ -119,6 +119,24 @@ class Record(models.Model):
         return f"{self.system_id}:{self.external_id} {self.title[:40]}"
 
 
+class MaskedText(models.Model):
+    """A record's title, text and names masked, for the records whose masking changes them, and
+    the numbers read in them: what the embedded backend matches the words of a reader who may not
+    see identifiers against (search/masked_text.py). Written only with the search index."""
+
+    record = models.OneToOneField(Record, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    title = models.TextField()
+    body = models.TextField()
+    names = models.TextField()  # one a line
+    numbers = models.TextField()  # each between two "#"
+
+    class Meta:
+        db_table = "search_record_masked"
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.title[:40]}"
+
+
 class IngestState(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")

@@ -274,6 +274,16 @@ class _Parser:
         raise QuerySyntaxError(message, token.position)
 
 
+def reads_text(tree) -> bool:
+    """Whether a word of the query is looked for in the text (title, text, names), where what a
+    reader may see of identifiers matters; the fields of codes, ID and phone numbers, systems,
+    regions and years, and an exact name (名称:"张伟"), are matched as whole values."""
+    return any(
+        term.field in (None, "title", "body") or (term.field == "names" and not term.phrase)
+        for term in terms(tree)
+    )
+
+
 def terms(tree) -> list[Term]:
     """Every term of the tree, in order (for highlighting and for the batch matrix)."""
     if isinstance(tree, Term):

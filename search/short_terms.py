@@ -34,13 +34,12 @@ CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
     title, body, names, tokenize = 'ascii', detail = column, content = ''
 )
 """
-_INSERT = "INSERT INTO search_record_chars (rowid, title, body, names) VALUES (%s, %s, %s, %s)"
-_DELETE = (
-    "INSERT INTO search_record_chars (search_record_chars, rowid, title, body, names) "
-    "VALUES ('delete', %s, %s, %s, %s)"
-)
-_EMPTY = "INSERT INTO search_record_chars (search_record_chars) VALUES ('delete-all')"
-_OPTIMIZE = "INSERT INTO search_record_chars (search_record_chars) VALUES ('optimize')"
+# Statements for a table of short terms: this one, or another of the same shape
+# (search.masked_text keeps one for the masked text).
+_INSERT = "INSERT INTO {table} (rowid, title, body, names) VALUES (%s, %s, %s, %s)"
+_DELETE = "INSERT INTO {table} ({table}, rowid, title, body, names) VALUES ('delete', %s, %s, %s, %s)"
+_EMPTY = "INSERT INTO {table} ({table}) VALUES ('delete-all')"
+_OPTIMIZE = "INSERT INTO {table} ({table}) VALUES ('optimize')"
 # What the trigram table holds for some records: the text whose tokens are to be forgotten.
 # json_each drives the lookup so that each id is one rowid probe of the FTS5 table.
 _INDEXED_TEXT = (
@@ -82,10 +81,15 @@ def _row(rowid: int, title: str, body: str, names: str) -> tuple:
     return rowid, tokens(title), tokens(body), tokens(names)
 
 
-def add_rows(cursor, rows: Iterable[tuple]) -> None:
+def add_rows(cursor, rows: Iterable[tuple], table: str = TABLE) -> None:
     """Index ``rows`` of (record id, title, body, names joined by newlines), as the trigram table
     holds them; the records must not be in this table (``forget`` them first)."""
-    cursor.executemany(_INSERT, [_row(*row[:4]) for row in rows])
+    cursor.executemany(_INSERT.format(table=table), [_row(*row[:4]) for row in rows])
+
+
+def remove_rows(cursor, rows: Iterable[tuple], table: str = TABLE) -> None:
+    """Take out ``rows`` of (record id, title, body, names), exactly as they were added."""
+    cursor.executemany(_DELETE.format(table=table), [_row(*row[:4]) for row in rows])
 
 
 def forget(cursor, record_ids: list[int]) -> None:
@@ -94,15 +98,15 @@ def forget(cursor, record_ids: list[int]) -> None:
     if not record_ids:
         return
     cursor.execute(_INDEXED_TEXT, [_json_list(record_ids)])
-    cursor.executemany(_DELETE, [_row(*row) for row in cursor.fetchall()])
+    remove_rows(cursor, cursor.fetchall())
 
 
-def empty(cursor) -> None:
-    cursor.execute(_EMPTY)
+def empty(cursor, table: str = TABLE) -> None:
+    cursor.execute(_EMPTY.format(table=table))
 
 
-def optimize(cursor) -> None:
-    cursor.execute(_OPTIMIZE)
+def optimize(cursor, table: str = TABLE) -> None:
+    cursor.execute(_OPTIMIZE.format(table=table))
 
 
 def fill_from_trigram_table(cursor, chunk: int = 2_000) -> int:

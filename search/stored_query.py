@@ -56,8 +56,11 @@ def stored_filters(filters: Filters) -> dict:
     return data
 
 
-def as_filters(data: dict, *, within_systems=None, ingested_since: dt.datetime | None = None) -> Filters:
-    """The stored dict as ``search.types.Filters``, limited to ``within_systems`` (governance)."""
+def as_filters(
+    data: dict, *, within_systems=None, identifiers_shown=(), ingested_since: dt.datetime | None = None
+) -> Filters:
+    """The stored dict as ``search.types.Filters``, limited to ``within_systems`` and searched in
+    the masked text but in ``identifiers_shown`` (governance)."""
     return Filters(
         systems=tuple(data.get("systems", ())),
         regions=tuple(data.get("regions", ())),
@@ -68,6 +71,7 @@ def as_filters(data: dict, *, within_systems=None, ingested_since: dt.datetime |
         amount_min=_amount(data.get("amount_min")),
         amount_max=_amount(data.get("amount_max")),
         within_systems=tuple(sorted(within_systems)) if within_systems is not None else None,
+        identifiers_shown=tuple(sorted(identifiers_shown)),
         ingested_since=ingested_since,
     )
 

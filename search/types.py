@@ -31,6 +31,11 @@ class Filters:
     # The systems the searcher may read (governance); None means no limit. Facets are counted
     # within them too, so nobody learns how many hits a closed system holds.
     within_systems: tuple[str, ...] | None = None
+    # Of ``within_systems``, those whose identifiers the searcher sees (governance): their records
+    # are searched in the text as stored; in the others a word is matched against the masked
+    # text, so that no hidden digit can make a record match (a number typed whole still does).
+    # Not given: masked in every one of ``within_systems``.
+    identifiers_shown: tuple[str, ...] = ()
     # Only records ingested (first loaded or changed) at or after this moment: saved searches.
     ingested_since: dt.datetime | None = None
 

@@ -20,7 +20,8 @@ SHOWN = "0123456"
 HIDDEN = "789"
 FULL_WIDTH = str.maketrans("0123456789xX", "０１２３４５６７８９ｘＸ")
 SEPARATORS = [" ", "-", ".", "—", "－", "\u3000", " - ", "．", "·"]
-FILLER = st.text(alphabet="市民反映城南路灯不亮联系电话身份证号码投诉人工程款项补贴发放", max_size=12)
+FILLER_ALPHABET = "市民反映城南路灯不亮联系电话身份证号码投诉人工程款项补贴发放"
+FILLER = st.text(alphabet=FILLER_ALPHABET, max_size=12)
 
 
 @dataclass(frozen=True)
