@@ -49,9 +49,11 @@ from django.db.models import BooleanField, Count, F, IntegerField, Max, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 
+from agencies.models import Region
+
 from . import short_terms
 from .elastic import terms_to_mark
-from .models import Record
+from .models import Record, SourceSystem
 from .query import And, Not, Or, Term
 from .types import Filters, Hit, Page
 
@@ -432,23 +434,31 @@ def search(
     return _page(tree, filters or Filters(), sort=sort, size=size, after=after, pit=pit, facets=facets)
 
 
-def _page(tree, filters, *, sort, size, after, pit, facets, count=True, order=None) -> Page:
-    """One page; ``order``, when the caller already knows it (a scan), spares the count."""
+def _page(tree, filters, *, sort, size, after, pit, facets, count=True, plan=None) -> Page:
+    """One page. ``plan`` (the order and whether the hits pass the bound), when the caller already
+    knows it from the first page of a scan, spares counting again."""
     if pit is None:
         pit = str(Record.objects.aggregate(top=Max("pk"))["top"] or 0)
     matching = _filtered(filters, snapshot=int(pit)).filter(_condition(tree))
     total = None
-    if order is None and not count and sort != "relevance":
-        order = sort  # a scan in date or amount order needs no count
-    if count or order is None:
-        total, order = _bounded(matching, sort)
-    beyond = total is not None and total > settings.SEARCH_EXACT_COUNT
-    score = _score(tree) if order == "relevance" else Value(0, output_field=IntegerField())
-    ordered = matching.annotate(score=score).order_by(*ORDERINGS[order])
-    if after:
-        ordered = ordered.filter(_after(order, after))
-    fields = ["id", "system__code", "external_id", "occurred_at", "amount", "score"]
-    rows = list(ordered.values(*fields)[: size + 1])
+    if count or plan is None:
+        total = _count_up_to(matching, settings.SEARCH_EXACT_COUNT + 1)
+        beyond = total > settings.SEARCH_EXACT_COUNT
+        plan = ("date" if beyond and sort == "relevance" else sort, beyond)
+    order, beyond = plan
+    newest: list[tuple] = []
+    if beyond and order == "date" and _uses_fts():
+        # The first page's walk reads the bound's worth of the newest hits at once: the facets
+        # count them, the page is their head. Later pages read only a page from their key.
+        wanted = size + 1 if after or not facets else max(size + 1, settings.SEARCH_EXACT_COUNT)
+        newest = _newest(matching.filter(_after(order, after)) if after else matching, wanted)
+        rows = _rows_in_order([row[0] for row in newest[: size + 1]])
+    else:
+        score = _score(tree) if order == "relevance" else Value(0, output_field=IntegerField())
+        ordered = matching.annotate(score=score).order_by(*ORDERINGS[order])
+        if after:
+            ordered = ordered.filter(_after(order, after))
+        rows = list(ordered.values(*PAGE_FIELDS)[: size + 1])
     more, rows = len(rows) > size, rows[:size]
     hits = [
         Hit(
@@ -463,7 +473,9 @@ def _page(tree, filters, *, sort, size, after, pit, facets, count=True, order=No
     if facets and not after:
         if beyond:
             counted = settings.SEARCH_EXACT_COUNT
-            found, _counted = _facets(_newest(matching, counted))
+            if not newest:  # PostgreSQL: the scan backend has no trigram walk to share
+                newest = _newest(matching, counted)
+            found = _facets_of(newest[:counted])
         else:
             found, _counted = _facets(matching)
     return Page(
@@ -478,25 +490,81 @@ def _page(tree, filters, *, sort, size, after, pit, facets, count=True, order=No
     )
 
 
-def _bounded(matching, sort: str) -> tuple[int, str]:
-    """How many records match, counted up to one past the bound, and the order to list them in.
+PAGE_FIELDS = ["id", "system__code", "external_id", "occurred_at", "amount", "score"]
+
+
+def _count_up_to(matching, limit: int) -> int:
+    """How many records match, counted no further than ``limit``.
 
     Counting stops one past settings.SEARCH_EXACT_COUNT, so what a search costs stops growing
     with its hits there (as Elasticsearch's track_total_hits). Past the bound a relevance order is
     given up for the newest first: the title score would have to be computed for every hit before
     the first page (37 s for 900,000 hits at 1M records), while the newest hits come through the
-    date index. The page says so (Page.sort)."""
-    total = matching.values("pk")[: settings.SEARCH_EXACT_COUNT + 1].count()
-    if sort == "relevance" and total > settings.SEARCH_EXACT_COUNT:
-        return total, "date"
-    return total, sort
+    date index (_newest). The page says so (Page.sort)."""
+    return matching.values("pk")[:limit].count()
 
 
-def _newest(matching, count: int):
-    """The ``count`` newest of the matches: what the facets count past the bound. A bounded
-    share that the page can name, rather than every hit (18 s for 900,000 hits at 1M)."""
-    newest = matching.order_by(*ORDERINGS["date"]).values("pk")[:count]
-    return Record.objects.filter(pk__in=newest)
+def _newest(matching, count: int) -> list[tuple]:
+    """(id, system id, region id, occurred_at) of the ``count`` newest matches, newest first.
+
+    On SQLite the walk goes down the date index, testing each record against the matches (whose
+    rowids the full-text table lists once): it stops after ``count`` hits, where ordering the
+    matches by date would read every hit's row and sort them all (11 s for 900,000 hits at 1M).
+    Only worth it when the hits are many, which is when it is used (past the bound)."""
+    query = matching.order_by(*ORDERINGS["date"]).values_list("id", "system_id", "region_id", "occurred_at")
+    if not _uses_fts():
+        return list(query[:count])
+    sql, params = query[:count].query.sql_with_params()
+    table = connection.ops.quote_name(Record._meta.db_table)
+    sql = sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY {_date_index()}", 1)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(pk, system, region, _moment(when)) for pk, system, region, when in cursor.fetchall()]
+
+
+def _date_index() -> str:
+    """The name Django gave the index of ``occurred_at`` (db_index=True)."""
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, Record._meta.db_table)
+    return next(name for name, index in indexes.items()
+                if index["index"] and index["columns"] == ["occurred_at"])
+
+
+def _moment(value) -> dt.datetime:
+    """A datetime column as SQLite hands it to a plain cursor: text, in UTC."""
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+
+
+def _rows_in_order(record_ids: list[int]) -> list[dict]:
+    """The page's fields of these records, in the order given (newest first, no score)."""
+    found = {
+        row["id"]: row
+        for row in Record.objects.filter(pk__in=record_ids)
+        .annotate(score=Value(0, output_field=IntegerField()))
+        .values(*PAGE_FIELDS)
+    }
+    return [found[pk] for pk in record_ids]
+
+
+def _facets_of(rows: list[tuple]) -> dict[str, list[tuple[str, int]]]:
+    """The facets of the rows _newest read, counted here (a bounded number of them)."""
+    systems = dict(SourceSystem.objects.values_list("pk", "code"))
+    owners = dict(SourceSystem.objects.values_list("pk", "owner_code"))
+    regions = dict(Region.objects.values_list("pk", "code"))
+    zone = _zone()
+    counts: dict[str, Counter] = {name: Counter() for name in FACET_KEYS}
+    for _pk, system, region, when in rows:
+        counts["system"][systems[system]] += 1
+        if owners[system]:
+            counts["agency"][owners[system]] += 1
+        if region is not None:
+            counts["region"][regions[region]] += 1
+        counts["year"][str(when.astimezone(zone).year)] += 1
+    found = {name: sorted(counter.items(), key=_most_first) for name, counter in counts.items()}
+    found["year"].sort()
+    return found
 
 
 FACET_KEYS = {
@@ -533,16 +601,17 @@ def _most_first(bucket: tuple[str, int]):
 def scan(tree, filters: Filters | None = None, *, sort: str = "date", batch: int = 1_000) -> Iterator[Hit]:
     """Every hit over one snapshot, page by page (no counts)."""
     filters = filters or Filters()
-    after, pit, order = None, None, None
+    after, pit, plan = None, None, None
     while True:
         page = _page(
             tree, filters, sort=sort, size=batch, after=after, pit=pit,
-            facets=False, count=False, order=order,
+            facets=False, count=False, plan=plan,
         )
         yield from page.hits
         if page.next_after is None:
             return
-        after, pit, order = page.next_after, page.pit, page.sort  # counted once, on the first page
+        # Counted once, on the first page: the order and the walk stay those of the first page.
+        after, pit, plan = page.next_after, page.pit, (page.sort, not page.total_exact)
 
 
 def count_by_system(trees: list, filters: Filters | None = None) -> list[dict[str, int]]:
