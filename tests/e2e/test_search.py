@@ -132,3 +132,22 @@ def test_a_clue_shows_evidence_only_to_readers_of_its_system(page, world):
     expect(closed.locator("a")).to_have_count(0)
     assert "照明公司路灯偷税线索" not in page.content() and "X1" not in page.locator("#evidence").inner_text()
     expect(page.locator("#evidence")).to_contain_text("城南道路照明工程中标公告")
+
+
+def test_past_the_exact_count_the_page_says_more_than(page, world, settings):
+    settings.SEARCH_EXACT_COUNT = 2  # "路灯" finds four records for the commission's staff
+    sign_in(page, "staff")
+    page.fill("#id_q", "路灯")
+    page.fill("#id_purpose", PURPOSE)
+    page.locator("#search-submit").click()
+    expect(page.locator("#search-total")).to_contain_text("找到超过 2 条记录")
+    expect(page.locator(".search-hit")).to_have_count(4)  # every hit is still listed
+    if settings.SEARCH_BACKEND == "embedded":  # listed newest first, facets over the newest two
+        expect(page.locator("#search-order-note")).to_contain_text("已按时间从新到旧列出")
+        expect(page.locator("#search-facets-counted")).to_contain_text("最新的 2 条")
+    else:
+        expect(page.locator("#search-order-note")).to_have_count(0)
+    page.locator('.search-facet[data-facet="system"] a[data-code="tender"]').click()
+    expect(page.locator(".search-hit")).to_have_count(1)
+    expect(page.locator("#search-total")).not_to_contain_text("超过")
+    expect(page.locator("#search-order-note")).to_have_count(0)
