@@ -478,7 +478,7 @@ def _page(tree, filters, *, sort, size, after, pit, facets, count=True, plan=Non
     if facets and not after:
         if beyond:
             counted = settings.SEARCH_EXACT_COUNT
-            if not newest:  # PostgreSQL: the scan backend has no trigram walk to share
+            if not newest:  # listed by amount, or on PostgreSQL: no walk to share with the page
                 newest = _newest(matching, counted)
             found = _facets_of(newest[:counted])
         else:
