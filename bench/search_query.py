@@ -8,8 +8,8 @@
 
 ``queries`` runs each query of ``bench.search_workload.queries`` once through
 ``search.backend.search(tree, filters, facets=True)`` (20 hits, highlights, the four facets,
-exact total; the point in time it opens is closed outside the timing), after ``--warmup``
-other queries; times are wall clock in Python, parse included. ``batch`` times
+the total counted to ``SEARCH_EXACT_COUNT``; the point in time it opens is closed outside the
+timing), after ``--warmup`` other queries; times are wall clock in Python, parse included. ``batch`` times
 ``search.backend.count_by_system`` over the whole list, as the batch search's matrix does.
 ``ored`` times queries of many one-character words joined by OR (distinct ideographs of the
 generator's vocabulary, drawn anew for each query), the first page with facets as ``queries``.

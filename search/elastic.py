@@ -376,7 +376,9 @@ def _page(tree, filters: Filters, *, sort, size, after, pit, facets, count=True)
         "size": size,
         "sort": SORT_ORDERS[sort] + [{"_shard_doc": "asc"}],  # the point in time's tiebreaker
         "pit": {"id": pit, "keep_alive": KEEP_ALIVE},
-        "track_total_hits": count,
+        # Counted exactly up to the bound, past it "more than" (Page.total_exact), as the
+        # embedded backend does; the facets' aggregations still count every hit.
+        "track_total_hits": settings.SEARCH_EXACT_COUNT if count else False,
         "_source": ["record_id", "system", "external_id"],
     }
     if after:
@@ -403,12 +405,15 @@ def _page(tree, filters: Filters, *, sort, size, after, pit, facets, count=True)
             (bucket.get("key_as_string", "")[:4] if name == "year" else bucket["key"], bucket["doc_count"])
             for bucket in aggregation["buckets"]
         ]
+    total = response["hits"]["total"] if count else {"value": len(hits), "relation": "eq"}
     return Page(
         hits=hits,
-        total=response["hits"]["total"]["value"] if count else len(hits),
+        total=total["value"],
         facets=found,
         next_after=raw_hits[-1]["sort"] if len(raw_hits) == size else None,
         pit=response.get("pit_id", pit),
+        total_exact=total["relation"] == "eq",
+        sort=sort,
     )
 
 

@@ -26,9 +26,12 @@ year in the portal's time zone. One difference remains on purpose: Elasticsearch
 words and digit runs whole, this backend finds them inside longer ones as well.
 
 Relevance here is a plain score, documented rather than tuned: how many of the query's positive
-words the title holds; ties go to the newest record. Paging is keyset paging on the sort key
-with the record id as the last tiebreaker; the "point in time" is the highest record id when the
-first page was read, so records arriving meanwhile do not shift the pages.
+words the title holds; ties go to the newest record. Past ``settings.SEARCH_EXACT_COUNT`` hits
+a search is counted as "more than" the bound, listed newest first, and its facets count the
+newest hits up to the bound (see _bounded): its cost then stops growing with its hits. Paging
+is keyset paging on the sort key with the record id as the last tiebreaker; the "point in time"
+is the highest record id when the first page was read, so records arriving meanwhile do not
+shift the pages.
 """
 
 from __future__ import annotations
@@ -48,12 +51,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, F, IntegerField, Max, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractYear
+
+from agencies.models import Region
 
 from . import masked_text, short_terms
 from .elastic import terms_to_mark
 from .masking import whole_number
-from .models import Record
+from .models import Record, SourceSystem
 from .query import And, Not, Or, Term, reads_text
 from .types import Filters, Hit, Page
 
@@ -539,64 +543,154 @@ def search(
     return _page(tree, filters or Filters(), sort=sort, size=size, after=after, pit=pit, facets=facets)
 
 
-def _page(tree, filters, *, sort, size, after, pit, facets, count=True) -> Page:
+def _page(tree, filters, *, sort, size, after, pit, facets, count=True, plan=None) -> Page:
+    """One page. ``plan`` (the order and whether the hits pass the bound), when the caller already
+    knows it from the first page of a scan, spares counting again."""
     if pit is None:
         pit = str(Record.objects.aggregate(top=Max("pk"))["top"] or 0)
     matching = _filtered(filters, snapshot=int(pit)).filter(_matches(tree, filters))
-    ordered = matching.annotate(score=_score(tree, filters)).order_by(*ORDERINGS[sort])
-    if after:
-        ordered = ordered.filter(_after(sort, after))
-    fields = ["id", "system__code", "external_id", "occurred_at", "amount", "score"]
-    rows = list(ordered.values(*fields)[: size + 1])
+    total, first = None, []
+    if facets and not after:
+        # The first page counts and facets from one read of the matches (up to one past the
+        # bound), not a count and a grouped query that would each list the matches again.
+        first = _matches_up_to(matching, settings.SEARCH_EXACT_COUNT + 1)
+        total = len(first)
+    elif count or plan is None:
+        total = _count_up_to(matching, settings.SEARCH_EXACT_COUNT + 1)
+    if total is not None:
+        beyond = total > settings.SEARCH_EXACT_COUNT
+        plan = ("date" if beyond and sort == "relevance" else sort, beyond)
+    order, beyond = plan
+    newest: list[tuple] = []
+    if beyond and order == "date" and _uses_fts():
+        # The first page's walk reads the bound's worth of the newest hits at once: the facets
+        # count them, the page is their head. Later pages read only a page from their key.
+        wanted = size + 1 if after or not facets else max(size + 1, settings.SEARCH_EXACT_COUNT)
+        newest = _newest(matching.filter(_after(order, after)) if after else matching, wanted)
+        rows = _rows_in_order([row[0] for row in newest[: size + 1]])
+    else:
+        score = _score(tree, filters) if order == "relevance" else Value(0, output_field=IntegerField())
+        ordered = matching.annotate(score=score).order_by(*ORDERINGS[order])
+        if after:
+            ordered = ordered.filter(_after(order, after))
+        rows = list(ordered.values(*PAGE_FIELDS)[: size + 1])
     more, rows = len(rows) > size, rows[:size]
     hits = [
         Hit(
             record_id=row["id"],
             system=row["system__code"],
             external_id=row["external_id"],
-            score=float(row["score"]) if sort == "relevance" else None,
+            score=float(row["score"]) if order == "relevance" else None,
         )
         for row in rows
     ]
-    found, total = {}, None
+    found, counted = {}, None
     if facets and not after:
-        found, total = _facets(matching)
-    elif count:
-        total = matching.count()
+        if beyond:
+            counted = settings.SEARCH_EXACT_COUNT
+            if not newest:  # listed by amount, or on PostgreSQL: no walk to share with the page
+                newest = _newest(matching, counted)
+            found = _facets_of(newest[:counted])
+        else:
+            found = _facets_of(first)
     return Page(
         hits=hits,
-        total=len(hits) if total is None else total,
+        total=len(hits) if total is None else min(total, settings.SEARCH_EXACT_COUNT),
         facets=found,
-        next_after=_sort_key(sort, rows[-1]) if more else None,
+        next_after=_sort_key(order, rows[-1]) if more else None,
         pit=pit,
+        total_exact=not beyond,
+        sort=order,
+        facets_counted=counted,
     )
 
 
-FACET_KEYS = {
-    "system": "system__code", "region": "region__code", "agency": "system__owner_code", "year": "year",
-}
+PAGE_FIELDS = ["id", "system__code", "external_id", "occurred_at", "amount", "score"]
 
 
-def _facets(matching) -> tuple[dict[str, list[tuple[str, int]]], int]:
-    """Counts by system, region, agency (the system's owner) and year, and the total, from one
-    grouped query (one pass over the matches, which for a short word is a scan). Ordered as
-    Elasticsearch's aggregations order them: most hits first, then by key; years in order."""
-    groups = (
-        matching.annotate(year=ExtractYear("occurred_at", tzinfo=_zone()))
-        .values(*FACET_KEYS.values())
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+def _count_up_to(matching, limit: int) -> int:
+    """How many records match, counted no further than ``limit``.
+
+    Counting stops one past settings.SEARCH_EXACT_COUNT, so what a search costs stops growing
+    with its hits there (as Elasticsearch's track_total_hits). Past the bound a relevance order is
+    given up for the newest first: the title score would have to be computed for every hit before
+    the first page (37 s for 900,000 hits at 1M records), while the newest hits come through the
+    date index (_newest). The page says so (Page.sort)."""
+    return matching.values("pk")[:limit].count()
+
+
+def _matches_up_to(matching, limit: int) -> list[tuple]:
+    """(id, system id, region id, occurred_at) of at most ``limit`` matches, in no order."""
+    return list(matching.order_by().values_list("id", "system_id", "region_id", "occurred_at")[:limit])
+
+
+def _newest(matching, count: int) -> list[tuple]:
+    """(id, system id, region id, occurred_at) of the ``count`` newest matches, newest first.
+
+    On SQLite the walk goes down the date index, testing each record against the matches (whose
+    rowids the full-text table lists once): it stops after ``count`` hits, where ordering the
+    matches by date would read every hit's row and sort them all (11 s for 900,000 hits at 1M).
+    Only worth it when the hits are many, which is when it is used (past the bound)."""
+    query = matching.order_by(*ORDERINGS["date"]).values_list("id", "system_id", "region_id", "occurred_at")
+    if not _uses_fts():
+        return list(query[:count])
+    sql, params = query[:count].query.sql_with_params()
+    table = connection.ops.quote_name(Record._meta.db_table)
+    sql = sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY {_date_index()}", 1)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(pk, system, region, _moment(when)) for pk, system, region, when in cursor.fetchall()]
+
+
+def _date_index() -> str:
+    """The name Django gave the index of ``occurred_at`` (db_index=True)."""
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, Record._meta.db_table)
+    return next(name for name, index in indexes.items()
+                if index["index"] and index["columns"] == ["occurred_at"])
+
+
+def _moment(value) -> dt.datetime:
+    """A datetime column as SQLite hands it to a plain cursor: text, in UTC."""
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+
+
+def _rows_in_order(record_ids: list[int]) -> list[dict]:
+    """The page's fields of these records, in the order given (newest first, no score)."""
+    found = {
+        row["id"]: row
+        for row in Record.objects.filter(pk__in=record_ids)
+        .annotate(score=Value(0, output_field=IntegerField()))
+        .values(*PAGE_FIELDS)
+    }
+    return [found[pk] for pk in record_ids]
+
+
+def _facets_of(rows: list[tuple]) -> dict[str, list[tuple[str, int]]]:
+    """Counts by system, region, agency (the system's owner) and year of rows as _matches_up_to
+    and _newest read them (a bounded number), ordered as Elasticsearch's aggregations order
+    them: most hits first, then by key; years in order. Counted here, from rows already read,
+    rather than by a grouped query that would list the matches once more."""
+    systems = dict(SourceSystem.objects.values_list("pk", "code"))
+    owners = dict(SourceSystem.objects.values_list("pk", "owner_code"))
+    regions = dict(Region.objects.values_list("pk", "code"))
+    zone = _zone()
     counts: dict[str, Counter] = {name: Counter() for name in FACET_KEYS}
-    total = 0
-    for group in groups:
-        total += group["n"]
-        for name, key in FACET_KEYS.items():
-            if group[key] not in (None, ""):
-                counts[name][str(group[key]) if name == "year" else group[key]] += group["n"]
+    for _pk, system, region, when in rows:
+        counts["system"][systems[system]] += 1
+        if owners[system]:
+            counts["agency"][owners[system]] += 1
+        if region is not None:
+            counts["region"][regions[region]] += 1
+        counts["year"][str(when.astimezone(zone).year)] += 1
     found = {name: sorted(counter.items(), key=_most_first) for name, counter in counts.items()}
-    found["year"].sort()  # four digits: in order as text
-    return found, total
+    found["year"].sort()
+    return found
+
+
+FACET_KEYS = ("system", "region", "agency", "year")
 
 
 def _most_first(bucket: tuple[str, int]):
@@ -606,16 +700,17 @@ def _most_first(bucket: tuple[str, int]):
 def scan(tree, filters: Filters | None = None, *, sort: str = "date", batch: int = 1_000) -> Iterator[Hit]:
     """Every hit over one snapshot, page by page (no counts)."""
     filters = filters or Filters()
-    after, pit = None, None
+    after, pit, plan = None, None, None
     while True:
         page = _page(
             tree, filters, sort=sort, size=batch, after=after, pit=pit,
-            facets=False, count=False,
+            facets=False, count=False, plan=plan,
         )
         yield from page.hits
         if page.next_after is None:
             return
-        after, pit = page.next_after, page.pit
+        # Counted once, on the first page: the order and the walk stay those of the first page.
+        after, pit, plan = page.next_after, page.pit, (page.sort, not page.total_exact)
 
 
 def count_by_system(trees: list, filters: Filters | None = None) -> list[dict[str, int]]:

@@ -163,13 +163,14 @@ def plan(job: ExportJob):
     return tree, filters, accesses
 
 
-def count(tree, filters) -> int:
-    """How many records a search finds (the total of its first page)."""
+def count(tree, filters) -> int | None:
+    """How many records a search finds (the total of its first page); None past the exact count
+    (settings.SEARCH_EXACT_COUNT), where the file's rows are known only once it is written."""
     if filters.within_systems == ():
         return 0
     page = backend.search(tree, filters, size=1, facets=False)
     backend.close(page.pit)
-    return page.total
+    return page.total if page.total_exact else None
 
 
 def run(job_id: int, site_url: str = "") -> ExportJob | None:

@@ -55,3 +55,11 @@ class Page:
     facets: dict[str, list[tuple[str, int]]]
     next_after: list | None  # give it back as ``after`` for the next page; None on the last
     pit: str | None  # give it back with ``after``; close it with backend.close when done
+    # False past settings.SEARCH_EXACT_COUNT hits: ``total`` is then that bound, and there are more.
+    total_exact: bool = True
+    # The order the hits are in: the one asked for, except that the embedded backend lists a
+    # search of more hits than the bound newest first ("date") instead of by relevance.
+    sort: str = "relevance"
+    # None when the facets count every hit; else how many hits they count (the embedded backend
+    # past the bound counts only that many newest hits, and the page says so).
+    facets_counted: int | None = None

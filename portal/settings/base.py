@@ -242,6 +242,10 @@ SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "embedded"
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "portal")
 # The largest export file of a linked system that the upload page accepts (bytes).
 SEARCH_UPLOAD_MAX_BYTES = env_int("SEARCH_UPLOAD_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
+# Hits are counted exactly up to this many; past it a search says "more than 10,000" and its cost
+# stops growing with its hits (Elasticsearch's own default for track_total_hits). On the embedded
+# backend a search past it is also listed newest first and its facets count the newest this many.
+SEARCH_EXACT_COUNT = env_int("SEARCH_EXACT_COUNT", 10_000, minimum=1)
 
 # --- users, sign-in, permissions -----------------------------------------------------------
 AUTH_USER_MODEL = "agencies.User"

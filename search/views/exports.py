@@ -64,8 +64,10 @@ def label(job: ExportJob) -> str:
         return _("%(rows)s rows written.") % {"rows": f"{job.rows_done:,}"}
     if job.state == JobState.FAILED:
         return _("The export stopped: %(error)s") % {"error": job.error}
-    if job.rows_total is None or job.state == JobState.QUEUED:
+    if job.state == JobState.QUEUED:
         return _("Waiting for a worker…")
+    if job.rows_total is None:  # more hits than are counted exactly: known once all are written
+        return _("%(done)s rows written…") % {"done": f"{job.rows_done:,}"}
     counts = {"done": f"{job.rows_done:,}", "total": f"{job.rows_total:,}"}
     return _("%(done)s of %(total)s rows written…") % counts
 

@@ -93,7 +93,7 @@ def _results(request, reader, form: SearchForm) -> dict:
             systems=[access.system.code for access in form.searched_systems],
             query=form.query_text,
             purpose=form.stated_purpose,
-            hits=page.total,
+            hits=page.total if page.total_exact else None,  # past the exact count: not known
             ip=governance.client_ip(request),
         )
     number = cursor.page if cursor else 1
@@ -103,6 +103,10 @@ def _results(request, reader, form: SearchForm) -> dict:
         "page_number": number,
         "first_number": (number - 1) * form.page_size + 1,
         "total_shown": f"{page.total:,}",
+        # Past the exact count the embedded backend lists the newest first and counts the facets
+        # over the newest hits only: the page says so rather than pass either off as exact.
+        "listed_newest_first": page.sort != form.sort_key,
+        "facets_counted": f"{page.facets_counted:,}" if page.facets_counted else None,
         "hits": shown_hits(page.hits, form.accesses, form.tree),
         "facets": _facets(form, page.facets, labels),
         "labels": labels,

@@ -100,18 +100,22 @@ def test_on_a_phone(browser, live_server, world):
 
 
 def test_a_search_for_hidden_digits_shows_none_of_them(page, world):
-    """The staff search the phone number's hidden middle, then the ID number's birth date: the
-    record is found (the access record has the search), but no hit, mark or excerpt shows them."""
+    """The staff, who may not see identifiers, search the phone number's hidden middle, then the ID
+    number's birth date: nothing is found, so no search confirms a guess of hidden digits. The
+    phone number typed whole finds its record, and the hit shows it masked, with nothing marked."""
     sign_in(page, "staff")
-    for hidden in (PHONE[3:7], ID_NUMBER[6:14], PHONE):
+    hits = page.locator("#search-hits")
+    for hidden in (PHONE[3:7], ID_NUMBER[6:14]):
         page.goto(f"/records/?q={hidden}&purpose={PURPOSE}")
-        hits = page.locator("#search-hits")
-        expect(hits.locator(".search-hit")).to_have_count(1)
-        expect(hits).to_contain_text(MASKED_PHONE)
-        expect(hits).to_contain_text(MASKED_ID)
-        for part in (".search-hit-title", ".search-hit-text", ".search-hit-identifiers"):
-            assert hidden not in " ".join(hits.locator(part).all_inner_texts())
-        expect(hits.locator("mark")).to_have_count(0)
+        expect(page.locator("#search-no-hits")).to_be_visible()
+        expect(page.locator(".search-hit")).to_have_count(0)
+    page.goto(f"/records/?q={PHONE}&purpose={PURPOSE}")
+    expect(hits.locator(".search-hit")).to_have_count(1)
+    expect(hits).to_contain_text(MASKED_PHONE)
+    expect(hits).to_contain_text(MASKED_ID)
+    for part in (".search-hit-title", ".search-hit-text", ".search-hit-identifiers"):
+        assert PHONE not in " ".join(hits.locator(part).all_inner_texts())
+    expect(hits.locator("mark")).to_have_count(0)
 
 
 def test_a_clue_shows_evidence_only_to_readers_of_its_system(page, world):
@@ -132,3 +136,22 @@ def test_a_clue_shows_evidence_only_to_readers_of_its_system(page, world):
     expect(closed.locator("a")).to_have_count(0)
     assert "照明公司路灯偷税线索" not in page.content() and "X1" not in page.locator("#evidence").inner_text()
     expect(page.locator("#evidence")).to_contain_text("城南道路照明工程中标公告")
+
+
+def test_past_the_exact_count_the_page_says_more_than(page, world, settings):
+    settings.SEARCH_EXACT_COUNT = 2  # "路灯" finds four records for the commission's staff
+    sign_in(page, "staff")
+    page.fill("#id_q", "路灯")
+    page.fill("#id_purpose", PURPOSE)
+    page.locator("#search-submit").click()
+    expect(page.locator("#search-total")).to_contain_text("找到超过 2 条记录")
+    expect(page.locator(".search-hit")).to_have_count(4)  # every hit is still listed
+    if settings.SEARCH_BACKEND == "embedded":  # listed newest first, facets over the newest two
+        expect(page.locator("#search-order-note")).to_contain_text("已按时间从新到旧列出")
+        expect(page.locator("#search-facets-counted")).to_contain_text("最新的 2 条")
+    else:
+        expect(page.locator("#search-order-note")).to_have_count(0)
+    page.locator('.search-facet[data-facet="system"] a[data-code="tender"]').click()
+    expect(page.locator(".search-hit")).to_have_count(1)
+    expect(page.locator("#search-total")).not_to_contain_text("超过")
+    expect(page.locator("#search-order-note")).to_have_count(0)

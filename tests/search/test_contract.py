@@ -373,3 +373,64 @@ def test_scan_returns_every_hit_once(many, sort):
     assert sorted(scanned) == many
     half = [hit.external_id for hit in backend.scan(parse("批量"), Filters(systems=("tender",)), batch=9)]
     assert sorted(half) == [external_id for external_id in many if int(external_id[1:]) % 3 == 1]
+
+
+# --- past the exact count (settings.SEARCH_EXACT_COUNT): "more than", and every hit still there ---
+
+
+@pytest.fixture
+def bound(settings):
+    settings.SEARCH_EXACT_COUNT = 100  # of the 250 records of ``many``
+    return 100
+
+
+def test_a_search_past_the_bound_says_more_than(many, bound):
+    page = backend.search(parse("批量"), size=7)
+    backend.close(page.pit)
+    assert (page.total, page.total_exact) == (bound, False)
+    tender = backend.search(parse("批量"), Filters(systems=("tender",)), size=7)  # 83 records
+    backend.close(tender.pit)
+    assert (tender.total, tender.total_exact) == (83, True)
+
+
+def test_the_bound_itself_is_still_exact(many, settings):
+    settings.SEARCH_EXACT_COUNT = 250
+    page = backend.search(parse("批量"), size=7)
+    backend.close(page.pit)
+    assert (page.total, page.total_exact) == (250, True)
+    settings.SEARCH_EXACT_COUNT = 249
+    page = backend.search(parse("批量"), size=7)
+    backend.close(page.pit)
+    assert (page.total, page.total_exact) == (249, False)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date", "amount"])
+def test_paging_and_scans_past_the_bound_reach_every_hit(many, bound, sort):
+    assert sorted(every_hit("批量", sort=sort, size=7)) == many
+    scanned = [hit.external_id for hit in backend.scan(parse("批量"), sort=sort, batch=9)]
+    assert sorted(scanned) == many  # exports read every hit, however many the count stopped at
+
+
+def newest(external_ids: list[str], count: int) -> list[str]:
+    records = Record.objects.filter(external_id__in=external_ids).order_by("-occurred_at", "-pk")
+    return [record.external_id for record in records[:count]]
+
+
+def test_past_the_bound_the_order_and_facets_say_what_they_are(many, bound, engine):
+    page = backend.search(parse("批量"), size=20)
+    backend.close(page.pit)
+    system_counts = dict(page.facets["system"])
+    if engine == "elasticsearch":  # ranks and aggregates every hit itself, cheaply
+        assert (page.sort, page.facets_counted) == ("relevance", None)
+        assert sum(system_counts.values()) == 250
+    else:  # no per-hit score past the bound: newest first, facets over the newest hundred
+        assert (page.sort, page.facets_counted) == ("date", bound)
+        assert [hit.external_id for hit in page.hits] == newest(many, 20)
+        assert all(hit.score is None for hit in page.hits)
+        counted = Record.objects.filter(external_id__in=newest(many, bound)).select_related("system")
+        assert system_counts == dict(Counter(record.system.code for record in counted))
+        assert dict(page.facets["year"]) == dict(Counter(
+            str(timezone.localtime(record.occurred_at).year) for record in counted))
+    exact = backend.search(parse("批量"), Filters(systems=("tender",)), size=20)
+    backend.close(exact.pit)
+    assert (exact.sort, exact.facets_counted) == ("relevance", None)

@@ -7,10 +7,12 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from search import actions, exports, governance, tasks
 from search.models import AccessAction, AccessLog, ExportJob, JobState, SystemGrant
 from search.types import Filters
+from search.views.exports import label
 from tests.search.work_scene import add_records, fresh_index, make_scene  # noqa: F401 - fresh_index: a fixture
 from tests.spreadsheets import Read, read
 
@@ -221,3 +223,24 @@ def test_the_search_page_offers_export_and_save_for_its_result_set(client, scene
     assert f'action="{reverse("search:export_new")}?{query}"' in html
     assert f'action="{reverse("search:saved_new")}?{query}"' in html
     assert 'id="export-xlsx"' in html and 'id="save-search-submit"' in html
+
+
+def test_an_export_past_the_exact_count_still_writes_every_row(engine, scene, alice, our_agency, settings):
+    settings.SEARCH_EXACT_COUNT = 5
+    add_records(scene.tender, [{"external_id": f"T{n:02d}", "title": f"路灯{n}"} for n in range(12)])
+
+    job = actions.start_export(reader=reader_of(alice, our_agency), query="路灯", filters=Filters(),
+                               sort="relevance", fmt="csv")
+
+    assert job.rows_total is None  # more than five: the rows are known once written, not guessed
+    assert AccessLog.objects.get(action=AccessAction.EXPORT).hits is None
+    ExportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, rows_done=3)
+    job.refresh_from_db()
+    with translation.override("zh-hans"):
+        assert label(job) == "已写入 3 行…"
+    ExportJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, rows_done=0)
+    tasks.export_records.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert job.state == JobState.DONE, job.error
+    assert job.rows_done == job.rows_total == 12
+    assert sorted(row[1] for row in csv_rows(job)[1:]) == [f"T{n:02d}" for n in range(12)]

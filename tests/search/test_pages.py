@@ -186,3 +186,34 @@ def test_it_needs_sign_in(client, world):
     response = client.get(URL, {"q": "路灯"})
     assert response.status_code == 302
     assert re.search(r"/accounts/login/", response["Location"])
+
+
+def test_past_the_exact_count_the_page_says_more_than_and_how_it_is_listed(client, world, settings):
+    settings.SEARCH_EXACT_COUNT = 3  # "路灯" finds five records for the commission's leader
+    response = get(client, world.leader, q="路灯")
+    html = response.content.decode()
+    assert "找到超过 3 条记录" in html
+    assert AccessLog.objects.get(action="search").hits is None  # not known, so not written down
+    facets = {facet["name"]: facet for facet in response.context["facets"]}
+    system_counts = [int(value["count"]) for value in facets["system"]["values"]]
+    if settings.SEARCH_BACKEND == "embedded":  # no per-hit score past the bound: newest first
+        assert external_ids(response) == ["T1", "X1", "H1", "M1", "H3"]
+        assert "已按时间从新到旧列出，未按相关度排序" in html
+        assert "以下计数仅统计最新的 3 条查询结果" in html
+        assert sum(system_counts) == 3
+    else:  # Elasticsearch ranks and aggregates every hit itself
+        assert 'id="search-order-note"' not in html and 'id="search-facets-counted"' not in html
+        assert sum(system_counts) == 5
+    exact = get(client, world.leader, q="路灯", system=["hotline"]).content.decode()  # two records
+    assert "找到超过" not in exact and 'id="search-order-note"' not in exact
+    assert 'id="search-facets-counted"' not in exact
+
+
+def test_past_the_exact_count_the_page_says_so_in_english(client, world, settings):
+    settings.SEARCH_EXACT_COUNT = 3
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = get(client, world.leader, q="路灯").content.decode()
+    assert "More than 3 records found" in html
+    if settings.SEARCH_BACKEND == "embedded":
+        assert "Listed newest first, not by relevance" in html
+        assert "Counted among the 3 newest records found." in html
