@@ -56,7 +56,8 @@ _numbers = itertools.count(1)
 def _record(title: str, body: str, names: list[str], numbers) -> Record:
     system = SourceSystem.objects.get(code="hotline")
     record = Record.objects.create(
-        system=system, external_id=f"P-{next(_numbers)}", title=title, body=body, names=names,
+        system=system, external_id=f"P-{_shown_digits_only(next(_numbers))}",
+        title=title, body=body, names=names,
         occurred_at=timezone.make_aware(dt.datetime(2024, 5, 6, 9, 0)),
         id_numbers=[number.text for number in numbers if len(number.digits) == 18],
         phones=[number.text for number in numbers if len(number.digits) != 18],
@@ -68,8 +69,21 @@ def _record(title: str, body: str, names: list[str], numbers) -> Record:
 
 
 def _region(html: str, start: str, end: str) -> str:
-    at = html.index(start)
+    """From the end of the tag holding ``start`` (whose attributes, such as the record's id, are
+    no text a reader reads) to ``end``."""
+    at = html.index(">", html.index(start)) + 1
     return html[at:html.index(end, at)]
+
+
+def _shown_digits_only(count: int) -> str:
+    """``count`` written with the digits 0-6 only (base 7): an external id that cannot look like
+    hidden digits to ``assert_hidden``."""
+    digits = ""
+    while True:
+        count, digit = divmod(count, 7)
+        digits = str(digit) + digits
+        if not count:
+            return digits
 
 
 def _export_text(reader, query: str, fmt: str) -> str:
