@@ -234,9 +234,7 @@ def _matches(tree, filters: Filters) -> Q:
     stored = translate(tree)
     if filters.within_systems is None or not reads_text(tree):
         return stored
-    shown = set(filters.identifiers_shown)
-    seen = [code for code in filters.within_systems if code in shown]
-    hidden = [code for code in filters.within_systems if code not in shown]
+    seen, hidden = filters.systems_by_identifiers()
     found = []
     if seen:
         found.append(Q("bool", filter=[Q("terms", system=seen)], must=[stored]))

@@ -193,9 +193,7 @@ def _matches(tree, filters: Filters) -> Q:
     stored = _condition(tree)
     if filters.within_systems is None or not reads_text(tree):
         return stored
-    shown = set(filters.identifiers_shown)
-    seen = [code for code in filters.within_systems if code in shown]
-    hidden = [code for code in filters.within_systems if code not in shown]
+    seen, hidden = filters.systems_by_identifiers()
     found = []
     if seen:
         found.append(Q(system__code__in=seen) & stored)
@@ -452,7 +450,7 @@ def _seen_title(filters: Filters) -> tuple[str, list]:
     not see, see ``_matches``), and its parameters."""
     if filters.within_systems is None:
         return '"search_record".title', []
-    hidden = [code for code in filters.within_systems if code not in set(filters.identifiers_shown)]
+    _seen, hidden = filters.systems_by_identifiers()
     if not hidden:
         return '"search_record".title', []
     marks = ", ".join(["%s"] * len(hidden))  # the codes are parameters

@@ -39,6 +39,13 @@ class Filters:
     # Only records ingested (first loaded or changed) at or after this moment: saved searches.
     ingested_since: dt.datetime | None = None
 
+    def systems_by_identifiers(self) -> tuple[list[str], list[str]]:
+        """``within_systems`` split in two: those whose identifiers the searcher sees, searched
+        as stored, and those searched in the masked text. Both backends split them so."""
+        shown = set(self.identifiers_shown)
+        within = self.within_systems or ()
+        return [code for code in within if code in shown], [code for code in within if code not in shown]
+
 
 @dataclass
 class Hit:
