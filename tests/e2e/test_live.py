@@ -34,6 +34,9 @@ from tests.live_servers import (  # noqa: F401 - fixtures
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 QUICK = 2_000  # ms: how soon a change shows on another agency's open page
+# ms: the longest a page can wait before its next attempt to reconnect (live.js backs off up to
+# 30 s, with up to a quarter more of jitter), so the longest it can take to see a server back.
+RECONNECT_WITHIN = 38_000
 LIVE_JS = settings.BASE_DIR / "frontend" / "static" / "portal" / "live.js"
 
 
@@ -237,7 +240,9 @@ def test_a_page_that_lost_its_server_says_so_quietly_and_catches_up_without_relo
             in_own_thread(lambda: pushed_issue(cast.pusher, cast.commission, cast.bureau, title=title))
 
             daphne.start()
-            expect(row(board, title)).to_be_visible()
+            # The page tries again on its own schedule: by then it may be waiting out a pause of
+            # several seconds, if the server was away long enough.
+            expect(row(board, title)).to_be_visible(timeout=RECONNECT_WITHIN)
             expect(board.locator("body")).to_have_attribute("data-live", "live")
             expect(status).to_be_hidden()
             assert not_reloaded(board)

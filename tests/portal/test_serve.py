@@ -196,7 +196,8 @@ def test_a_job_that_fails_stops_nothing(supervise):
 
 
 def test_a_job_that_finishes_leaves_the_portal_running(supervise):
-    process, output = supervise("true")
+    # A job of a second, not `true`: one that ends at once may be gone before it is seen running.
+    process, output = supervise("sleep", "1")
     deadline = time.monotonic() + START_WITHIN
     while len(children_of(process.pid)) > 1:
         assert time.monotonic() < deadline, output()

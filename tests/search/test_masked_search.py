@@ -94,6 +94,9 @@ def _alone(text: str, written: str) -> bool:
     return not any(char.isdigit() for char in around)
 
 
+HALF_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 @st.composite
 def hidden_parts(draw, number) -> str:
     """Part of a number that holds at least one hidden digit and is not the whole number: the
@@ -129,7 +132,12 @@ def test_no_search_finds_a_record_by_digits_its_reader_may_not_see(client, engin
     record = _record(title, body, names)
     assert re.search(f"[{HIDDEN}]", part.translate(str.maketrans("７８９", "789")))
 
-    assert not _finds(client, masked, part, record), f"{part!r} found {number.text!r} for a masked reader"
+    # Unless the digits typed are also digits the reader sees (an 8 of a +86 country code):
+    # finding the record by those tells nothing hidden.
+    typed = re.search("[0-9]+", part.translate(HALF_WIDTH)).group(0)
+    seen = "\n".join(masking.mask_text(text) for text in [title, body, *names]).translate(HALF_WIDTH)
+    if typed not in seen:
+        assert not _finds(client, masked, part, record), f"{part!r} found {number.text!r} for a masked reader"
     stored = "\n".join([title, body, *names]).lower()
     if engine == "embedded" and " " not in part and "(" not in part and part in stored:
         # The leader sees the digits, and finds the record by them as the text holds them.
