@@ -26,13 +26,13 @@ done = @started=$(shell date +%s%N); ms=$$(( ($$(date +%s%N) - started) / 100000
 	forget-missing-database
 
 ## run: set everything up and serve the demo city on http://127.0.0.1:8000 (Ctrl-C stops it all)
-# The set-up steps after the installs run two at a time (collectstatic beside the migrations):
-# each keeps one core busy for most of its time. The demo's records load after the portal
-# answers (see serve).
+# The set-up steps run two at a time (the two installs, then collectstatic beside the
+# migrations): each keeps one core busy for most of its time. Each says in one line what it did
+# and how long it took; the demo's records load after the portal answers (see serve).
 run: export PORTAL_DEMO = 1
 run:
-	@echo "监督一张网: setting up (a first start takes a few minutes; later ones skip what has not changed)"
-	@$(MAKE) -s --no-print-directory venv npm
+	@echo "监督一张网: setting up (a first start takes two or three minutes; later ones skip what has not changed)"
+	@$(MAKE) -s --no-print-directory -j2 venv npm
 	@$(MAKE) -s --no-print-directory -j2 static catalogues seed
 	$(call done,all set up)
 	@$(MAKE) --no-print-directory serve
