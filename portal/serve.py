@@ -51,6 +51,7 @@ FIRST_WAIT = 30.0
 # The children's log level unless LOG_LEVEL says otherwise (Django's LOGGING reads it too).
 QUIET_LEVEL = "WARNING"
 TALKATIVE_LEVELS = {"DEBUG", "INFO"}
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")  # what Django, daphne and Celery all know
 
 # Celery warns at every start, in a paragraph, that it runs as root (as on CI machines and in
 # containers). The supervisor says so once, with what makes it acceptable here: the workers
@@ -261,6 +262,8 @@ def main() -> int:
     parser.add_argument("--demo-records", action="store_true",
                         help="load the demo's linked-system records beside the portal (load_demo_records)")
     arguments = parser.parse_args()
+    if log_level() not in LEVELS:  # said here, not by three programs failing at once
+        parser.error(f"LOG_LEVEL={os.environ['LOG_LEVEL']!r}: use one of {', '.join(LEVELS)}")
     return Supervisor(arguments.host, arguments.port, demo_records=arguments.demo_records).run()
 
 

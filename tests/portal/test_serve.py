@@ -305,6 +305,14 @@ def test_log_level_info_brings_the_libraries_lines_back(monkeypatch):
     assert talkative["daphne"][1:3] == ["-v", "1"]
 
 
+def test_an_unknown_log_level_is_refused_at_once():
+    done = subprocess.run([sys.executable, "-m", "portal.serve", "--port", "1"], cwd=settings.BASE_DIR,
+                          env={**os.environ, "LOG_LEVEL": "loud"}, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "LOG_LEVEL='loud': use one of DEBUG, INFO, WARNING, ERROR, CRITICAL" in done.stderr
+    assert "Starting the portal" not in done.stdout
+
+
 def test_what_the_start_says_about_root_and_the_demo_is_true():
     from agencies import demo
     from portal import serve
