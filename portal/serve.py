@@ -162,7 +162,8 @@ class Supervisor:
         say(f"\n监督一张网 is ready: open {self.url()}  (answered after {waited:.1f} s)")
         if self.demo_records:
             say(DEMO_SIGN_IN)
-        say("  Ctrl-C stops it. From here on only warnings and errors are shown.\n")
+        quiet = log_level() not in TALKATIVE_LEVELS
+        say("  Ctrl-C stops it." + (" From here on only warnings and errors are shown.\n" if quiet else "\n"))
 
     def start_the_others(self) -> None:
         self.all_started = True
