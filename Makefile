@@ -111,12 +111,13 @@ $(STAMPS)/migrated-$(DB_KEY): $(MIGRATIONS) requirements.lock
 	$(call done,database migrated)
 
 # seed_demo is idempotent and takes seconds on a seeded database; the stamp saves even that.
+# It skips Django's system checks (1–2 s of CPU): `migrate` runs them on every new database.
 # The board's demo is seeded before serving; the linked-system records load beside the running
 # portal (`serve` below), and resume there at every start until they are all in.
 seed: venv migrate
 	@$(MAKE) -s --no-print-directory $(STAMPS)/seeded-$(DB_KEY)
 $(STAMPS)/seeded-$(DB_KEY): $(STAMPS)/migrated-$(DB_KEY) $(DEMO_INPUTS)
-	@$(BIN)/python manage.py seed_demo --records-later
+	@$(BIN)/python manage.py seed_demo --records-later --skip-checks
 	@mkdir -p $(STAMPS) && touch $@
 	$(call done,demo city seeded)
 
