@@ -30,12 +30,13 @@ done = @started=$(shell date +%s%N); ms=$$(( ($$(date +%s%N) - started) / 100000
 # migrations): each keeps one core busy for most of its time. Each says in one line what it did
 # and how long it took; the demo's records load after the portal answers (see serve).
 run: export PORTAL_DEMO = 1
+run: export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 run:
 	@echo "监督一张网: setting up (a first start takes two or three minutes; later ones skip what has not changed)"
 	@$(MAKE) -s --no-print-directory -j2 venv npm
 	@$(MAKE) -s --no-print-directory -j2 static catalogues seed
 	$(call done,all set up)
-	@$(MAKE) --no-print-directory serve
+	@$(SERVE)
 
 ## test: run the whole test suite (set DATABASE_URL, REDIS_URL, ELASTICSEARCH_URL for real services)
 test: export DJANGO_SETTINGS_MODULE = portal.settings.test
@@ -125,9 +126,12 @@ $(STAMPS)/seeded-$(DB_KEY): $(STAMPS)/migrated-$(DB_KEY) $(DEMO_INPUTS)
 # seconds, a second Ctrl-C at once; any one of them ending stops the others. Export links
 # and Wagtail's notices point at this address unless PORTAL_BASE_URL says otherwise. In the
 # demo (`make run`) the demo's records load beside them, and the search page shows how far.
+# `run` serves with the same line, not through a make of its own: a make that Ctrl-C interrupts
+# says so ("*** [run] Interrupt") after the supervisor's own "Stopped".
+SERVE = exec $(BIN)/python -m portal.serve --host $(HOST) --port $(PORT) $(if $(filter 1,$(PORTAL_DEMO)),--demo-records)
 serve: export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 serve: venv
-	@exec $(BIN)/python -m portal.serve --host $(HOST) --port $(PORT) $(if $(filter 1,$(PORTAL_DEMO)),--demo-records)
+	@$(SERVE)
 
 ## lint: ruff over the whole tree
 lint: venv-dev

@@ -197,7 +197,8 @@ def test_a_job_that_fails_stops_nothing(supervise):
 
 
 def test_a_job_that_finishes_leaves_the_portal_running(supervise):
-    process, output = supervise("true")
+    # A second of work: long enough for the fixture to see it running on a busy machine.
+    process, output = supervise("sleep", "1")
     deadline = time.monotonic() + START_WITHIN
     while len(children_of(process.pid)) > 1:
         assert time.monotonic() < deadline, output()
