@@ -16,17 +16,27 @@ DEMO_INPUTS := $(wildcard */demo.py */demo_cases.py search/generator*.py agencie
 STATIC_INPUTS := $(shell find frontend/static $(filter-out $(VAR)/static,$(wildcard */static)) -type f 2>/dev/null)
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
+# The last line of a set-up step's recipe: one line saying what was done and how long it took
+# (the steps themselves print only their errors and summaries). Make expands all the lines of a
+# recipe before it runs the first, so the $(shell date) here is the time the step began.
+done = @started=$(shell date +%s%N); ms=$$(( ($$(date +%s%N) - started) / 1000000 )); \
+	printf '  %-38s %4d.%d s\n' '$(1)' $$((ms / 1000)) $$((ms % 1000 / 100))
+
 .PHONY: run test venv venv-dev npm static catalogues migrate seed serve lint messages lock clean browser \
 	forget-missing-database
 
 ## run: set everything up and serve the demo city on http://127.0.0.1:8000 (Ctrl-C stops it all)
-# The set-up steps after the installs run two at a time (collectstatic beside the migrations):
-# each keeps one core busy for most of its time. The demo's records load after the portal
-# answers (see serve).
+# The set-up steps run two at a time (the two installs, then collectstatic beside the
+# migrations): each keeps one core busy for most of its time. Each says in one line what it did
+# and how long it took; the demo's records load after the portal answers (see serve).
 run: export PORTAL_DEMO = 1
-run: venv npm
-	@$(MAKE) --no-print-directory -j2 static catalogues seed
-	@$(MAKE) --no-print-directory serve
+run: export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
+run:
+	@echo "监督一张网: setting up (a first start takes two or three minutes; later ones skip what has not changed)"
+	@$(MAKE) -s --no-print-directory -j2 venv npm
+	@$(MAKE) -s --no-print-directory -j2 static catalogues seed
+	$(call done,all set up)
+	@$(SERVE)
 
 ## test: run the whole test suite (set DATABASE_URL, REDIS_URL, ELASTICSEARCH_URL for real services)
 test: export DJANGO_SETTINGS_MODULE = portal.settings.test
@@ -52,20 +62,23 @@ define install_lock
 endef
 
 $(BIN)/.installed: requirements.lock
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV)
 	$(call install_lock,requirements.lock)
-	touch $@
+	@touch $@
+	$(call done,Python packages installed)
 
 $(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.lock
 	$(call install_lock,requirements-dev.lock)
-	touch $@
+	@touch $@
+	$(call done,Python packages for the tests installed)
 
 venv: $(BIN)/.installed
 venv-dev: $(BIN)/.installed-dev
 
 frontend/node_modules/.installed: frontend/package-lock.json
-	cd frontend && npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@cd frontend && npm ci --no-audit --no-fund --loglevel=error >/dev/null  # errors go to stderr
+	@touch $@
+	$(call done,front-end packages installed)
 
 npm: frontend/node_modules/.installed
 
@@ -82,8 +95,9 @@ browser:
 # The collected files carry their own stamp: removing var/static collects again.
 static: venv npm $(VAR)/static/.collected
 $(VAR)/static/.collected: $(STATIC_INPUTS) frontend/node_modules/.installed $(BIN)/.installed
-	$(BIN)/python manage.py collectstatic --noinput -v 0
-	touch $@
+	@$(BIN)/python manage.py collectstatic --noinput -v 0
+	@touch $@
+	$(call done,static files collected)
 
 # A missing SQLite file means a new database: its stamps go, and it is migrated and seeded again.
 migrate seed: forget-missing-database
@@ -91,28 +105,33 @@ forget-missing-database:
 	@if [ -z "$$DATABASE_URL" ] && [ ! -f "$(VAR)/portal.sqlite3" ]; then rm -f $(STAMPS)/*-$(DB_KEY); fi
 
 migrate: venv
-	@$(MAKE) --no-print-directory $(STAMPS)/migrated-$(DB_KEY)
+	@$(MAKE) -s --no-print-directory $(STAMPS)/migrated-$(DB_KEY)
 $(STAMPS)/migrated-$(DB_KEY): $(MIGRATIONS) requirements.lock
-	$(BIN)/python manage.py migrate --noinput -v 0
+	@$(BIN)/python manage.py migrate --noinput -v 0
 	@mkdir -p $(STAMPS) && touch $@
+	$(call done,database migrated)
 
 # seed_demo is idempotent and takes seconds on a seeded database; the stamp saves even that.
+# It skips Django's system checks (1–2 s of CPU): `migrate` runs them on every new database.
 # The board's demo is seeded before serving; the linked-system records load beside the running
 # portal (`serve` below), and resume there at every start until they are all in.
 seed: venv migrate
-	@$(MAKE) --no-print-directory $(STAMPS)/seeded-$(DB_KEY)
+	@$(MAKE) -s --no-print-directory $(STAMPS)/seeded-$(DB_KEY)
 $(STAMPS)/seeded-$(DB_KEY): $(STAMPS)/migrated-$(DB_KEY) $(DEMO_INPUTS)
-	$(BIN)/python manage.py seed_demo --records-later
+	@$(BIN)/python manage.py seed_demo --records-later --skip-checks
 	@mkdir -p $(STAMPS) && touch $@
+	$(call done,demo city seeded)
 
 # daphne, a Celery worker and beat together (portal/serve.py): Ctrl-C stops all three within
 # seconds, a second Ctrl-C at once; any one of them ending stops the others. Export links
 # and Wagtail's notices point at this address unless PORTAL_BASE_URL says otherwise. In the
 # demo (`make run`) the demo's records load beside them, and the search page shows how far.
+# `run` serves with the same line, not through a make of its own: a make that Ctrl-C interrupts
+# says so ("*** [run] Interrupt") after the supervisor's own "Stopped".
+SERVE = exec $(BIN)/python -m portal.serve --host $(HOST) --port $(PORT) $(if $(filter 1,$(PORTAL_DEMO)),--demo-records)
 serve: export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 serve: venv
-	@echo "监督一张网: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	@exec $(BIN)/python -m portal.serve --host $(HOST) --port $(PORT) $(if $(filter 1,$(PORTAL_DEMO)),--demo-records)
+	@$(SERVE)
 
 ## lint: ruff over the whole tree
 lint: venv-dev
@@ -126,7 +145,8 @@ I18N_IGNORE := --ignore=.venv --ignore=frontend/node_modules --ignore=var
 messages: export DJANGO_SETTINGS_MODULE = portal.settings.test
 catalogues: $(CATALOGUES)
 $(CATALOGUES): %.mo: %.po
-	msgfmt --check-format -o $@ $<
+	@msgfmt --check-format -o $@ $<
+	$(call done,translations compiled ($(notdir $<)))
 
 ## messages: refresh the Chinese catalogue from the code (then translate what is new)
 messages: venv

@@ -80,7 +80,7 @@ def test_it_starts_embedded_with_nothing_but_demo_mode(tmp_path):
         "database": "django.db.backends.sqlite3",
         "database_name": str(tmp_path / "var" / "portal.sqlite3"),
         "channel_layer": "channels.layers.InMemoryChannelLayer",
-        "broker": "filesystem://",
+        "broker": "filesystem://localhost/",
         "search": "embedded",
         "due_soon": 3,
         "working_hours": ["08:30", "17:30"],

@@ -190,8 +190,9 @@ CELERY_BROKER_URL = env_url(
 CELERY_BROKER_FOLDER = VAR_DIR / "celery-broker"
 if not CELERY_BROKER_URL:
     # The kombu filesystem transport needs no server: the worker, beat and daphne exchange
-    # messages through files in one folder.
-    CELERY_BROKER_URL = "filesystem://"
+    # messages through files in one folder. It needs no host either; naming one spares a warning
+    # ("No hostname was supplied") in every process at every start.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_FOLDER),
         "data_folder_out": str(CELERY_BROKER_FOLDER),
@@ -204,6 +205,10 @@ if not CELERY_BROKER_URL:
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# JSON only, never pickle: a message in the broker cannot carry code to run, which is what makes
+# a worker running as root (CI machines, containers) acceptable (portal/serve.py says so).
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -19,7 +19,7 @@ DEMO_RECORDS_PER_SYSTEM = 0
 
 # Tests that enqueue work must neither leave it for the worker of `make run` (it would run it
 # against the demo database) nor take that worker's messages: their own broker folder.
-if CELERY_BROKER_URL == "filesystem://":
+if CELERY_BROKER_URL.startswith("filesystem:"):
     CELERY_BROKER_FOLDER = VAR_DIR / "test-celery-broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         **CELERY_BROKER_TRANSPORT_OPTIONS,

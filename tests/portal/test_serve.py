@@ -7,6 +7,7 @@ terminal would, on a free port and a folder of its own, and signals the group as
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -196,14 +197,14 @@ def test_a_job_that_fails_stops_nothing(supervise):
 
 
 def test_a_job_that_finishes_leaves_the_portal_running(supervise):
-    # A job of a second, not `true`: one that ends at once may be gone before it is seen running.
+    # A second of work: long enough for the fixture to see it running on a busy machine.
     process, output = supervise("sleep", "1")
     deadline = time.monotonic() + START_WITHIN
     while len(children_of(process.pid)) > 1:
         assert time.monotonic() < deadline, output()
         time.sleep(0.05)
     time.sleep(1)
-    assert process.poll() is None and output() == ""
+    assert process.poll() is None and "demo records" not in output()  # a job done is not news
     os.killpg(process.pid, signal.SIGINT)
     assert process.wait(timeout=STOP_WITHIN) == 0
 
@@ -257,3 +258,84 @@ def test_the_others_start_once_daphne_has_answered(tmp_path):
         for pid in descendants(process.pid):
             if running(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+# What a newcomer sees: the address, then only warnings and errors (LOG_LEVEL=INFO brings the
+# libraries' lines back). Each marker below is a line that `make run` printed before.
+NOISE = {
+    "Celery worker's banner": "[config]",
+    "Celery beat's banner": "celery beat v",
+    "kombu's warning about the embedded broker": "No hostname was supplied",
+    "Celery's paragraph about root": "superuser privileges",
+    "daphne's INFO lines": "Listening on TCP address",
+    "daphne's request log": '"GET /',
+}
+
+
+def test_a_start_says_where_to_go_and_nothing_else(served, tmp_path):
+    process, port, pids, _ = served
+    output = lambda: (tmp_path / "serve.log").read_text(errors="replace")  # noqa: E731 - all of it
+    ready = f"监督一张网 is ready: open http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + START_WITHIN
+    while ready not in output():
+        assert time.monotonic() < deadline, output()
+        time.sleep(0.2)
+    time.sleep(3)  # the worker and beat are running: what they print at start is out
+    text = output()
+    assert text.startswith(f"Starting the portal on http://127.0.0.1:{port}/"), text
+    assert "Ctrl-C stops it" in text
+    assert {what for what, marker in NOISE.items() if marker in text} == set()
+    # As root (CI machines, containers) one line says why that is acceptable here.
+    assert ("Running as root" in text) == (os.geteuid() == 0)
+    os.killpg(process.pid, signal.SIGINT)
+    assert stopped_within(pids, STOP_WITHIN) is not None
+    assert "Stopped after" in output()
+
+
+def test_log_level_info_brings_the_libraries_lines_back(monkeypatch):
+    from portal import serve
+
+    monkeypatch.delenv("LOG_LEVEL", raising=False)
+    quiet = serve.commands("127.0.0.1", 8000)
+    assert "--quiet" in quiet["celery worker"] and "--loglevel=WARNING" in quiet["celery beat"]
+    assert quiet["daphne"][1:3] == ["-v", "0"]
+    assert serve.environment()["LOG_LEVEL"] == "WARNING"
+    monkeypatch.setenv("LOG_LEVEL", "info")
+    talkative = serve.commands("127.0.0.1", 8000)
+    assert "--quiet" not in talkative["celery worker"] and "--loglevel=INFO" in talkative["celery worker"]
+    assert talkative["daphne"][1:3] == ["-v", "1"]
+
+
+def test_an_unknown_log_level_is_refused_at_once():
+    done = subprocess.run([sys.executable, "-m", "portal.serve", "--port", "1"], cwd=settings.BASE_DIR,
+                          env={**os.environ, "LOG_LEVEL": "loud"}, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "LOG_LEVEL='loud': use one of DEBUG, INFO, WARNING, ERROR, CRITICAL" in done.stderr
+    assert "Starting the portal" not in done.stdout
+
+
+def test_what_the_start_says_about_root_and_the_demo_is_true():
+    from agencies import demo
+    from portal import serve
+
+    assert settings.CELERY_ACCEPT_CONTENT == ["json"]  # no pickle: a message cannot carry code
+    assert demo.DEMO_PASSWORD in serve.DEMO_SIGN_IN
+    logins = {login.username for login in demo.DEMO_LOGINS}
+    named = {"jw_staff", "zjj_staff", "jw_leader", "admin"}
+    assert named <= logins and all(name in serve.DEMO_SIGN_IN for name in named)
+
+
+def test_a_set_up_step_prints_one_line_with_its_time(tmp_path):
+    """collectstatic into a folder of the test's own: the step's line, not its command."""
+    var = tmp_path / "var"
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+                   "SECRET_KEY": settings.SECRET_KEY, "PORTAL_VAR_DIR": str(var)}
+    # -o: the installs count as done (the tests run in them)
+    installed = ["-o", ".venv/bin/.installed", "-o", "frontend/node_modules/.installed"]
+    done = subprocess.run(
+        ["make", "-s", "--no-print-directory", *installed, f"{var}/static/.collected"],
+        cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(r"  static files collected +\d+\.\d s\n", done.stdout), done.stdout
+    assert (var / "static" / ".collected").exists()
