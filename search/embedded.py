@@ -37,6 +37,7 @@ shift the pages.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 import re
 from collections import Counter
@@ -48,6 +49,7 @@ from operator import and_, or_
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, F, IntegerField, Max, Q, Value
 from django.db.models.expressions import RawSQL
@@ -550,23 +552,31 @@ def _page(tree, filters, *, sort, size, after, pit, facets, count=True, plan=Non
         pit = str(Record.objects.aggregate(top=Max("pk"))["top"] or 0)
     matching = _filtered(filters, snapshot=int(pit)).filter(_matches(tree, filters))
     total, first = None, []
+    bound = settings.SEARCH_EXACT_COUNT
     if facets and not after:
-        # The first page counts and facets from one read of the matches (up to one past the
-        # bound), not a count and a grouped query that would each list the matches again.
-        first = _matches_up_to(matching, settings.SEARCH_EXACT_COUNT + 1)
+        # The first page counts and facets from one read of the matches, not a count and a
+        # grouped query that would each list the matches again. It reads past the bound, up to
+        # READ_AHEAD times it: a search with no more hits than that has them all in hand.
+        first = _matches_up_to(matching, bound * READ_AHEAD + 1)
         total = len(first)
     elif count or plan is None:
-        total = _count_up_to(matching, settings.SEARCH_EXACT_COUNT + 1)
+        total = _count_up_to(matching, bound + 1)
     if total is not None:
-        beyond = total > settings.SEARCH_EXACT_COUNT
+        beyond = total > bound
         plan = ("date" if beyond and sort == "relevance" else sort, beyond)
     order, beyond = plan
     newest: list[tuple] = []
-    if beyond and order == "date" and _uses_fts():
-        # The first page's walk reads the bound's worth of the newest hits at once: the facets
-        # count them, the page is their head. Later pages read only a page from their key.
-        wanted = size + 1 if after or not facets else max(size + 1, settings.SEARCH_EXACT_COUNT)
+    if beyond and first and len(first) <= bound * READ_AHEAD:
+        # Every hit in hand: its newest are sorted here, where a walk down the date index would
+        # list the matches once more and, hits being sparse, pass up to a hundred entries a hit.
+        newest = _newest_in(first, max(size + 1, bound))
+    elif beyond and order == "date" and _uses_fts():
+        # Many hits, dense enough that walking down the date index finds the newest soon: the
+        # first page's walk reads the bound's worth of them at once (the facets count them, the
+        # page is their head). Later pages read only a page from their key.
+        wanted = size + 1 if after or not facets else max(size + 1, bound)
         newest = _newest(matching.filter(_after(order, after)) if after else matching, wanted)
+    if beyond and order == "date" and newest:
         rows = _rows_in_order([row[0] for row in newest[: size + 1]])
     else:
         score = _score(tree, filters) if order == "relevance" else Value(0, output_field=IntegerField())
@@ -587,15 +597,15 @@ def _page(tree, filters, *, sort, size, after, pit, facets, count=True, plan=Non
     found, counted = {}, None
     if facets and not after:
         if beyond:
-            counted = settings.SEARCH_EXACT_COUNT
-            if not newest:  # listed by amount, or on PostgreSQL: no walk to share with the page
+            counted = bound
+            if not newest:  # many hits listed by amount, or on PostgreSQL: no walk to share
                 newest = _newest(matching, counted)
             found = _facets_of(newest[:counted])
         else:
             found = _facets_of(first)
     return Page(
         hits=hits,
-        total=len(hits) if total is None else min(total, settings.SEARCH_EXACT_COUNT),
+        total=len(hits) if total is None else min(total, bound),
         facets=found,
         next_after=_sort_key(order, rows[-1]) if more else None,
         pit=pit,
@@ -619,9 +629,36 @@ def _count_up_to(matching, limit: int) -> int:
     return matching.values("pk")[:limit].count()
 
 
+# How far past the bound the first page reads the matches, in bounds: with that many hits or fewer
+# the newest are sorted from the hits in hand (_newest_in), with more the date index is walked
+# (_newest), where at least one entry in READ_AHEAD is a hit. Measured at 1M records: see
+# bench/RESULTS.md, "Counting to a bound".
+READ_AHEAD = 4
+
+
 def _matches_up_to(matching, limit: int) -> list[tuple]:
-    """(id, system id, region id, occurred_at) of at most ``limit`` matches, in no order."""
-    return list(matching.order_by().values_list("id", "system_id", "region_id", "occurred_at")[:limit])
+    """(id, system id, region id, occurred_at) of at most ``limit`` matches, in no order.
+
+    Read by a plain cursor, without the ORM's conversions of every row: the moments stay as the
+    cursor gives them (see _moment), which compare as the date index orders them."""
+    query = matching.order_by().values_list("id", "system_id", "region_id", "occurred_at")[:limit]
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # a query that can match nothing (a year out of range, no system)
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _newest_in(rows: list[tuple], count: int) -> list[tuple]:
+    """The ``count`` newest of rows as _matches_up_to reads them, newest first, as _newest orders
+    them (the moment, then the id, both descending)."""
+    return heapq.nlargest(count, rows, key=_newest_first)
+
+
+def _newest_first(row: tuple) -> tuple:
+    return row[3], row[0]
 
 
 def _newest(matching, count: int) -> list[tuple]:
@@ -651,10 +688,11 @@ def _date_index() -> str:
 
 
 def _moment(value) -> dt.datetime:
-    """A datetime column as SQLite hands it to a plain cursor: text, in UTC."""
-    if isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    """A datetime column as a plain cursor hands it over: on SQLite naive (Django's converter)
+    or text, in UTC either way; on PostgreSQL aware."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _rows_in_order(record_ids: list[int]) -> list[dict]:
@@ -684,7 +722,7 @@ def _facets_of(rows: list[tuple]) -> dict[str, list[tuple[str, int]]]:
             counts["agency"][owners[system]] += 1
         if region is not None:
             counts["region"][regions[region]] += 1
-        counts["year"][str(when.astimezone(zone).year)] += 1
+        counts["year"][str(_moment(when).astimezone(zone).year)] += 1
     found = {name: sorted(counter.items(), key=_most_first) for name, counter in counts.items()}
     found["year"].sort()
     return found
