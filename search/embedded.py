@@ -198,12 +198,24 @@ def _matches(tree, filters: Filters) -> Q:
     shown = set(filters.identifiers_shown)
     seen = [code for code in filters.within_systems if code in shown]
     hidden = [code for code in filters.within_systems if code not in shown]
-    found = []
-    if seen:
-        found.append(Q(system__code__in=seen) & stored)
-    if hidden:
-        found.append(Q(system__code__in=hidden) & _condition(tree, masked=True))
-    return reduce(or_, found) if found else MATCH_NONE
+    if not hidden or not seen:  # one text everywhere: _filtered keeps the reader's systems
+        return _condition(tree, masked=True) if hidden else stored
+    return (_in_systems(seen) & stored) | (_in_systems(hidden) & _condition(tree, masked=True))
+
+
+def _in_systems(codes: list[str] | tuple[str, ...]) -> Q:
+    """Records of the systems with these codes, as a reader's limits say. On SQLite a condition
+    that no index answers (unary plus on the column): given the system index, SQLite walks
+    every record of those systems and tests each against the full-text tables' lists, where
+    looking the matches up by id is many times faster (at 1M records, 7,163 hits of a reader of
+    every system: 1.2 s against 0.2 s)."""
+    if not _uses_fts():
+        return Q(system__code__in=codes)
+    if not codes:
+        return MATCH_NONE
+    marks = ", ".join(["%s"] * len(codes))  # the codes are parameters
+    systems = f"SELECT id FROM search_sourcesystem WHERE code IN ({marks})"  # noqa: S608
+    return _raw(f'+"search_record".system_id IN ({systems})', list(codes))
 
 
 def _condition(tree, masked: bool = False) -> Q:
@@ -402,7 +414,7 @@ def _filtered(filters: Filters, snapshot: int | None = None):
     if snapshot is not None:
         records = records.filter(pk__lte=snapshot)
     if filters.within_systems is not None:
-        records = records.filter(system__code__in=filters.within_systems)
+        records = records.filter(_in_systems(filters.within_systems))
     if filters.ingested_since is not None:
         records = records.filter(ingested_at__gte=filters.ingested_since)
     if filters.systems:
