@@ -592,7 +592,12 @@ def _page(tree, filters, *, sort, size, after, pit, facets, count=True, plan=Non
         rows = _rows_in_order([row[0] for row in newest[: size + 1]])
     else:
         score = _score(tree, filters) if order == "relevance" else Value(0, output_field=IntegerField())
-        ordered = matching.annotate(score=score).order_by(*ORDERINGS[order])
+        among = matching
+        if first and not beyond and _uses_fts():
+            # Every hit in hand: the page is sorted among them, rather than among the matches
+            # that the full-text tables would list once more.
+            among = Record.objects.filter(_raw(_AMONG, [json.dumps([row[0] for row in first])]))
+        ordered = among.annotate(score=score).order_by(*ORDERINGS[order])
         if after:
             ordered = ordered.filter(_after(order, after))
         rows = list(ordered.values(*PAGE_FIELDS)[: size + 1])
@@ -628,6 +633,7 @@ def _page(tree, filters, *, sort, size, after, pit, facets, count=True, plan=Non
 
 
 PAGE_FIELDS = ["id", "system__code", "external_id", "occurred_at", "amount", "score"]
+_AMONG = '"search_record".id IN (SELECT value FROM json_each(%s))'  # ids as one JSON parameter
 
 
 def _count_up_to(matching, limit: int) -> int:

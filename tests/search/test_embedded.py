@@ -154,3 +154,14 @@ def test_past_the_bound_the_newest_are_the_same_however_found(thirty, monkeypatc
     later = backend.search(parse("批量"), sort=sort, size=7, after=page.next_after, pit=page.pit)
     if sort != "amount":
         assert [hit.external_id for hit in later.hits] == [record.external_id for record in thirty[7:14]]
+
+
+def test_within_the_bound_the_page_is_sorted_among_the_hits_in_hand(thirty, settings):
+    settings.SEARCH_EXACT_COUNT = 31  # 批量's thirty and OTHER: every hit counted exactly
+    with CaptureQueriesContext(connection) as queries:
+        page = backend.search(parse("批量 OR 别的"), sort="date", size=7)
+    assert (page.total, page.total_exact, page.facets_counted) == (31, True, None)
+    assert [hit.external_id for hit in page.hits][:1] == ["OTHER"]  # as new as N29, a higher id
+    assert [hit.external_id for hit in page.hits][1:] == [record.external_id for record in thirty[:6]]
+    if connection.vendor == "sqlite":
+        assert full_text_reads(queries) == 1
