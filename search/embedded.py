@@ -28,7 +28,8 @@ words and digit runs whole, this backend finds them inside longer ones as well.
 Relevance here is a plain score, documented rather than tuned: how many of the query's positive
 words the title holds; ties go to the newest record. Past ``settings.SEARCH_EXACT_COUNT`` hits
 a search is counted as "more than" the bound, listed newest first, and its facets count the
-newest hits up to the bound (see _bounded): its cost then stops growing with its hits. Paging
+newest hits up to the bound (see _page: with up to READ_AHEAD times the bound the hits are
+sorted in hand, with more the date index is walked): its cost then stops growing with its hits. Paging
 is keyset paging on the sort key with the record id as the last tiebreaker; the "point in time"
 is the highest record id when the first page was read, so records arriving meanwhile do not
 shift the pages.
