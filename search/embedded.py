@@ -29,8 +29,8 @@ Relevance here is a plain score, documented rather than tuned: how many of the q
 words the title holds; ties go to the newest record. Past ``settings.SEARCH_EXACT_COUNT`` hits
 a search is counted as "more than" the bound, listed newest first, and its facets count the
 newest hits up to the bound (see _page: with up to READ_AHEAD times the bound the hits are
-sorted in hand, with more the date index is walked): its cost then stops growing with its hits. Paging
-is keyset paging on the sort key with the record id as the last tiebreaker; the "point in time"
+sorted in hand, with more the date index is walked): its cost then stops growing with its hits.
+Paging is keyset paging on the sort key with the record id as the last tiebreaker; the "point in time"
 is the highest record id when the first page was read, so records arriving meanwhile do not
 shift the pages.
 """
@@ -649,9 +649,10 @@ def _count_up_to(matching, limit: int) -> int:
 
 
 # How far past the bound the first page reads the matches, in bounds: with that many hits or fewer
-# the newest are sorted from the hits in hand (_newest_in), with more the date index is walked
-# (_newest), where at least one entry in READ_AHEAD is a hit. Measured at 1M records: see
-# bench/RESULTS.md, "Counting to a bound".
+# the newest are sorted from the hits in hand (_newest_in); with more, the hits are dense enough
+# (at 1M records and the default bound, 4% of the records or more) for the walk down the date
+# index (_newest) to find the newest soon. Measured at 1M records: see bench/RESULTS.md,
+# "Counting to a bound".
 READ_AHEAD = 4
 
 
