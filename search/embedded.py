@@ -28,8 +28,9 @@ words and digit runs whole, this backend finds them inside longer ones as well.
 Relevance here is a plain score, documented rather than tuned: how many of the query's positive
 words the title holds; ties go to the newest record. Past ``settings.SEARCH_EXACT_COUNT`` hits
 a search is counted as "more than" the bound, listed newest first, and its facets count the
-newest hits up to the bound (see _bounded): its cost then stops growing with its hits. Paging
-is keyset paging on the sort key with the record id as the last tiebreaker; the "point in time"
+newest hits up to the bound (see _page: with up to READ_AHEAD times the bound the hits are
+sorted in hand, with more the date index is walked): its cost then stops growing with its hits.
+Paging is keyset paging on the sort key with the record id as the last tiebreaker; the "point in time"
 is the highest record id when the first page was read, so records arriving meanwhile do not
 shift the pages.
 """
@@ -37,6 +38,7 @@ shift the pages.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 import re
 from collections import Counter
@@ -48,6 +50,7 @@ from operator import and_, or_
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, F, IntegerField, Max, Q, Value
 from django.db.models.expressions import RawSQL
@@ -194,12 +197,24 @@ def _matches(tree, filters: Filters) -> Q:
     if filters.within_systems is None or not reads_text(tree):
         return stored
     seen, hidden = filters.systems_by_identifiers()
-    found = []
-    if seen:
-        found.append(Q(system__code__in=seen) & stored)
-    if hidden:
-        found.append(Q(system__code__in=hidden) & _condition(tree, masked=True))
-    return reduce(or_, found) if found else MATCH_NONE
+    if not hidden or not seen:  # one text everywhere: _filtered keeps the reader's systems
+        return _condition(tree, masked=True) if hidden else stored
+    return (_in_systems(seen) & stored) | (_in_systems(hidden) & _condition(tree, masked=True))
+
+
+def _in_systems(codes: list[str] | tuple[str, ...]) -> Q:
+    """Records of the systems with these codes, as a reader's limits say. On SQLite a condition
+    that no index answers (unary plus on the column): given the system index, SQLite walks
+    every record of those systems and tests each against the full-text tables' lists, where
+    looking the matches up by id is many times faster (at 1M records, 7,163 hits of a reader of
+    every system: 1.2 s against 0.2 s)."""
+    if not _uses_fts():
+        return Q(system__code__in=codes)
+    if not codes:
+        return MATCH_NONE
+    marks = ", ".join(["%s"] * len(codes))  # the codes are parameters
+    systems = f"SELECT id FROM search_sourcesystem WHERE code IN ({marks})"  # noqa: S608
+    return _raw(f'+"search_record".system_id IN ({systems})', list(codes))
 
 
 def _condition(tree, masked: bool = False) -> Q:
@@ -398,7 +413,7 @@ def _filtered(filters: Filters, snapshot: int | None = None):
     if snapshot is not None:
         records = records.filter(pk__lte=snapshot)
     if filters.within_systems is not None:
-        records = records.filter(system__code__in=filters.within_systems)
+        records = records.filter(_in_systems(filters.within_systems))
     if filters.ingested_since is not None:
         records = records.filter(ingested_at__gte=filters.ingested_since)
     if filters.systems:
@@ -548,27 +563,40 @@ def _page(tree, filters, *, sort, size, after, pit, facets, count=True, plan=Non
         pit = str(Record.objects.aggregate(top=Max("pk"))["top"] or 0)
     matching = _filtered(filters, snapshot=int(pit)).filter(_matches(tree, filters))
     total, first = None, []
+    bound = settings.SEARCH_EXACT_COUNT
     if facets and not after:
-        # The first page counts and facets from one read of the matches (up to one past the
-        # bound), not a count and a grouped query that would each list the matches again.
-        first = _matches_up_to(matching, settings.SEARCH_EXACT_COUNT + 1)
+        # The first page counts and facets from one read of the matches, not a count and a
+        # grouped query that would each list the matches again. It reads past the bound, up to
+        # READ_AHEAD times it: a search with no more hits than that has them all in hand.
+        first = _matches_up_to(matching, bound * READ_AHEAD + 1)
         total = len(first)
     elif count or plan is None:
-        total = _count_up_to(matching, settings.SEARCH_EXACT_COUNT + 1)
+        total = _count_up_to(matching, bound + 1)
     if total is not None:
-        beyond = total > settings.SEARCH_EXACT_COUNT
+        beyond = total > bound
         plan = ("date" if beyond and sort == "relevance" else sort, beyond)
     order, beyond = plan
     newest: list[tuple] = []
-    if beyond and order == "date" and _uses_fts():
-        # The first page's walk reads the bound's worth of the newest hits at once: the facets
-        # count them, the page is their head. Later pages read only a page from their key.
-        wanted = size + 1 if after or not facets else max(size + 1, settings.SEARCH_EXACT_COUNT)
+    if beyond and first and len(first) <= bound * READ_AHEAD:
+        # Every hit in hand: its newest are sorted here, where a walk down the date index would
+        # list the matches once more and, hits being sparse, pass up to a hundred entries a hit.
+        newest = _newest_in(first, max(size + 1, bound))
+    elif beyond and order == "date" and _uses_fts():
+        # Many hits, dense enough that walking down the date index finds the newest soon: the
+        # first page's walk reads the bound's worth of them at once (the facets count them, the
+        # page is their head). Later pages read only a page from their key.
+        wanted = size + 1 if after or not facets else max(size + 1, bound)
         newest = _newest(matching.filter(_after(order, after)) if after else matching, wanted)
+    if beyond and order == "date" and newest:
         rows = _rows_in_order([row[0] for row in newest[: size + 1]])
     else:
         score = _score(tree, filters) if order == "relevance" else Value(0, output_field=IntegerField())
-        ordered = matching.annotate(score=score).order_by(*ORDERINGS[order])
+        among = matching
+        if first and not beyond and _uses_fts():
+            # Every hit in hand: the page is sorted among them, rather than among the matches
+            # that the full-text tables would list once more.
+            among = Record.objects.filter(_raw(_AMONG, [json.dumps([row[0] for row in first])]))
+        ordered = among.annotate(score=score).order_by(*ORDERINGS[order])
         if after:
             ordered = ordered.filter(_after(order, after))
         rows = list(ordered.values(*PAGE_FIELDS)[: size + 1])
@@ -585,15 +613,15 @@ def _page(tree, filters, *, sort, size, after, pit, facets, count=True, plan=Non
     found, counted = {}, None
     if facets and not after:
         if beyond:
-            counted = settings.SEARCH_EXACT_COUNT
-            if not newest:  # listed by amount, or on PostgreSQL: no walk to share with the page
+            counted = bound
+            if not newest:  # many hits listed by amount, or on PostgreSQL: no walk to share
                 newest = _newest(matching, counted)
             found = _facets_of(newest[:counted])
         else:
             found = _facets_of(first)
     return Page(
         hits=hits,
-        total=len(hits) if total is None else min(total, settings.SEARCH_EXACT_COUNT),
+        total=len(hits) if total is None else min(total, bound),
         facets=found,
         next_after=_sort_key(order, rows[-1]) if more else None,
         pit=pit,
@@ -604,6 +632,7 @@ def _page(tree, filters, *, sort, size, after, pit, facets, count=True, plan=Non
 
 
 PAGE_FIELDS = ["id", "system__code", "external_id", "occurred_at", "amount", "score"]
+_AMONG = '"search_record".id IN (SELECT value FROM json_each(%s))'  # ids as one JSON parameter
 
 
 def _count_up_to(matching, limit: int) -> int:
@@ -617,9 +646,37 @@ def _count_up_to(matching, limit: int) -> int:
     return matching.values("pk")[:limit].count()
 
 
+# How far past the bound the first page reads the matches, in bounds: with that many hits or fewer
+# the newest are sorted from the hits in hand (_newest_in); with more, the hits are dense enough
+# (at 1M records and the default bound, 4% of the records or more) for the walk down the date
+# index (_newest) to find the newest soon. Measured at 1M records: see bench/RESULTS.md,
+# "Counting to a bound".
+READ_AHEAD = 4
+
+
 def _matches_up_to(matching, limit: int) -> list[tuple]:
-    """(id, system id, region id, occurred_at) of at most ``limit`` matches, in no order."""
-    return list(matching.order_by().values_list("id", "system_id", "region_id", "occurred_at")[:limit])
+    """(id, system id, region id, occurred_at) of at most ``limit`` matches, in no order.
+
+    Read by a plain cursor, without the ORM's conversions of every row: the moments stay as the
+    cursor gives them (see _moment), which compare as the date index orders them."""
+    query = matching.order_by().values_list("id", "system_id", "region_id", "occurred_at")[:limit]
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # a query that can match nothing (a year out of range, no system)
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _newest_in(rows: list[tuple], count: int) -> list[tuple]:
+    """The ``count`` newest of rows as _matches_up_to reads them, newest first, as _newest orders
+    them (the moment, then the id, both descending)."""
+    return heapq.nlargest(count, rows, key=_newest_first)
+
+
+def _newest_first(row: tuple) -> tuple:
+    return row[3], row[0]
 
 
 def _newest(matching, count: int) -> list[tuple]:
@@ -649,10 +706,11 @@ def _date_index() -> str:
 
 
 def _moment(value) -> dt.datetime:
-    """A datetime column as SQLite hands it to a plain cursor: text, in UTC."""
-    if isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    """A datetime column as a plain cursor hands it over: on SQLite naive (Django's converter)
+    or text, in UTC either way; on PostgreSQL aware."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _rows_in_order(record_ids: list[int]) -> list[dict]:
@@ -682,7 +740,7 @@ def _facets_of(rows: list[tuple]) -> dict[str, list[tuple[str, int]]]:
             counts["agency"][owners[system]] += 1
         if region is not None:
             counts["region"][regions[region]] += 1
-        counts["year"][str(when.astimezone(zone).year)] += 1
+        counts["year"][str(_moment(when).astimezone(zone).year)] += 1
     found = {name: sorted(counter.items(), key=_most_first) for name, counter in counts.items()}
     found["year"].sort()
     return found

@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from search import backend, embedded
@@ -106,3 +107,61 @@ def test_removed_records_leave_the_table(records):
     if connection.vendor == "sqlite":
         assert fts_rows() == len(records) - 1
         assert found(parse("路灯不亮")) == []  # the record row is still there, its text is not
+
+
+# --- past the bound: the newest hits, sorted from the hits in hand or found down the date index ---
+
+
+@pytest.fixture
+def thirty(db, settings):
+    """30 hits of 批量 against a bound of 10, with ties in date; the newest (local time) is on New
+    Year's Day before dawn, still the old year in UTC."""
+    settings.SEARCH_EXACT_COUNT = 10
+    system = SourceSystem.objects.create(code="hotline", name="热线")
+    zone = timezone.get_current_timezone()
+    moments = [dt.datetime(2024, 6, 1 + number % 7, 10, tzinfo=zone) for number in range(29)]
+    moments.append(dt.datetime(2025, 1, 1, 2, tzinfo=zone))
+    Record.objects.bulk_create(
+        Record(system=system, external_id=f"N{number:02}", title=f"批量{number}", occurred_at=when)
+        for number, when in enumerate(moments)
+    )
+    Record.objects.create(system=system, external_id="OTHER", title="别的", occurred_at=moments[-1])
+    backend.index(Record.objects.select_related("system", "region"))
+    return list(Record.objects.filter(title__startswith="批量").order_by("-occurred_at", "-pk"))
+
+
+def full_text_reads(queries) -> int:
+    """Statements that asked a full-text table (FTS5's MATCH) for the matches."""
+    return sum(" MATCH " in query["sql"] for query in queries)
+
+
+# 30 hits: read ahead 1 or 2 bounds (10, 20), the date index is walked; 3 or more, all are in hand.
+@pytest.mark.parametrize("read_ahead", [1, 2, 3, 50])
+@pytest.mark.parametrize("sort", ["relevance", "date", "amount"])
+def test_past_the_bound_the_newest_are_the_same_however_found(thirty, monkeypatch, read_ahead, sort):
+    monkeypatch.setattr(embedded, "READ_AHEAD", read_ahead)
+    with CaptureQueriesContext(connection) as queries:
+        page = backend.search(parse("批量"), sort=sort, size=7)
+    assert (page.total, page.total_exact, page.facets_counted) == (10, False, 10)
+    if sort != "amount":  # amounts are all empty: listed by id, as keyset paging wants
+        assert page.sort == "date"
+        assert [hit.external_id for hit in page.hits] == [record.external_id for record in thirty[:7]]
+    assert dict(page.facets["year"]) == {"2025": 1, "2024": 9}  # the newest ten, in local years
+    assert dict(page.facets["system"]) == {"hotline": 10}
+    if connection.vendor == "sqlite" and sort != "amount":
+        # All in hand, the matches are listed once; otherwise once more by the walk.
+        assert full_text_reads(queries) == (1 if read_ahead >= 3 else 2)
+    later = backend.search(parse("批量"), sort=sort, size=7, after=page.next_after, pit=page.pit)
+    if sort != "amount":
+        assert [hit.external_id for hit in later.hits] == [record.external_id for record in thirty[7:14]]
+
+
+def test_within_the_bound_the_page_is_sorted_among_the_hits_in_hand(thirty, settings):
+    settings.SEARCH_EXACT_COUNT = 31  # 批量's thirty and OTHER: every hit counted exactly
+    with CaptureQueriesContext(connection) as queries:
+        page = backend.search(parse("批量 OR 别的"), sort="date", size=7)
+    assert (page.total, page.total_exact, page.facets_counted) == (31, True, None)
+    assert [hit.external_id for hit in page.hits][:1] == ["OTHER"]  # as new as N29, a higher id
+    assert [hit.external_id for hit in page.hits][1:] == [record.external_id for record in thirty[:6]]
+    if connection.vendor == "sqlite":
+        assert full_text_reads(queries) == 1
