@@ -18,8 +18,9 @@ from issues import actions as board
 from issues.models import Issue, Source
 from search.governance import seed_default_grants
 from search.models import Clue, ClueEvidence, Record, Sensitivity, SourceSystem
+from tests.e2e.sessions import signed_in
 from tests.e2e.test_issue_flow import sign_in
-from tests.factories import TEST_PASSWORD, AgencyFactory, RegionFactory, commission, member, stationed_group
+from tests.factories import AgencyFactory, RegionFactory, commission, member, stationed_group
 
 pytestmark = pytest.mark.browser
 
@@ -163,16 +164,7 @@ def test_a_chosen_filter_date_stays_in_its_input(page, live_server, cast, langua
 
 def browser_as(browser, live_server, username, language):
     """A browser of the user's own, signed in, asking for pages in ``language``."""
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    in_language(page, live_server, language)
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    return context, page
+    return signed_in(browser, live_server, username, language=language)
 
 
 def fill_and_submit(page, action, key, choose=None, **fields):

@@ -14,13 +14,12 @@ from playwright.sync_api import expect
 from agencies.models import Role
 from issues import actions as board
 from issues.models import Source
-from tests.factories import TEST_PASSWORD, AgencyFactory, RegionFactory, commission, member
+from tests.e2e.sessions import DESKTOP, PHONE, signed_in
+from tests.factories import AgencyFactory, RegionFactory, commission, member
 
 pytestmark = pytest.mark.browser
 
 CONTRAST_CHECK = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -51,16 +50,7 @@ def cast(transactional_db):
 
 
 def open_as(browser, live_server, username, viewport=DESKTOP):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=viewport,
-                                  is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    return context, page
+    return signed_in(browser, live_server, username, viewport=viewport)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])

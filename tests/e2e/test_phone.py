@@ -16,11 +16,11 @@ from playwright.sync_api import expect
 from agencies.models import Role
 from issues import actions as board
 from issues.models import Issue, IssueState, Source
-from tests.factories import TEST_PASSWORD, AgencyFactory, RegionFactory, commission, member, stationed_group
+from tests.e2e.sessions import PHONE, signed_in
+from tests.factories import AgencyFactory, RegionFactory, commission, member, stationed_group
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 LANGUAGES = ["zh-hans", "en"]
 LABELS = {  # the buttons, as each language names them
     "zh-hans": {"sign": "签收", "report": "办理反馈", "urge": "督办", "accept_report": "认可反馈"},
@@ -53,17 +53,7 @@ def cast(transactional_db):
 
 
 def on_phone(browser, live_server, username, language):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=PHONE,
-                                  is_mobile=True, has_touch=True)
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").tap()
-    return context, page
+    return signed_in(browser, live_server, username, language=language, viewport=PHONE)
 
 
 def action_button(page, action, key):
