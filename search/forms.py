@@ -33,7 +33,7 @@ from issues.forms import mark_invalid_fields
 from . import governance
 from .interpret import read
 from .models import AccessAction
-from .query import QuerySyntaxError
+from .query import MAX_QUERY_LENGTH, QuerySyntaxError
 from .types import SORTS, Filters
 
 DEFAULT_PAGE_SIZE = 20
@@ -133,6 +133,11 @@ class SearchForm(forms.Form):
         self.syntax_error: QuerySyntaxError | None = None
         self.tree = None
         self.notes = ()  # what some terms were taken to mean (search.interpret.Note)
+        self.fields["q"].widget.attrs.update({
+            "data-max-chars": MAX_QUERY_LENGTH,
+            "data-too-long": _("The query is too long: %(count)s characters, at most %(limit)s.") % {
+                "count": "%(count)s", "limit": MAX_QUERY_LENGTH},
+        })
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs.setdefault("class", "form-select form-select-sm")

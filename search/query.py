@@ -32,7 +32,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-MAX_QUERY_LENGTH = 2_000
+# A search is a GET: its query travels in the web address, where an ideograph takes nine bytes
+# (%E5%BC%A0), and again in the next request's Referer. A thousand of them, with the purpose and
+# every filter, twice, fit in what daphne reads of a request (settings.REQUEST_HEAD_LIMIT) and
+# in a proxy's buffers; and a thousand characters is more than any query a person types.
+# The query box checks it in the browser too (data-max-chars), before the address is sent.
+MAX_QUERY_LENGTH = 1_000
 MAX_TERMS = 100
 # Parentheses and NOTs inside each other: a person writes two or three; a query of a thousand
 # "(" would exhaust the parser's recursion and exceed Elasticsearch's max_nested_depth (30).

@@ -317,6 +317,9 @@ STORAGES = {
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Bytes of request line and headers daphne reads (portal/asgi.py says why); a proxy in front must
+# allow as much (nginx: large_client_header_buffers 4 64k).
+REQUEST_HEAD_LIMIT = 64 * 1024
 
 # --- Wagtail ----------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "监督一张网"

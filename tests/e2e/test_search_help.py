@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from search.models import SynonymGroup
+from search.query import MAX_QUERY_LENGTH
 from tests.e2e.test_search import sign_in
 from tests.e2e.threads import in_own_thread
 from tests.factories import RegionFactory
@@ -65,7 +66,7 @@ def test_the_help_panel_lists_fields_systems_and_limits(screen, world):
     expect(page.locator("#search-help-exact")).to_contain_text("名称恰好是“张伟”，不含张伟柏")
     expect(page.locator("#search-help-contains")).to_contain_text("包含“张伟”的名称")
     expect(page.locator("#search-help-fields")).to_contain_text("系统:")
-    expect(help_panel).to_contain_text("一个查询最多 2000 个字符、100 个词")
+    expect(help_panel).to_contain_text(f"一个查询最多 {MAX_QUERY_LENGTH} 个字符、100 个词")
     expect(page.locator("#search-help-synonyms")).to_contain_text("低保 = 最低生活保障")
 
     systems = page.locator("#search-help-systems tbody tr")
@@ -90,9 +91,20 @@ def test_a_query_that_cannot_be_run_is_explained_where_it_went_wrong(screen, wor
 
     search(page, "名称：")
     expect(error).to_contain_text("字段“名称”后没有查询内容")
+    # Too long to send: the browser says so under the box and sends nothing (the address would
+    # be cut); the text typed stays, to be shortened.
+    asked = page.url
     search(page, "(" * 3_000)
-    expect(error).to_contain_text("查询内容过长：最多 2000 个字符。")
+    too_long = page.locator("#id_q-too-long")
+    expect(too_long).to_have_text(f"查询内容过长：现有 3000 个字符，最多 {MAX_QUERY_LENGTH} 个。")
+    expect(page.locator("#id_q")).to_have_attribute("aria-invalid", "true")
+    assert page.url == asked
     assert fits(page)
+    page.fill("#id_q", "(路灯)")  # shortened: the message goes
+    expect(too_long).to_be_hidden()
+    # An address typed or kept from before is checked by the portal, with the same limit.
+    page.goto("/records/?q=" + "(" * (MAX_QUERY_LENGTH + 1))
+    expect(error).to_contain_text(f"查询内容过长：最多 {MAX_QUERY_LENGTH} 个字符。")
 
 
 def test_names_and_synonyms_are_read_and_the_page_says_how(screen, world):

@@ -81,3 +81,43 @@ def test_it_refuses_a_socket_without_a_session(daphne, db):
 
 def test_it_refuses_a_socket_from_a_foreign_origin(daphne, alice):
     assert refused_status(daphne, origin="http://evil.example", cookie=session_cookie(alice)) == 403
+
+
+def test_the_longest_search_a_page_can_send_is_answered(daphne, city):
+    """A search is a GET: its query, purpose and filters travel in the address, and the browser
+    repeats that address in Referer on the next search. In ideographs (nine bytes each in an
+    address) that is more than twisted's default 16 KiB of request head; daphne must still read
+    it and the portal answer it, here with the length limit explained."""
+    import datetime as dt
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from agencies.models import Role
+    from search.governance import seed_default_grants
+    from search.models import SourceSystem
+    from search.query import MAX_QUERY_LENGTH
+    from search.registry import BY_CODE
+    from tests.factories import commission, member
+
+    SourceSystem.objects.create(code="hotline", name="12345热线", owner_code="hotline-office")
+    seed_default_grants()
+    leader = member(commission(city), role=Role.LEADER)  # reads every system
+
+    params = [("q", "张" * (MAX_QUERY_LENGTH + 1)), ("purpose", "核" * 500),
+              ("date_from", dt.date(2020, 1, 1).isoformat()), ("date_to", dt.date(2026, 12, 31).isoformat()),
+              ("amount_min", "0.01"), ("amount_max", "99999999999999.99"), ("sort", "date")]
+    params += [("system", code) for code in BY_CODE]
+    params += [("year", str(year)) for year in range(2000, 2027)]
+    address = reverse("search:search") + "?" + urlencode(params)
+    assert 2 * len(address) > 16 * 1024  # longer than twisted's default, or this test shows nothing
+    conn = http.client.HTTPConnection("127.0.0.1", daphne.port, timeout=60)
+    try:
+        headers = {"Cookie": session_cookie(leader), "Referer": daphne.http + address}
+        conn.request("GET", address, headers=headers)
+        response = conn.getresponse()
+        body = response.read().decode("utf-8")
+    finally:
+        conn.close()
+    assert response.status == 200, (response.status, daphne.output())
+    assert f"查询内容过长：最多 {MAX_QUERY_LENGTH} 个字符。" in body

@@ -50,4 +50,35 @@
   }
   document.addEventListener("input", clearInvalid, true);
   document.addEventListener("change", clearInvalid, true);
+
+  // A field with data-max-chars (the query box) is checked before its form is sent: a text
+  // over the limit would make a web address longer than the server reads, and cutting it
+  // short as maxlength does would silently search for something else. The field says why.
+  document.addEventListener("submit", function (event) {
+    for (const field of event.target.querySelectorAll("[data-max-chars]")) {
+      if (field.value.length <= Number(field.dataset.maxChars)) {
+        continue;
+      }
+      event.preventDefault();
+      let message = document.getElementById(field.id + "-too-long");
+      if (!message) {
+        message = document.createElement("div");
+        message.id = field.id + "-too-long";
+        message.className = "invalid-feedback d-block";
+        message.setAttribute("role", "alert");
+        (field.closest(".input-group") || field).after(message);
+      }
+      message.textContent = field.dataset.tooLong.replace("%(count)s", String(field.value.length));
+      message.classList.add("d-block");
+      message.hidden = false;
+      field.classList.add("is-invalid");
+      field.setAttribute("aria-invalid", "true");
+      const described = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+      if (!described.includes(message.id)) {
+        field.setAttribute("aria-describedby", described.concat(message.id).join(" "));
+      }
+      field.focus();
+      return;
+    }
+  }, true);
 })();
