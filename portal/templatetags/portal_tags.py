@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
@@ -47,17 +46,6 @@ def portal_sections(context) -> list[dict]:
                 })
     request._portal_sections = sections
     return sections
-
-
-@register.simple_tag
-def navbar_breakpoint() -> str:
-    """The Bootstrap breakpoint from which the header shows its menu in a row.
-
-    The English labels are about twice as wide as the Chinese: laid out in a row from 992 px
-    they wrapped word by word and pushed the user's menu off the screen at 1280 px, so in
-    English the menu stays folded behind its button up to 1400 px.
-    """
-    return "xxl" if (get_language() or "").startswith("en") else "lg"
 
 
 @register.filter

@@ -193,3 +193,33 @@ def test_a_missing_page_in_chinese(browser, live_server, cast, viewport):
         assert icon == "image/x-icon"
     finally:
         context.close()
+
+
+WIDTHS = (768, 992, 1280, 1400)  # a tablet, and where the header's rows run out
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_no_page_is_wider_than_the_screen_in_either_language(browser, live_server, cast, language):
+    """The header (act-as switch with long agency names, the language button, the user's menu),
+    the board and the scores, at the widths between a phone and a wide screen. English labels
+    are about twice as wide as the Chinese ones."""
+    long_names = {"bureau": "Jiangcheng Municipal Bureau of Housing and Urban-Rural Development",
+                  "finance": "Jiangcheng Municipal Bureau of Finance and State Assets"}
+    for key, name_en in long_names.items():
+        agency = cast[key]
+        agency.name_en = name_en
+        agency.save(update_fields=["name_en"])
+    pages = ["/issues/", cast["issue"].get_absolute_url(), "/issues/ledger/", "/issues/scores/",
+             "/notifications/"]
+    for username in ("dora", "carol"):
+        for width in WIDTHS:
+            context, page = signed_in(browser, live_server, username, language=language,
+                                      viewport={"width": width, "height": 900})
+            try:
+                for path in pages:
+                    page.goto(path)
+                    wide = page.evaluate("document.documentElement.scrollWidth")
+                    assert wide <= width, (username, width, path, wide)
+                    expect(page.locator(".portal-navbar")).to_be_visible()
+            finally:
+                context.close()
