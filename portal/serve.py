@@ -35,9 +35,12 @@ import urllib.request
 from pathlib import Path
 
 # Seconds after Ctrl-C: SIGQUIT (Celery's cold shutdown: it stops waiting for its pool), then
-# SIGKILL to whatever is left, so that all is gone within 10 s.
+# SIGKILL to whatever is left, so that all is gone within 10 s. An idle worker on the embedded
+# (filesystem) broker needs about 6 s to stop by itself: that transport cannot wake the worker's
+# loop, which sees the stop only when its 2 s wait for messages ends, and stopping the pool and
+# the consumer then takes as long again. Killed at 5 s, it was killed at every stop.
 COLD = 2.5
-GRACE = 5.0
+GRACE = 8.0
 POLL = 0.1
 
 
