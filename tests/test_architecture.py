@@ -1,0 +1,46 @@
+"""The architecture is a contract (DESIGN §3, pyproject.toml's [tool.importlinter]): apps depend
+downward only (common → agencies → notifications → issues → search → portal) and the modules of
+an app import one another without cycles. Import Linter reads every import statement, those
+inside functions too, so a cycle cannot be dodged by importing late."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LINT_IMPORTS = str(Path(sys.executable).parent / "lint-imports")
+
+
+def lint_imports(config: Path) -> subprocess.CompletedProcess:
+    # In a process of its own: grimp imports nothing, but the test process has Django and its
+    # libraries loaded, which confused import-linter's own start-up.
+    return subprocess.run([LINT_IMPORTS, "--config", str(config), "--no-cache", "--no-logo"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_the_import_contracts_are_kept():
+    result = lint_imports(ROOT / "pyproject.toml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_upward_import_breaks_them():
+    """The contract is not vacuous: a department-level app importing the board is caught, even
+    from inside a function."""
+    module = ROOT / "agencies" / "_upward_import_probe.py"
+    module.write_text("def late():\n    from issues import models  # noqa: F401\n", encoding="utf-8")
+    try:
+        result = lint_imports(ROOT / "pyproject.toml")
+    finally:
+        module.unlink()
+    assert result.returncode == 1
+    assert "agencies._upward_import_probe -> issues.models" in result.stdout
+
+
+@pytest.fixture(autouse=True)
+def _no_probe_left():
+    yield
+    assert not (ROOT / "agencies" / "_upward_import_probe.py").exists()
