@@ -13,10 +13,11 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
+from common.cjk import has_han
+
 from .models import Agency, Level
 
 _ALIAS_SEPARATORS = re.compile(r"[\s,，、;；]+")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def aliases_of(agency: Agency) -> list[str]:
@@ -37,7 +38,7 @@ def _keys(name, short_name, name_en, code, aliases, city_level) -> str:
     if city_level and short_name and not short_name.startswith("市"):
         names.append(f"市{short_name}")  # how the city's own bureaus are spoken of: 市住建局
     keys = [n for n in names if n] + [name_en, code]
-    for chinese in (n for n in names if n and _HAN.search(n)):
+    for chinese in (n for n in names if n and has_han(n)):
         keys.append("".join(lazy_pinyin(chinese, style=Style.FIRST_LETTER)))
         keys.append("".join(lazy_pinyin(chinese)))
     return "|".join(dict.fromkeys(key.lower() for key in keys if key))

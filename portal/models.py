@@ -15,7 +15,7 @@ from wagtail.models import Page
 from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 
-from .search import cjk_spaced
+from common.cjk import cjk_spaced
 
 # Entries per page on the circular and policy indexes and in page search results.
 PAGE_SIZE = 20

@@ -4,7 +4,7 @@ Full-text engines split words on spaces and punctuation. Chinese has neither bet
 SQLite FTS5 (unicode61) and PostgreSQL both index a whole run of characters such as
 "关于医保基金专项整治中典型问题的通报" as one token, and a search for "医保" finds nothing.
 The fix keeps the stock backend: the pages index an extra text in which every CJK character
-stands alone (``cjk_spaced``), and a query's Chinese words become phrases of single characters
+stands alone (``common.cjk.cjk_spaced``), and a query's Chinese words become phrases of single characters
 (``page_query``), so "医保" must match "医" directly followed by "保".
 """
 
@@ -15,19 +15,11 @@ import re
 from wagtail.models import Page
 from wagtail.search.query import And, Phrase, PlainText, SearchQuery
 
-# CJK unified ideographs (with extension A and compatibility ideographs), kana and hangul
-# syllables: scripts written without spaces between words.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_CJK_CHAR = re.compile(f"([{_CJK}])")
-_PIECE = re.compile(f"[{_CJK}]|[^{_CJK}]+")
+from common.cjk import cjk_pieces
+
 _WORD = re.compile(r"\w+")
 
 MAX_QUERY_TERMS = 12
-
-
-def cjk_spaced(text: str) -> str:
-    """``text`` with a space on each side of every CJK character: one index token per character."""
-    return " ".join(_CJK_CHAR.sub(r" \1 ", text or "").split())
 
 
 def page_query(query_string: str) -> SearchQuery | None:
@@ -39,7 +31,7 @@ def page_query(query_string: str) -> SearchQuery | None:
     """
     parts: list[SearchQuery] = []
     for word in _WORD.findall(query_string or "")[:MAX_QUERY_TERMS]:
-        pieces = _PIECE.findall(word)
+        pieces = cjk_pieces(word)
         if len(pieces) == 1:
             parts.append(PlainText(word))
         else:

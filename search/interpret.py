@@ -18,7 +18,6 @@ names nothing raises ``QuerySyntaxError`` with the term's position, as a syntax 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -26,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from agencies.models import Region
+from common import cjk
 
 from . import governance
 from .models import SourceSystem, SynonymGroup
@@ -78,8 +78,8 @@ def interpret(tree, *, systems: Iterable[SourceSystem]) -> Reading:
 
 
 def fold(text: str) -> str:
-    """Text as compared here: full-width forms read as half-width, any case."""
-    return unicodedata.normalize("NFKC", text).casefold().strip()
+    """Text as compared here: full-width forms read as half-width, any case, no outer spaces."""
+    return cjk.fold(text).strip()
 
 
 def synonym_groups() -> dict[str, list[str]]:

@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+
+from common import cjk
 
 # A search is a GET: its query travels in the web address, where an ideograph takes nine bytes
 # (%E5%BC%A0), and again in the next request's Referer. A thousand of them, with the purpose and
@@ -187,7 +188,7 @@ def _closing_quote(text: str, start: int) -> int | None:
 
 def field_key(name: str) -> str:
     """A field name as FIELDS lists it: full-width letters and any case read as typed plainly."""
-    return unicodedata.normalize("NFKC", name).casefold()
+    return cjk.fold(name)
 
 
 def _field(name: str, position: int) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from portal.search import cjk_spaced, page_query
+from common.cjk import cjk_spaced
+from portal.search import page_query
 
 SEARCH = "/search/pages/"
 
