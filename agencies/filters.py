@@ -6,6 +6,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import BootstrapForm
+
 from .models import Agency, AgencyKind, Level, Region, SupervisionClass
 from .queries import active_agencies, in_directory_order
 
@@ -20,6 +22,12 @@ def search_agencies(queryset, text: str):
             match |= Q(**{f"{field}__icontains": word})
         queryset = queryset.filter(match)
     return queryset
+
+
+class DirectoryFilterForm(BootstrapForm):
+    # Small lists beside a search box of the full size.
+    compact = True
+    full_size = ("q",)
 
 
 def _region_choices(request):
@@ -61,12 +69,10 @@ class AgencyFilter(django_filters.FilterSet):
     class Meta:
         model = Agency
         fields = ["q", "supervision_class", "kind", "level", "region", "parent"]
+        form = DirectoryFilterForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.form.fields.items():
-            css = "form-control" if name == "q" else "form-select form-select-sm"
-            field.widget.attrs.setdefault("class", css)
         self.form.fields["q"].widget.input_type = "search"
         self.form.fields["q"].widget.attrs.setdefault(
             "placeholder", _("Name, short name, English name or code")

@@ -14,10 +14,9 @@ from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency, SupervisionClass
 from agencies.queries import active_agencies, in_directory_order
-from common.forms import DateInput
+from common.forms import BootstrapForm, DateInput
 
 from .board import SORT_LABELS, TAB_SLUGS, BoardFilters
-from .forms import mark_invalid_fields
 from .lights import Light
 
 DEFAULT_SORT = "updated"
@@ -49,7 +48,13 @@ def agency_choices(exclude: Agency | None = None) -> list:
     return [("", _("Any agency")), *groups]
 
 
-class BoardForm(forms.Form):
+class BoardForm(BootstrapForm):
+    # A filter bar: small controls beside a keyword box of the full size.
+    compact = True
+    full_size = ("q",)
+    unstyled = ("cursor",)
+    errors_described = True
+
     tab = forms.CharField(required=False, widget=forms.HiddenInput)
     supervision_class = forms.ChoiceField(
         label=_("Supervision class"),
@@ -87,17 +92,6 @@ class BoardForm(forms.Form):
         no use as a filter and is left off the list."""
         super().__init__(data)
         self.fields["agency"].choices = agency_choices(exclude=agency)
-        for name in (*FILTER_FIELDS, "sort"):
-            field = self.fields[name]
-            if isinstance(field.widget, forms.Select):
-                css = "form-select form-select-sm"
-            else:
-                css = "form-control form-control-sm" if isinstance(field, forms.DateField) else "form-control"
-            field.widget.attrs.setdefault("class", css)
-
-    def full_clean(self):
-        super().full_clean()
-        mark_invalid_fields(self)
 
     def clean_tab(self) -> str:
         tab = self.cleaned_data["tab"]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from agencies.names import search_keys
-from common.forms import DateInput
+from common.forms import BootstrapForm, DateInput
 
 from .attachments import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_SIZE, validate_uploads
 from .deadlines import Suggestion, proposed_deadline, suggestions
@@ -120,37 +120,6 @@ def _not_past(value):
     if value is not None and value < timezone.localdate():
         raise ValidationError(_("The date cannot be in the past."))
     return value
-
-
-def mark_invalid_fields(form: forms.Form, *, described: bool = True) -> None:
-    """Mark the fields that came back with errors, for Bootstrap's styling and for screen
-    readers; with ``described``, the page shows each error under the id ``<field id>-error``."""
-    for name in form.errors:
-        if name in form.fields:
-            attrs = form.fields[name].widget.attrs
-            attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-            attrs["aria-invalid"] = "true"
-            if described:
-                attrs["aria-describedby"] = f"{form[name].auto_id}-error"
-
-
-class BootstrapForm(forms.Form):
-    """Gives every widget Bootstrap's class, and marks the fields that came back with errors."""
-
-    compact = False  # small controls, for the forms folded under the issue page's buttons
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs["class"] = f"{css} {css}-sm" if self.compact else css
-
-    def full_clean(self):
-        super().full_clean()
-        mark_invalid_fields(self, described=False)
 
 
 def deadline_help(suggestion: Suggestion | None) -> str:

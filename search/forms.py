@@ -27,8 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
-from common.forms import DateInput
-from issues.forms import mark_invalid_fields
+from common.forms import BootstrapForm, DateInput
 
 from . import governance
 from .interpret import read
@@ -93,7 +92,14 @@ class Cursor:
         return cls(after=after, pit=pit, page=page)
 
 
-class SearchForm(forms.Form):
+class SearchForm(BootstrapForm):
+    # Small controls around a query box (and a purpose) of the full size; the page cursor and the
+    # page size travel in the address, never as controls.
+    compact = True
+    full_size = ("q", "purpose")
+    unstyled = ("after", "size")
+    errors_described = True
+
     q = forms.CharField(
         label=_("Search for"),
         required=False,
@@ -138,16 +144,6 @@ class SearchForm(forms.Form):
             "data-too-long": _("The query is too long: %(count)s characters, at most %(limit)s.") % {
                 "count": "%(count)s", "limit": MAX_QUERY_LENGTH},
         })
-        for name, field in self.fields.items():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "form-select form-select-sm")
-            elif name not in ("after", "size"):
-                size = "" if name in ("q", "purpose") else " form-control-sm"
-                field.widget.attrs.setdefault("class", f"form-control{size}")
-
-    def full_clean(self):
-        super().full_clean()
-        mark_invalid_fields(self)
 
     def clean_q(self) -> str:
         text = self.cleaned_data["q"]
@@ -346,7 +342,7 @@ class PurposeForm(forms.Form):
         return purpose
 
 
-class AccessRecordForm(forms.Form):
+class AccessRecordForm(BootstrapForm):
     """The commission's filters over the access record; a bad value is reported and left out."""
 
     user = forms.CharField(label=_("User"), required=False, max_length=150,
@@ -361,10 +357,6 @@ class AccessRecordForm(forms.Form):
         super().__init__(data)
         self.fields["agency"].queryset = Agency.objects.order_by("code")
         self.fields["action"].choices = [("", _("Any action")), *AccessAction.choices]
-        for field in self.fields.values():
-            select = isinstance(field.widget, forms.Select)
-            css = "form-select form-select-sm" if select else "form-control form-control-sm"
-            field.widget.attrs.setdefault("class", css)
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from issues.forms import TEXT_LIMIT, BootstrapForm, NewIssueForm
+from common.forms import BootstrapForm
+from issues.forms import TEXT_LIMIT, NewIssueForm
 
 from .uploads import checked_format, max_upload_bytes
 

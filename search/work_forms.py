@@ -12,7 +12,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from issues.forms import BootstrapForm
+from common.forms import BootstrapForm
 
 from .batch import MAX_TERMS, MAX_UPLOAD_BYTES, TermListError, decode, read_terms
 from .models import BatchKind

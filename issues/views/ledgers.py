@@ -13,10 +13,9 @@ from django.views.decorators.http import require_GET
 from agencies.acting import acting_membership
 from agencies.models import Agency, AgencyKind, Region, SupervisionClass
 from common import spreadsheets
-from common.forms import DateInput, chosen_filters
+from common.forms import BootstrapForm, DateInput, chosen_filters
 
 from .. import exports
-from ..forms import BootstrapForm
 from ..ledger_lines import LIVE_ASSIGNMENT_STATES
 from ..ledgers import DIMENSIONS, KINDS, LedgerFilters, drill, ledger
 from ..lights import annotate_light
