@@ -136,7 +136,11 @@ def test_no_search_finds_a_record_by_digits_its_reader_may_not_see(client, engin
     # finding the record by those tells nothing hidden.
     typed = re.search("[0-9]+", part.translate(HALF_WIDTH)).group(0)
     seen = "\n".join(masking.mask_text(text) for text in [title, body, *names]).translate(HALF_WIDTH)
-    if typed not in seen:
+    # Nor when the part is itself a whole number read in the text: a run of digits that is not
+    # one number is read every way it can be (07777777700 inside 100000777777770000), and a
+    # number typed whole is looked up, as the next test asserts (README, "Who reads what").
+    read_whole = set().union(*(masking.numbers_in(text) for text in [title, body, *names]))
+    if typed not in seen and masking.whole_number(part) not in read_whole:
         assert not _finds(client, masked, part, record), f"{part!r} found {number.text!r} for a masked reader"
     stored = "\n".join([title, body, *names]).lower()
     if engine == "embedded" and " " not in part and "(" not in part and part in stored:
@@ -279,3 +283,16 @@ def test_a_database_made_before_the_masked_text_gets_it_from_migration(settings,
     assert found("来电") == {record.pk for record in records}
     assert found("13877885672") == {records[2].pk}
     assert found("电话") == {record.pk for record in records[:5]}  # a short word, in the masked twin
+
+
+def test_a_run_that_is_not_one_number_is_looked_up_by_its_readings_only(client, engine, readers):
+    """An 18-digit run without a birth date is no ID number: it is masked to its first three and
+    last four digits, and read every way it can be. A masked reader finds it by a whole number
+    read in it (the landline 0777-7777700), as by any number typed whole, but not by other parts
+    of its hidden digits."""
+    masked, _full = readers
+    record = _record("市民来电", "来电人留下的号码100000777777770000请核实。", ["张伟"])
+    assert masking.mask_text("100000777777770000") == "100***********0000"
+    assert _finds(client, masked, "07777777700", record)
+    for part in ("77777777", "0777777770", "000077777777"):
+        assert not _finds(client, masked, part, record), part
