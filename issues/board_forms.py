@@ -17,8 +17,8 @@ from agencies.queries import active_agencies, in_directory_order
 from common.forms import DateInput
 
 from .board import SORT_LABELS, TAB_SLUGS, BoardFilters
+from .deadlines.lights import Light
 from .forms import mark_invalid_fields
-from .lights import Light
 
 DEFAULT_SORT = "updated"
 KEYWORD_MAX_LENGTH = 100

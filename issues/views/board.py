@@ -21,7 +21,7 @@ from ..board import (
     tab_queryset,
 )
 from ..board_forms import BoardForm
-from ..lights import Light
+from ..deadlines.lights import Light
 from ..models import Priority
 from ..permissions import ROLES_FOR_ACTION
 

@@ -16,10 +16,10 @@ from common import spreadsheets
 from common.forms import DateInput, chosen_filters
 
 from .. import exports
+from ..deadlines.lights import annotate_light
 from ..forms import BootstrapForm
 from ..ledger_lines import LIVE_ASSIGNMENT_STATES
 from ..ledgers import DIMENSIONS, KINDS, LedgerFilters, drill, ledger
-from ..lights import annotate_light
 from ..models import Assignment
 from .board import label_rows
 

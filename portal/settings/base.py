@@ -232,7 +232,7 @@ LIVE_EVENT_RETENTION = timedelta(days=2)
 
 # --- deadlines and reminders -----------------------------------------------------------------
 # A running issue's light turns yellow ("due soon") this many working days before its deadline
-# (issues/lights.py). Counted on the working-day calendar, so a weekend or a holiday in between
+# (issues/deadlines/lights.py). Counted on the working-day calendar, so a weekend or a holiday in between
 # does not eat into the warning; 0 means only on the deadline day itself.
 DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 3, minimum=0)
 # Reminder notifications reach people only between these local times on working days
