@@ -27,8 +27,8 @@ from django.utils.translation import gettext_noop
 from agencies.models import Membership
 from issues.models import OPEN_ASSIGNMENT_STATES, Assignment, AssignmentState
 
+from .inbox import NotificationBatch
 from .models import NotificationKind as Kind
-from .reminders import NotificationBatch
 
 
 @dataclass(frozen=True)

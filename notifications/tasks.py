@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import translation
 
-from . import outbox, reminders
+from . import inbox, outbox, reminders
 
 
 @shared_task
@@ -21,7 +21,7 @@ def deliver_digests() -> int:
     Runs every few minutes rather than at one fixed time, so that a changed working-hours setting
     or a beat that was down at the start of the day delays the digest by minutes, not a day.
     """
-    return reminders.deliver_held()
+    return inbox.deliver_held()
 
 
 @shared_task

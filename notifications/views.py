@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import actions, events, outbox
 from .forms import PreferenceForm
+from .inbox import digest_readers
 from .models import Delivery, Notification
-from .reminders import digest_readers
 
 # The inbox's tabs: ?show=… → the rows they keep; "all" keeps every one.
 SHOWN = {"unread": {"read_at__isnull": True}, "read": {"read_at__isnull": False}}

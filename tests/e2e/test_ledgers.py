@@ -15,13 +15,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from agencies import actions as agency_actions
 from agencies import demo
 from issues import demo as issues_demo
 from issues.views.ledgers import DRILL_PAGE_SIZE
-from notifications import reminders
+from notifications import inbox, reminders
 from tests.e2e.threads import in_own_thread
 from tests.spreadsheets import read_xlsx
 
@@ -43,8 +44,8 @@ def seed_city():
     agency_actions.seed_calendar()
     demo.seed()
     issues_demo.seed()
-    moment = reminders.timezone.now()
-    while reminders.delivery_time(moment) != moment:  # the inbox shows what has been delivered
+    moment = timezone.now()
+    while inbox.delivery_time(moment) != moment:  # the inbox shows what has been delivered
         moment -= dt.timedelta(hours=1)
     return reminders.sweep(now=moment)
 

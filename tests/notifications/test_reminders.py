@@ -14,6 +14,7 @@ from agencies.models import Level, Role
 from issues import actions
 from issues.models import IssueEvent, Urge
 from notifications import reminders, tasks
+from notifications.inbox import delivery_time
 from notifications.models import Notification, NotificationKind, ReminderFiring, ReminderStep
 from tests.factories import RegionFactory, commission, member, pushed_issue, stationed_group
 
@@ -218,10 +219,10 @@ def test_on_friday_evening_they_wait_for_monday(cast):
 def test_before_hours_they_wait_for_the_same_morning(settings):
     settings.NOTIFICATION_WORKING_HOURS = ("09:00", "18:00")
     now = dt.datetime(2026, 3, 10, 7, 0, tzinfo=CST)
-    assert reminders.delivery_time(now) == dt.datetime(2026, 3, 10, 9, tzinfo=CST)
-    assert reminders.delivery_time(now.replace(hour=17, minute=59)) == now.replace(hour=17, minute=59)
+    assert delivery_time(now) == dt.datetime(2026, 3, 10, 9, tzinfo=CST)
+    assert delivery_time(now.replace(hour=17, minute=59)) == now.replace(hour=17, minute=59)
     saturday = dt.datetime(2026, 3, 14, 10, 0, tzinfo=CST)
-    assert reminders.delivery_time(saturday) == dt.datetime(2026, 3, 16, 9, tzinfo=CST)
+    assert delivery_time(saturday) == dt.datetime(2026, 3, 16, 9, tzinfo=CST)
 
 
 # --- the inbox ----------------------------------------------------------------------------------
