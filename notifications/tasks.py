@@ -1,17 +1,8 @@
 """Celery tasks of the notifications app; scheduled by beat (settings.CELERY_BEAT_SCHEDULE)."""
 
 from celery import shared_task
-from django.conf import settings
-from django.utils import translation
 
-from . import inbox, outbox, reminders
-
-
-@shared_task
-def sweep_reminders() -> dict:
-    """Fire every reminder step that is due and has not fired yet (safe to run twice at once)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return reminders.sweep().as_dict()
+from . import inbox, outbox
 
 
 @shared_task

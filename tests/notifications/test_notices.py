@@ -211,7 +211,7 @@ def test_an_automatic_urge_is_announced_by_its_ladder_step_not_twice(scene, push
     actions.auto_urge(
         assignment_id=assignment.pk, rule="deadline-day", due_date=timezone.localdate() + dt.timedelta(days=1)
     )
-    # The ladder writes the step's notification right after (tests/notifications/test_reminders.py).
+    # The ladder writes the step's notification right after (tests/issues/deadlines/test_reminders.py).
     assert scene.news() == {}
 
 

@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from agencies.models import Role
 from issues import actions
+from issues.deadlines import reminders
 from notifications import actions as notification_actions
-from notifications import inbox, reminders, tasks
+from notifications import inbox, tasks
 from notifications.models import Delivery, LiveOutbox, Notification, NotificationPreference
 from tests.factories import commission, member, pushed_issue
 

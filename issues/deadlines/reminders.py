@@ -27,13 +27,11 @@ from django.utils.translation import gettext as _
 
 from agencies.calendar import add_working_days, working_days_between
 from agencies.models import Agency, AgencyKind, Membership, Role, SupervisionClass
+from notifications.inbox import NotificationBatch
 
-from .inbox import NotificationBatch
-from .models import (
-    ReminderFiring,
-    ReminderStep,
-    StepKind,
-)
+from .. import actions
+from ..models import Assignment, Issue
+from .models import ReminderFiring, ReminderStep, StepKind
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +41,7 @@ _SEARCH_DAYS = 10_000
 
 
 def urgeable_states():
-    from issues.actions import URGEABLE_STATES
-
-    return [str(state) for state in URGEABLE_STATES]
+    return [str(state) for state in actions.URGEABLE_STATES]
 
 
 def threshold(today: dt.date, offset: int) -> dt.date:
@@ -175,8 +171,6 @@ class SweepResult:
 def due_assignments(step: ReminderStep, until: dt.date, after: tuple[dt.date, int] | None = None):
     """Open assignments whose deadline makes ``step`` due and for which it has not fired, in
     (deadline, id) order, after the (deadline, id) of the previous batch's last row."""
-    from issues.models import Assignment
-
     fired = ReminderFiring.objects.filter(assignment_id=OuterRef("pk"), step_id=step.pk)
     due = Assignment.objects.filter(state__in=urgeable_states(), deadline__lte=until)
     if after is not None:
@@ -243,9 +237,6 @@ def _mark_skipped(step: ReminderStep, assignment_ids, reason: str) -> None:
 
 
 def _fire_batch(step, rows, superseded_until, context: _SweepContext, result: SweepResult) -> None:
-    from issues.actions import ActionError, auto_urge
-    from issues.models import Issue
-
     audience, batch = context.audience, NotificationBatch(context.now)
     urges = step.kind in (StepKind.URGE, StepKind.ESCALATE)
     with transaction.atomic():
@@ -268,12 +259,12 @@ def _fire_batch(step, rows, superseded_until, context: _SweepContext, result: Sw
                     if step.kind == StepKind.ESCALATE:
                         by = audience.commission_above(agency_id)
                         if by is None:
-                            raise ActionError(_("There is no commission one level up."))
-                    auto_urge(
+                            raise actions.ActionError(_("There is no commission one level up."))
+                    actions.auto_urge(
                         assignment_id=assignment_id, rule=step.code, due_date=context.urge_due,
                         by_agency_id=by,
                     )
-                except ActionError as error:
+                except actions.ActionError as error:
                     refused.setdefault(str(error), []).append(assignment_id)
                     continue
                 result.urges += 1

@@ -11,11 +11,13 @@ import time_machine
 from django.urls import reverse
 
 from agencies.models import Level, Role
-from issues import actions
+from issues import actions, tasks
+from issues.deadlines import reminders
+from issues.deadlines.models import ReminderFiring, ReminderStep
 from issues.models import IssueEvent, Urge
-from notifications import reminders, tasks
+from notifications import tasks as notification_tasks
 from notifications.inbox import delivery_time
-from notifications.models import Notification, NotificationKind, ReminderFiring, ReminderStep
+from notifications.models import Notification, NotificationKind
 from tests.factories import RegionFactory, commission, member, pushed_issue, stationed_group
 
 pytestmark = pytest.mark.django_db
@@ -199,10 +201,10 @@ def test_after_hours_they_wait_for_the_next_morning(cast):
     assert note.delivered_at is None
     assert note.deliver_after == dt.datetime(2026, 3, 11, 8, 30, tzinfo=CST)
     with at(11, 8, 29):
-        assert tasks.deliver_digests() == 0
+        assert notification_tasks.deliver_digests() == 0
     with at(11, 8, 30):
-        assert tasks.deliver_digests() == 2  # alice and alan
-        assert tasks.deliver_digests() == 0
+        assert notification_tasks.deliver_digests() == 2  # alice and alan
+        assert notification_tasks.deliver_digests() == 0
     note.refresh_from_db()
     assert note.delivered_at == dt.datetime(2026, 3, 11, 8, 30, tzinfo=CST)
 
