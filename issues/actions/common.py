@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, Membership
 from common import request_ids
-from notifications import notices, outbox
+from notifications import outbox
 
-from .. import ledger_lines
+from .. import ledger_lines, notices
 from .. import permissions as perms
 from ..attachments import validate_uploads
 from ..models import (

@@ -1,4 +1,4 @@
-"""Every event an agency should hear of reaches its members' inboxes (notifications.notices).
+"""Every event an agency should hear of reaches its members' inboxes (issues.notices).
 
 For each action: who gets a notification and of which kind, and who does not: the acting
 agency (the actor and colleagues), an agency with no part in it, an inactive member.
@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 
 from agencies.models import Role
 from issues import actions
+from issues.notices import NOTICES
 from notifications.models import LiveOutbox, Notification
-from notifications.notices import NOTICES
 from tests.factories import AgencyFactory, commission, member, pushed_issue, stationed_group
 
 pytestmark = pytest.mark.django_db
