@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the receivers
+        from .live import signals  # noqa: F401 - connects the receivers

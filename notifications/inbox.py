@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from agencies.calendar import is_working_day, next_working_day
 
-from . import outbox
+from .live import outbox
 from .models import LADDER_KINDS, URGENT_KINDS, Delivery, Notification, NotificationPreference
 
 # --- when a notification may go out --------------------------------------------------------------

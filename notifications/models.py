@@ -144,7 +144,7 @@ class LiveOutbox(models.Model):
 
     Written in the same transaction as the change it announces, so a crash, a rollback or a
     channel layer that is down can delay an announcement but never lose or invent one. The relay
-    (``notifications.outbox.relay``) numbers each row into its streams, then deletes it.
+    (``notifications.live.outbox.relay``) numbers each row into its streams, then deletes it.
     """
 
     issue_event = models.ForeignKey(

@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from . import inbox, outbox
+from . import inbox
+from .live import outbox
 
 
 @shared_task
@@ -17,7 +18,7 @@ def deliver_digests() -> int:
 
 @shared_task
 def relay_live_events() -> int:
-    """Send the live updates whose on-commit relay did not run (notifications.outbox)."""
+    """Send the live updates whose on-commit relay did not run (notifications.live.outbox)."""
     return outbox.relay()
 
 

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import actions, events, outbox
+from . import actions
 from .forms import PreferenceForm
 from .inbox import digest_readers
+from .live import events, outbox
 from .models import Delivery, Notification
 
 # The inbox's tabs: ?show=… → the rows they keep; "all" keeps every one.

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, Membership
 from common import request_ids
-from notifications import outbox
+from notifications.live import outbox
 
 from .. import ledger_lines, notices
 from .. import permissions as perms

@@ -226,7 +226,7 @@ CELERY_BEAT_SCHEDULE = {
     # Saved searches told about the records ingested since they last looked (search.alerts).
     "saved-searches": {"task": "search.tasks.check_saved_searches", "schedule": 300.0},
 }
-# Numbered live messages are kept this long for clients that reconnect (notifications.outbox);
+# Numbered live messages are kept this long for clients that reconnect (notifications.live.outbox);
 # a page asleep for longer reloads its live parts instead of replaying them.
 LIVE_EVENT_RETENTION = timedelta(days=2)
 

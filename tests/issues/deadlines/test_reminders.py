@@ -50,7 +50,7 @@ def cast(city, our_agency, alice):
     }
     with time_machine.travel(MONDAY, tick=False):
         issue = pushed_issue(people["carol"], jw, our_agency, deadline=DEADLINE)
-    # The push told the bureau it has a new issue (tests/notifications/test_notices.py); these
+    # The push told the bureau it has a new issue (tests/issues/test_notices.py); these
     # tests count what the ladder sends.
     Notification.objects.filter(kind=NotificationKind.ASSIGNED).delete()
     return issue, issue.assignments.get(), group, provincial_jw, people

@@ -21,8 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ..models import LiveEvent, LiveOutbox, LiveStream
 from . import events
-from .models import LiveEvent, LiveOutbox, LiveStream
 
 logger = logging.getLogger(__name__)
 

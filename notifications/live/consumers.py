@@ -11,7 +11,7 @@ The conversation, all JSON:
   with the last number the page has seen (null: from now). The server checks the user may read
   each stream, joins its group, and sends what came after that number; it answers
   ``{"type": "subscribed", "stream", "seq"}``, or ``{"type": "denied", "stream"}``;
-- server: the streams' numbered messages (``notifications.events``), each once and in order. A
+- server: the streams' numbered messages (``notifications.live.events``), each once and in order. A
   gap (the layer dropped one, or a message overtook another) is filled from the database first;
   ``{"type": "reset", "stream", "seq"}`` says the gap is too old or too long to fill, and the
   page reloads its live parts;
@@ -57,7 +57,7 @@ def may_read(user_id: int, stream: str) -> bool:
 
 
 def unread_count(user_id: int) -> int:
-    from .models import Notification
+    from ..models import Notification
 
     return Notification.objects.inbox(user_id).unread().count()
 
@@ -146,7 +146,7 @@ class PortalConsumer(AsyncJsonWebsocketConsumer):
         else:
             await self.catch_up(stream)
 
-    # Group messages, by their "type" (notifications.events).
+    # Group messages, by their "type" (notifications.live.events).
 
     async def issue_changed(self, message):
         await self.forward(message)
