@@ -12,3 +12,9 @@ class IssuesConfig(AppConfig):
         # as the deadlines package imports the board's models. Imported here, in the phase in
         # which Django loads every app's models (apps.py itself is imported before models may be).
         from .deadlines import models  # noqa: F401
+
+    def ready(self):
+        from . import live  # imports models: not before the apps are ready
+
+        # Who may read an issue's live stream, and how it is numbered (notifications.live.streams).
+        live.register_streams()
