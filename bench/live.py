@@ -362,7 +362,7 @@ def lifecycle(issue_number: int, initiators, leads, copied_pool, leader_of):
 def relay_timed(parts: dict):
     """Time the relay's two steps, for this process only: numbering the outbox rows (inside its
     transaction) and sending the numbered messages through the channel layer."""
-    from notifications import events, outbox
+    from notifications.live import events, outbox
 
     number, send = outbox._number_batch, events.send
 

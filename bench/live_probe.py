@@ -25,7 +25,7 @@ import time
 
 from portal.asgi import application  # noqa: F401 - what daphne serves; sets Django up first
 
-from notifications import consumers  # isort: skip
+from notifications.live import consumers  # isort: skip
 
 SAMPLES: list[tuple[float, str, float, float]] = []
 _original = consumers.database_sync_to_async

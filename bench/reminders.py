@@ -64,9 +64,9 @@ def main() -> None:
     from django.utils import timezone, translation
 
     from agencies.calendar import next_working_day
+    from issues.deadlines import reminders
+    from issues.deadlines.models import ReminderStep
     from issues.models import Assignment
-    from notifications import reminders
-    from notifications.models import ReminderStep
 
     day = args.day or timezone.localdate()
     days = [day]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from .deadlines import admin as deadlines_admin  # noqa: F401 - registers the reminder ladder's pages
 from .models import Assignment, DeadlinePolicy, Extension, Issue, IssueEvent, Participant
 from .permissions import permitted_issue_ids
 

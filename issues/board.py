@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 
-from .lights import annotate_light, light_condition
+from .deadlines.lights import annotate_light, light_condition
 from .models import Assignment, AssignmentState, IssueState, Participant, PartyRole
 from .permissions import visible_issues
 

@@ -17,7 +17,7 @@ from agencies.queries import active_agencies, in_directory_order
 from common.forms import BootstrapForm, DateInput
 
 from .board import SORT_LABELS, TAB_SLUGS, BoardFilters
-from .lights import Light
+from .deadlines.lights import Light
 
 DEFAULT_SORT = "updated"
 KEYWORD_MAX_LENGTH = 100

@@ -15,7 +15,7 @@ from agencies.names import search_keys
 from common.forms import BootstrapForm, DateInput
 
 from .attachments import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_SIZE, validate_uploads
-from .deadlines import Suggestion, proposed_deadline, suggestions
+from .deadlines.policy import Suggestion, proposed_deadline, suggestions
 from .models import Category, Priority, Source
 
 TEXT_LIMIT = 5000

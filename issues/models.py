@@ -12,8 +12,11 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from agencies import calendar
 
 
 class IssueState(models.TextChoices):
@@ -318,6 +321,34 @@ class DeadlineUnit(models.TextChoices):
     NATURAL = "natural", _("natural days")
 
 
+def most_specific_policy(candidates, category: str, priority: str) -> DeadlinePolicy | None:
+    """Of ``candidates``, the policy for the pair: both given, then category only, priority
+    only, neither."""
+    matching = [
+        p for p in candidates if p.category in ("", category) and p.priority in ("", priority)
+    ]
+    # A policy naming the category beats one naming the priority; both beat the catch-all.
+    return max(matching, key=lambda p: (p.category != "", p.priority != ""), default=None)
+
+
+class DeadlinePolicyQuerySet(models.QuerySet):
+    def for_pair(self, category: str, priority: str) -> DeadlinePolicy | None:
+        """The most specific policy for the pair (``most_specific_policy``), from one query."""
+        candidates = self.filter(Q(category=category) | Q(category=""), Q(priority=priority) | Q(priority=""))
+        return most_specific_policy(candidates, category, priority)
+
+    def sign_deadline(self, category: str, priority: str, start: dt.date | None = None) -> dt.date | None:
+        """The day by which a handler given the work on ``start`` (today) must sign for it.
+
+        Here rather than with the rest of the policy (``issues.deadlines.policy``) because the
+        actions read it, and the deadlines package's sweep calls the actions.
+        """
+        policy = self.for_pair(category, priority)
+        if policy is None:
+            return None
+        return calendar.add_working_days(start or timezone.localdate(), policy.sign_within)
+
+
 class DeadlinePolicy(models.Model):
     """How long a handler has, by category and priority: proposed on the new-issue form.
 
@@ -334,6 +365,8 @@ class DeadlinePolicy(models.Model):
     unit = models.CharField(
         _("unit"), max_length=10, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING
     )
+
+    objects = DeadlinePolicyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("deadline policy")

@@ -10,7 +10,7 @@ from agencies.acting import user_memberships
 
 from .action_specs import SPECS
 from .available import OPEN_ISSUE_STATES, available_actions, comment_corrections
-from .lights import Light, date_light
+from .deadlines.lights import Light, date_light
 from .models import (
     ENDED_ASSIGNMENT_STATES,
     AssignmentState,

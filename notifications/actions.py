@@ -1,5 +1,5 @@
-"""The one place that changes a user's notifications and their preference (the ladder and the
-issues' events create the notifications: ``reminders``, ``notices``)."""
+"""The one place that changes a user's notifications and their preference (``inbox`` writes the
+notifications, for the deadline ladder, the board's notices and saved searches)."""
 
 from __future__ import annotations
 

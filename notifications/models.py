@@ -1,10 +1,9 @@
-"""The notification inbox and the deadline reminder ladder (DESIGN §5 Deadlines).
+"""The notification inbox and the live layer's tables.
 
-``ReminderStep`` rows are the ladder, editable in the admin; ``ReminderFiring`` proves a step
-fired for an assignment (one row per pair, inserted before anything else is done, so duplicate
-beat ticks, concurrent sweeps and restarted workers fire each step once); ``Notification`` is a
-user's inbox, fed by the ladder and by the issues' events (``notices``), delivered at once or
-held for the next morning's digest as ``NotificationPreference`` says.
+``Notification`` is a user's inbox, fed by the deadline ladder and the board's events (through
+``inbox.deliver``), delivered at once or held for the next morning's digest as
+``NotificationPreference`` says. ``LiveOutbox``, ``LiveStream`` and ``LiveEvent`` carry the live
+updates (``live``).
 """
 
 from __future__ import annotations
@@ -17,23 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class StepKind(models.TextChoices):
+class NotificationKind(models.TextChoices):
+    """What a notification is about: a step of the deadline ladder, or an event on an issue.
+
+    The ladder's steps (issues.deadlines ``StepKind``) take their values from the first four.
+    """
+
     REMIND = "remind", _("Reminder")
     ALERT = "alert", _("Yellow alert")
     URGE = "urge", _("Red alert and automatic urge")
     ESCALATE = "escalate", _("Escalation to the commission one level up")
-
-
-class NotificationKind(models.TextChoices):
-    """What a notification is about: a step of the ladder, or an event on an issue.
-
-    The ladder's values are those of ``StepKind``, so the rows it wrote before stay valid.
-    """
-
-    REMIND = StepKind.REMIND.value, StepKind.REMIND.label
-    ALERT = StepKind.ALERT.value, StepKind.ALERT.label
-    URGE = StepKind.URGE.value, StepKind.URGE.label
-    ESCALATE = StepKind.ESCALATE.value, StepKind.ESCALATE.label
     ASSIGNED = "assigned", _("Assigned")
     TRANSFERRED = "transferred", _("Transferred")
     COPIED = "copied", _("Copied")
@@ -53,7 +45,9 @@ class NotificationKind(models.TextChoices):
 
 
 # The ladder's steps wait for working hours; an event's notification goes out when it happens.
-LADDER_KINDS = frozenset(StepKind.values)
+LADDER_KINDS = frozenset(
+    {NotificationKind.REMIND, NotificationKind.ALERT, NotificationKind.URGE, NotificationKind.ESCALATE}
+)
 # These exist to get attention: they reach digest readers as they happen, not the next morning.
 URGENT_KINDS = frozenset({NotificationKind.URGE, NotificationKind.ESCALATE, NotificationKind.URGED})
 
@@ -61,55 +55,6 @@ URGENT_KINDS = frozenset({NotificationKind.URGE, NotificationKind.ESCALATE, Noti
 class Delivery(models.TextChoices):
     IMMEDIATE = "immediate", _("As they happen")
     DIGEST = "digest", _("In a digest at the start of working hours")
-
-
-class ReminderStep(models.Model):
-    """One rung of the ladder: what happens ``offset_working_days`` from an assignment's deadline."""
-
-    code = models.SlugField(
-        _("rule"), max_length=60, unique=True,
-        help_text=_("Shown on the record as the rule that acted, for example deadline-day."),
-    )
-    offset_working_days = models.SmallIntegerField(
-        _("working days from the deadline"),
-        help_text=_("Negative before the deadline, 0 on the deadline day, positive after it."),
-    )
-    kind = models.CharField(_("kind"), max_length=10, choices=StepKind.choices)
-    to_handler = models.BooleanField(_("notify the handler's staff"), default=False)
-    to_leader = models.BooleanField(_("notify the handler's leaders"), default=False)
-    to_liaison = models.BooleanField(_("notify the stationed group's liaisons"), default=False)
-    to_commission = models.BooleanField(_("notify the commission one level up"), default=False)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("reminder step")
-        verbose_name_plural = _("reminder steps")
-        ordering = ["offset_working_days", "code"]
-
-    def __str__(self) -> str:
-        return f"{self.code} (T{self.offset_working_days:+d})"
-
-
-class ReminderFiring(models.Model):
-    """A step fired for an assignment; the unique pair is what makes it fire only once."""
-
-    assignment = models.ForeignKey(
-        "issues.Assignment", verbose_name=_("assignment"), on_delete=models.PROTECT, related_name="+"
-    )
-    step = models.ForeignKey(ReminderStep, verbose_name=_("step"), on_delete=models.PROTECT, related_name="+")
-    fired_at = models.DateTimeField(_("fired"))
-    # Why nothing was sent: a later step was already due, or the issue no longer allowed the urge.
-    skipped = models.CharField(_("skipped because"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("reminder fired")
-        verbose_name_plural = _("reminders fired")
-        constraints = [
-            models.UniqueConstraint(fields=["assignment", "step"], name="one_firing_per_step"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.assignment_id} · {self.step_id}"
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -199,7 +144,7 @@ class LiveOutbox(models.Model):
 
     Written in the same transaction as the change it announces, so a crash, a rollback or a
     channel layer that is down can delay an announcement but never lose or invent one. The relay
-    (``notifications.outbox.relay``) numbers each row into its streams, then deletes it.
+    (``notifications.live.outbox.relay``) numbers each row into its streams, then deletes it.
     """
 
     issue_event = models.ForeignKey(

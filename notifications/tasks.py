@@ -1,17 +1,9 @@
 """Celery tasks of the notifications app; scheduled by beat (settings.CELERY_BEAT_SCHEDULE)."""
 
 from celery import shared_task
-from django.conf import settings
-from django.utils import translation
 
-from . import outbox, reminders
-
-
-@shared_task
-def sweep_reminders() -> dict:
-    """Fire every reminder step that is due and has not fired yet (safe to run twice at once)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return reminders.sweep().as_dict()
+from . import inbox
+from .live import outbox
 
 
 @shared_task
@@ -21,12 +13,12 @@ def deliver_digests() -> int:
     Runs every few minutes rather than at one fixed time, so that a changed working-hours setting
     or a beat that was down at the start of the day delays the digest by minutes, not a day.
     """
-    return reminders.deliver_held()
+    return inbox.deliver_held()
 
 
 @shared_task
 def relay_live_events() -> int:
-    """Send the live updates whose on-commit relay did not run (notifications.outbox)."""
+    """Send the live updates whose on-commit relay did not run (notifications.live.outbox)."""
     return outbox.relay()
 
 

@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import actions, events, outbox
+from . import actions
 from .forms import PreferenceForm
+from .inbox import digest_readers
+from .live import events, outbox
 from .models import Delivery, Notification
-from .reminders import digest_readers
 
 # The inbox's tabs: ?show=… → the rows they keep; "all" keeps every one.
 SHOWN = {"unread": {"read_at__isnull": True}, "read": {"read_at__isnull": False}}

@@ -14,7 +14,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 from twisted.web import http as twisted_http  # noqa: E402
 
-from notifications.routing import websocket_urlpatterns  # noqa: E402
+from notifications.live.routing import websocket_urlpatterns  # noqa: E402
 
 # A search travels in its web address (a GET: it can be bookmarked and sent on), and the browser
 # repeats the address it came from in Referer. A long query in ideographs (nine bytes each in an

@@ -32,8 +32,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
+from notifications.inbox import NotificationBatch
 from notifications.models import NotificationKind
-from notifications.reminders import NotificationBatch
 
 from . import backend, governance
 from .exports import owner_reader

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import factory
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from agencies import actions
 from agencies.models import Agency, AgencyKind, Level, Region, Role, SupervisionClass, User
@@ -93,3 +97,11 @@ def pushed_issue(by: User, initiator: Agency, lead: Agency, **fields):
     fields.setdefault("priority", "normal")
     fields.setdefault("deadline", timezone.localdate() + dt.timedelta(days=10))
     return issue_actions.push(acting_user=by, agency=initiator, lead=lead, **fields)
+
+
+def seed_ladder() -> None:
+    """Seed the reminder ladder as notifications migration 0002 does, with the models as that
+    migration knew them (a transactional test starts from an emptied database)."""
+    migration = ("notifications", "0002_seed_ladder")
+    state = MigrationLoader(connection).project_state(migration)
+    import_module(".".join([migration[0], "migrations", migration[1]])).seed(state.apps, None)

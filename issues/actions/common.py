@@ -16,15 +16,16 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, Membership
 from common import request_ids
-from notifications import notices, outbox
+from notifications.live import outbox
 
-from .. import deadlines, ledger_lines
+from .. import ledger_lines, notices
 from .. import permissions as perms
 from ..attachments import validate_uploads
 from ..models import (
     OPEN_ASSIGNMENT_STATES,
     Assignment,
     AssignmentState,
+    DeadlinePolicy,
     Issue,
     IssueEvent,
     IssueState,
@@ -329,7 +330,7 @@ def _open_assignment(issue, agency, role, *, assigned_by, deadline, transferred_
         agency=agency,
         role=role,
         deadline=deadline or issue.deadline,
-        sign_deadline=deadlines.sign_deadline(issue.category, issue.priority),
+        sign_deadline=DeadlinePolicy.objects.sign_deadline(issue.category, issue.priority),
         assigned_by=assigned_by,
         transferred_from=transferred_from,
     )

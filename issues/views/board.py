@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from agencies.acting import acting_membership
-from notifications import events, outbox
+from notifications.live import events, outbox
 
 from ..board import (
     TAB_COUNT_CAP,
@@ -21,7 +21,7 @@ from ..board import (
     tab_queryset,
 )
 from ..board_forms import BoardForm
-from ..lights import Light
+from ..deadlines.lights import Light
 from ..models import Priority
 from ..permissions import ROLES_FOR_ACTION
 

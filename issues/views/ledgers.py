@@ -16,9 +16,9 @@ from common import spreadsheets
 from common.forms import BootstrapForm, DateInput, chosen_filters
 
 from .. import exports
+from ..deadlines.lights import annotate_light
 from ..ledger_lines import LIVE_ASSIGNMENT_STATES
 from ..ledgers import DIMENSIONS, KINDS, LedgerFilters, drill, ledger
-from ..lights import annotate_light
 from ..models import Assignment
 from .board import label_rows
 

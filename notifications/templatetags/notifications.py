@@ -1,6 +1,6 @@
 from django import template
 
-from .. import events, outbox
+from ..live import events, outbox
 from ..models import Notification, NotificationKind
 
 register = template.Library()

@@ -216,7 +216,7 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
-    # The deadline reminder ladder (notifications.reminders); each step fires once however often.
+    # The deadline reminder ladder (issues.deadlines.reminders); each step fires once however often.
     "reminder-sweep": {"task": "notifications.tasks.sweep_reminders", "schedule": 600.0},
     # Notifications held outside working hours go out once working hours start again.
     "reminder-digest": {"task": "notifications.tasks.deliver_digests", "schedule": 300.0},
@@ -226,17 +226,17 @@ CELERY_BEAT_SCHEDULE = {
     # Saved searches told about the records ingested since they last looked (search.alerts).
     "saved-searches": {"task": "search.tasks.check_saved_searches", "schedule": 300.0},
 }
-# Numbered live messages are kept this long for clients that reconnect (notifications.outbox);
+# Numbered live messages are kept this long for clients that reconnect (notifications.live.outbox);
 # a page asleep for longer reloads its live parts instead of replaying them.
 LIVE_EVENT_RETENTION = timedelta(days=2)
 
 # --- deadlines and reminders -----------------------------------------------------------------
 # A running issue's light turns yellow ("due soon") this many working days before its deadline
-# (issues/lights.py). Counted on the working-day calendar, so a weekend or a holiday in between
+# (issues/deadlines/lights.py). Counted on the working-day calendar, so a weekend or a holiday in between
 # does not eat into the warning; 0 means only on the deadline day itself.
 DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 3, minimum=0)
 # Reminder notifications reach people only between these local times on working days
-# (notifications/reminders.py): people are not paged at night or on holidays. What the sweep
+# (notifications/inbox.py): people are not paged at night or on holidays. What the sweep
 # produces outside them is held and delivered by the reminder-digest task once the next working
 # period starts. Written "HH:MM,HH:MM".
 NOTIFICATION_WORKING_HOURS = env_time_range("NOTIFICATION_WORKING_HOURS", ("08:30", "17:30"))

@@ -104,7 +104,7 @@ def test_the_streamed_csv_is_the_same_file():
 
 
 def test_lazily_translated_labels_are_written_in_the_active_language():
-    from issues.lights import Light
+    from issues.deadlines.lights import Light
 
     for fmt in spreadsheets.FORMATS:
         with translation.override("zh-hans"):

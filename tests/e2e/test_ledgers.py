@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from importlib import import_module
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from agencies import actions as agency_actions
 from agencies import demo
 from issues import demo as issues_demo
+from issues.deadlines import reminders
 from issues.views.ledgers import DRILL_PAGE_SIZE
-from notifications import reminders
+from notifications import inbox
 from tests.e2e.threads import in_own_thread
+from tests.factories import seed_ladder
 from tests.spreadsheets import read_xlsx
 
 pytestmark = pytest.mark.browser
@@ -39,12 +40,12 @@ def seed_city():
     The reminder ladder is seeded by a migration, and a transactional test empties every table
     after it: it is seeded again here, the migration's own way.
     """
-    import_module("notifications.migrations.0002_seed_ladder").seed(apps, None)
+    seed_ladder()
     agency_actions.seed_calendar()
     demo.seed()
     issues_demo.seed()
-    moment = reminders.timezone.now()
-    while reminders.delivery_time(moment) != moment:  # the inbox shows what has been delivered
+    moment = timezone.now()
+    while inbox.delivery_time(moment) != moment:  # the inbox shows what has been delivered
         moment -= dt.timedelta(hours=1)
     return reminders.sweep(now=moment)
 

@@ -21,7 +21,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from issues.models import Issue, IssueState
-from notifications import events
+from notifications.live import events
 from tests.e2e.threads import in_own_thread
 from tests.factories import pushed_issue
 from tests.live_servers import (  # noqa: F401 - fixtures

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from agencies import calendar
-from issues import deadlines, forms
+from issues import forms
 from issues.board_forms import BoardForm
+from issues.deadlines import policy as deadlines
 from issues.models import Category, DeadlinePolicy, Priority
 from issues.views.ledgers import LedgerForm
 from search.forms import AccessRecordForm, SearchForm

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common import request_ids
+from issues import tasks
 from issues.models import Issue, IssueEvent
-from notifications import tasks
 from tests.factories import pushed_issue
 
 

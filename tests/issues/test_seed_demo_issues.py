@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from agencies.models import User
 from issues import demo
-from issues.lights import Light, annotate_light
+from issues.deadlines.lights import Light, annotate_light
 from issues.models import (
     Assignment,
     AssignmentState,

@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from agencies.models import Role
 from issues import actions
+from issues.deadlines import reminders
 from notifications import actions as notification_actions
-from notifications import reminders, tasks
+from notifications import inbox, tasks
 from notifications.models import Delivery, LiveOutbox, Notification, NotificationPreference
 from tests.factories import commission, member, pushed_issue
 
@@ -107,10 +108,10 @@ def test_before_working_hours_the_digest_is_the_same_morning(jw, carol, our_agen
 
 
 def test_the_digest_waits_over_the_weekend():
-    assert reminders.digest_time(when(13, 20)) == when(16, 8, 30)  # Friday evening → Monday
-    assert reminders.digest_time(when(14, 10)) == when(16, 8, 30)  # Saturday
-    assert reminders.digest_time(when(10, 8, 30)) == when(11, 8, 30)  # at the start: the next one
-    assert reminders.digest_time(when(10, 15)) == when(11, 8, 30)  # in working hours
+    assert inbox.digest_time(when(13, 20)) == when(16, 8, 30)  # Friday evening → Monday
+    assert inbox.digest_time(when(14, 10)) == when(16, 8, 30)  # Saturday
+    assert inbox.digest_time(when(10, 8, 30)) == when(11, 8, 30)  # at the start: the next one
+    assert inbox.digest_time(when(10, 15)) == when(11, 8, 30)  # in working hours
 
 
 def test_a_manual_urge_reaches_a_digest_reader_at_once(jw, carol, our_agency, digest_alice):

@@ -15,7 +15,7 @@ import pytest
 from django.db import connections
 
 from issues.models import IssueEvent, Participant
-from notifications import outbox
+from notifications.live import outbox
 from notifications.models import LiveEvent, LiveOutbox
 from tests.factories import AgencyFactory, commission, member, pushed_issue
 

@@ -21,7 +21,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from websockets.sync.client import connect
 
 from issues import actions
-from notifications import events, outbox
+from notifications.live import events, outbox
 from notifications.models import LiveEvent, LiveOutbox
 from tests.factories import pushed_issue
 from tests.live_servers import (  # noqa: F401 - fixtures

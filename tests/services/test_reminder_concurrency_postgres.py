@@ -9,18 +9,25 @@ one event and one notification per recipient.
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.apps import apps
 
 from agencies.models import Level, Role
+from issues.deadlines import reminders
+from issues.deadlines.models import ReminderFiring, StepKind
 from issues.models import IssueEvent, Urge
-from notifications import reminders
-from notifications.models import Notification, ReminderFiring, StepKind
-from tests.factories import AgencyFactory, RegionFactory, commission, member, pushed_issue, stationed_group
+from notifications.models import Notification
+from tests.factories import (
+    AgencyFactory,
+    RegionFactory,
+    commission,
+    member,
+    pushed_issue,
+    seed_ladder,
+    stationed_group,
+)
 from tests.services.test_issue_concurrency_postgres import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -31,7 +38,7 @@ CST = ZoneInfo("Asia/Shanghai")
 @pytest.fixture
 def assignments(city):
     # A transactional test starts from an emptied database: the seeded ladder is put back.
-    import_module("notifications.migrations.0002_seed_ladder").seed(apps, None)
+    seed_ladder()
     city.parent = RegionFactory(code="race-province", level=Level.PROVINCE)
     city.save()
     commission(city.parent, code="race-province-jw")  # escalations go here

@@ -1,5 +1,5 @@
 /*
- * Live updates (DESIGN §6): one WebSocket per page, the protocol of notifications/consumers.py.
+ * Live updates (DESIGN §6): one WebSocket per page, the protocol of notifications/live/consumers.py.
  *
  * A page says what it listens to with data attributes, and the server renders everything:
  *   - an element with data-live-stream="agency.12" data-live-seq="40": the stream and the last

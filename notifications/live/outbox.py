@@ -7,6 +7,9 @@ lock), deletes it and sends the messages. Numbering after the commit is what mak
 numbers gapless and in commit order; numbering inside the actions would hold every party's
 stream lock until the action commits, and two actions could wait on each other.
 
+Which streams a recorded event is announced on, and the streams numbered by their owner (an
+issue's, by its record), are the owning app's to say, through the stream registry (``streams``).
+
 If the relay cannot run (the process died after the commit), the beat task ``relay_live_events``
 picks the rows up. If the channel layer is down, the numbered messages wait in ``LiveEvent`` and
 the clients fetch them with ``replay`` when they reconnect or resync.
@@ -21,8 +24,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import events
-from .models import LiveEvent, LiveOutbox, LiveStream
+from ..models import LiveEvent, LiveOutbox, LiveStream
+from . import events, streams
 
 logger = logging.getLogger(__name__)
 
@@ -71,34 +74,26 @@ def relay(batch_size: int = RELAY_BATCH) -> int:
 
 
 def _number_batch(batch_size: int) -> tuple[int, list[tuple[str, events.Message]]] | None:
-    from issues.models import Participant
-
     # Concurrent relays take disjoint rows; each row is numbered once because it is deleted in
     # the transaction that numbered it.
     rows = list(
-        LiveOutbox.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("issue_event")
-        .order_by("pk")[:batch_size]
+        LiveOutbox.objects.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:batch_size]
     )
     if not rows:
         return None
-    issue_ids = {row.issue_event.issue_id for row in rows if row.issue_event_id}
-    parties: dict[int, set[int]] = {}
-    for issue_id, agency_id in Participant.objects.filter(issue_id__in=issue_ids).values_list(
-        "issue_id", "agency_id"
-    ):
-        parties.setdefault(issue_id, set()).add(agency_id)
+    # What each recorded event announces, and to which streams, is the board's to say.
+    event_ids = [row.issue_event_id for row in rows if row.issue_event_id]
+    announced = streams.announcer(events.ISSUE)(event_ids) if event_ids else {}
 
     planned: list[tuple[str, dict]] = []  # (stream, payload) to number, in order
-    unnumbered: list[tuple[str, events.Message]] = []  # issue streams carry the record's seq
+    unnumbered: list[tuple[str, events.Message]] = []  # streams numbered by their owner
     for row in rows:
         if row.issue_event_id:
-            event = row.issue_event
-            payload = {"type": "issue.changed", "issue": event.issue_id, "action": event.action}
-            for agency_id in sorted(parties.get(event.issue_id, ())):
-                planned.append((events.agency_stream(agency_id), payload))
-            stream = events.issue_stream(event.issue_id)
-            unnumbered.append((stream, {**payload, "stream": stream, "seq": event.seq}))
+            for stream, payload, seq in announced.get(row.issue_event_id, ()):
+                if seq is None:
+                    planned.append((stream, payload))
+                else:
+                    unnumbered.append((stream, {**payload, "stream": stream, "seq": seq}))
         elif row.user_id:
             payload = {"type": "inbox.changed", "new": row.new_notifications, "digest": row.digest}
             planned.append((events.user_stream(row.user_id), payload))
@@ -134,10 +129,9 @@ def _number(planned: list[tuple[str, dict]]) -> list[tuple[str, events.Message]]
 def position(stream: str) -> int:
     """The stream's latest number (0 before its first message)."""
     kind, pk = events.parse_stream(stream)
-    if kind == events.ISSUE:
-        from issues.models import Issue
-
-        return Issue.objects.filter(pk=pk).values_list("event_count", flat=True).first() or 0
+    registered = streams.kind(kind)
+    if registered.numbered_by_owner:
+        return registered.position(pk)
     return LiveStream.objects.filter(name=stream).values_list("seq", flat=True).first() or 0
 
 
@@ -145,23 +139,14 @@ def replay(stream: str, after: int, limit: int = REPLAY_LIMIT) -> list[events.St
     """The stream's messages numbered after ``after``, in order; None if they cannot all be
     given (pruned, or more than ``limit``): the client then reloads its live parts."""
     kind, pk = events.parse_stream(stream)
+    registered = streams.kind(kind)
     # The position first: every message numbered up to it is committed and so among the rows
     # read next. Read after them, a message committed in between would look pruned.
     latest = position(stream)
     if after > latest:
         return None  # a number this stream never gave
-    if kind == events.ISSUE:
-        from issues.models import IssueEvent
-
-        rows = list(
-            IssueEvent.objects.filter(issue_id=pk, seq__gt=after)
-            .order_by("seq")
-            .values_list("seq", "action")[: limit + 1]
-        )
-        messages = [
-            {"type": "issue.changed", "stream": stream, "seq": seq, "issue": pk, "action": action}
-            for seq, action in rows
-        ]
+    if registered.numbered_by_owner:
+        messages = registered.replay(stream, pk, after, limit + 1)
     else:
         rows = list(
             LiveEvent.objects.filter(stream=stream, seq__gt=after)

@@ -20,10 +20,13 @@ from typing import Literal, TypedDict
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from . import streams
+
 logger = logging.getLogger(__name__)
 
+# The kinds of stream; who may read each, and how it is numbered, is registered by the app that
+# owns it (``streams``): the inbox's and the agencies' by this app, the issues' by the board.
 AGENCY, ISSUE, USER = "agency", "issue", "user"
-STREAM_KINDS = (AGENCY, ISSUE, USER)
 
 
 class IssueChanged(TypedDict):
@@ -76,11 +79,11 @@ def user_stream(user_id: int) -> str:
 
 
 def parse_stream(name) -> tuple[str, int] | None:
-    """("agency", 12) for "agency.12"; None for anything that is not a stream's name."""
+    """("agency", 12) for "agency.12"; None for anything that is not a registered stream's name."""
     if not isinstance(name, str) or len(name) > 40:
         return None
     kind, _, pk = name.partition(".")
-    if kind not in STREAM_KINDS or not pk.isascii() or not pk.isdigit():
+    if streams.kind(kind) is None or not pk.isascii() or not pk.isdigit():
         return None
     return kind, int(pk)
 

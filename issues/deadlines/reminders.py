@@ -20,26 +20,18 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.calendar import add_working_days, is_working_day, next_working_day, working_days_between
+from agencies.calendar import add_working_days, working_days_between
 from agencies.models import Agency, AgencyKind, Membership, Role, SupervisionClass
+from notifications.inbox import NotificationBatch
 
-from . import outbox
-from .models import (
-    LADDER_KINDS,
-    URGENT_KINDS,
-    Delivery,
-    Notification,
-    NotificationPreference,
-    ReminderFiring,
-    ReminderStep,
-    StepKind,
-)
+from .. import actions
+from ..models import Assignment, Issue
+from .models import ReminderFiring, ReminderStep, StepKind
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +41,7 @@ _SEARCH_DAYS = 10_000
 
 
 def urgeable_states():
-    from issues.actions import URGEABLE_STATES
-
-    return [str(state) for state in URGEABLE_STATES]
+    return [str(state) for state in actions.URGEABLE_STATES]
 
 
 def threshold(today: dt.date, offset: int) -> dt.date:
@@ -65,114 +55,6 @@ def threshold(today: dt.date, offset: int) -> dt.date:
         else:
             hi = mid - 1
     return dt.date.fromordinal(lo)
-
-
-# --- when a notification may go out --------------------------------------------------------------
-
-
-def _hours() -> tuple[dt.time, dt.time]:
-    start, end = settings.NOTIFICATION_WORKING_HOURS
-    return dt.time.fromisoformat(start), dt.time.fromisoformat(end)
-
-
-def digest_time(now: dt.datetime) -> dt.datetime:
-    """The next working-hours start after ``now``: today's while it is still ahead on a working
-    day, else the next working day's."""
-    start, _end = _hours()
-    local = timezone.localtime(now)
-    day = local.date()
-    if not (is_working_day(day) and local.time() < start):
-        day = next_working_day(day + dt.timedelta(days=1))
-    return timezone.make_aware(dt.datetime.combine(day, start))
-
-
-def delivery_time(now: dt.datetime) -> dt.datetime:
-    """``now`` inside working hours on a working day, else the next working-hours start."""
-    start, end = _hours()
-    local = timezone.localtime(now)
-    if is_working_day(local.date()) and start <= local.time() < end:
-        return now
-    return digest_time(now)
-
-
-def deliver_after(kind: str, digest: bool, now: dt.datetime) -> dt.datetime:
-    """When a notification of ``kind`` reaches a reader who chose the digest (or not)."""
-    if digest and kind not in URGENT_KINDS:
-        return digest_time(now)
-    if kind in LADDER_KINDS:
-        return delivery_time(now)
-    return now
-
-
-def digest_readers(user_ids) -> set[int]:
-    """Those of ``user_ids`` who chose the digest (no row: as things happen)."""
-    return set(
-        NotificationPreference.objects.filter(user_id__in=user_ids, delivery=Delivery.DIGEST).values_list(
-            "user_id", flat=True
-        )
-    )
-
-
-@dataclass
-class NotificationBatch:
-    """The notifications of one batch (of firings, or of one event): one INSERT, one announcement.
-
-    When each one goes out depends on its kind and its reader's choice (``deliver_after``),
-    settled in ``send`` with one query for all readers. Those that go out at once are announced
-    to the users' open pages, once per batch rather than once per notification.
-    """
-
-    now: dt.datetime
-    rows: list = field(default_factory=list)
-
-    def add(self, user_ids, *, issue_id: int | None, kind: str, text: str, link: str = "") -> int:
-        user_ids = sorted(set(user_ids))
-        self.rows += [
-            Notification(recipient_id=user_id, issue_id=issue_id, kind=kind, text=text, link=link)
-            for user_id in user_ids
-        ]
-        return len(user_ids)
-
-    def send(self) -> None:
-        """Write them in the current transaction; announce the delivered ones when it commits."""
-        if not self.rows:
-            return
-        digest = digest_readers({row.recipient_id for row in self.rows})
-        times: dict[tuple[str, bool], dt.datetime] = {}  # the calendar asked once per pair
-        counts: dict[int, int] = {}
-        for row in self.rows:
-            key = (row.kind, row.recipient_id in digest)
-            if key not in times:
-                times[key] = deliver_after(*key, self.now)
-            row.deliver_after = times[key]
-            if row.deliver_after <= self.now:
-                row.delivered_at = self.now
-                counts[row.recipient_id] = counts.get(row.recipient_id, 0) + 1
-        Notification.objects.bulk_create(self.rows, batch_size=1_000)
-        outbox.enqueue_inbox(counts)
-        self.rows = []
-
-
-def deliver_held(now: dt.datetime | None = None, batch_size: int = 5_000) -> int:
-    """The digest: deliver what was held outside working hours and whose time has come."""
-    now = now or timezone.now()
-    total = 0
-    while True:
-        with transaction.atomic():
-            rows = list(
-                Notification.objects.select_for_update(skip_locked=True)
-                .filter(delivered_at__isnull=True, deliver_after__lte=now)
-                .order_by("pk")
-                .values_list("pk", "recipient_id")[:batch_size]
-            )
-            if not rows:
-                return total
-            Notification.objects.filter(pk__in=[pk for pk, _user in rows]).update(delivered_at=now)
-            counts: dict[int, int] = {}
-            for _pk, user_id in rows:
-                counts[user_id] = counts.get(user_id, 0) + 1
-            outbox.enqueue_inbox(counts, digest=True)
-        total += len(rows)
 
 
 # --- who hears about a step ----------------------------------------------------------------------
@@ -289,8 +171,6 @@ class SweepResult:
 def due_assignments(step: ReminderStep, until: dt.date, after: tuple[dt.date, int] | None = None):
     """Open assignments whose deadline makes ``step`` due and for which it has not fired, in
     (deadline, id) order, after the (deadline, id) of the previous batch's last row."""
-    from issues.models import Assignment
-
     fired = ReminderFiring.objects.filter(assignment_id=OuterRef("pk"), step_id=step.pk)
     due = Assignment.objects.filter(state__in=urgeable_states(), deadline__lte=until)
     if after is not None:
@@ -357,9 +237,6 @@ def _mark_skipped(step: ReminderStep, assignment_ids, reason: str) -> None:
 
 
 def _fire_batch(step, rows, superseded_until, context: _SweepContext, result: SweepResult) -> None:
-    from issues.actions import ActionError, auto_urge
-    from issues.models import Issue
-
     audience, batch = context.audience, NotificationBatch(context.now)
     urges = step.kind in (StepKind.URGE, StepKind.ESCALATE)
     with transaction.atomic():
@@ -382,12 +259,12 @@ def _fire_batch(step, rows, superseded_until, context: _SweepContext, result: Sw
                     if step.kind == StepKind.ESCALATE:
                         by = audience.commission_above(agency_id)
                         if by is None:
-                            raise ActionError(_("There is no commission one level up."))
-                    auto_urge(
+                            raise actions.ActionError(_("There is no commission one level up."))
+                    actions.auto_urge(
                         assignment_id=assignment_id, rule=step.code, due_date=context.urge_due,
                         by_agency_id=by,
                     )
-                except ActionError as error:
+                except actions.ActionError as error:
                     refused.setdefault(str(error), []).append(assignment_id)
                     continue
                 result.urges += 1

@@ -15,7 +15,7 @@ from channels.layers import get_channel_layer
 from django.utils import timezone
 
 from issues import actions
-from notifications import events, outbox
+from notifications.live import events, outbox
 from notifications.models import LiveEvent, LiveOutbox, LiveStream
 from tests.factories import AgencyFactory, pushed_issue
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies import calendar
 
-from .models import IssueState
+from ..models import IssueState
 
 
 class Light(models.TextChoices):

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from agencies import calendar
-from issues import deadlines
+from issues.deadlines import policy as deadlines
 from issues.forms import NewIssueForm
 from issues.models import DeadlinePolicy
 
@@ -41,7 +41,8 @@ def test_no_policy_proposes_nothing():
 def test_the_deadline_counts_working_days_over_the_spring_festival():
     # 10 working days from Fri 2025-01-24: 26 (Sun), 27, then 5–7, 8 (Sat), 10–13 Feb.
     assert deadlines.proposed_deadline("welfare", "urgent", dt.date(2025, 1, 24)) == dt.date(2025, 2, 13)
-    assert deadlines.sign_deadline("welfare", "urgent", dt.date(2025, 1, 24)) == dt.date(2025, 1, 26)
+    sign_deadline = DeadlinePolicy.objects.sign_deadline("welfare", "urgent", dt.date(2025, 1, 24))
+    assert sign_deadline == dt.date(2025, 1, 26)
 
 
 def test_natural_days_land_on_a_working_day():
@@ -95,7 +96,7 @@ def test_policies_are_edited_in_the_admin(admin_client):
 
 
 def test_due_soon_counts_working_days_across_national_day(settings):
-    from issues.lights import Light, date_light, due_soon_until
+    from issues.deadlines.lights import Light, date_light, due_soon_until
 
     friday = dt.date(2025, 9, 26)
     assert due_soon_until(friday) == dt.date(2025, 9, 30)  # Sun 28 (调休), Mon 29, Tue 30
@@ -106,7 +107,7 @@ def test_due_soon_counts_working_days_across_national_day(settings):
 
 
 def test_the_board_condition_agrees_with_the_python_light(issue):
-    from issues.lights import Light, annotate_light
+    from issues.deadlines.lights import Light, annotate_light
     from issues.models import Issue
 
     friday = dt.date(2025, 9, 26)
@@ -117,7 +118,7 @@ def test_the_board_condition_agrees_with_the_python_light(issue):
 
 
 def test_closed_late_is_red_and_says_so(closed, client, carol):
-    from issues.lights import Light, date_light
+    from issues.deadlines.lights import Light, date_light
 
     assert date_light(dt.date(2025, 1, 2), finished=True, closed_on=dt.date(2025, 1, 3)) == Light.RED
     assert date_light(dt.date(2025, 1, 3), finished=True, closed_on=dt.date(2025, 1, 3)) == Light.GREEN

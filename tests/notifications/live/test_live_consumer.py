@@ -15,7 +15,7 @@ from django.test import Client
 from agencies.actions import remove_member
 from agencies.models import Membership
 from issues import actions
-from notifications import events, outbox
+from notifications.live import events, outbox
 from portal.asgi import application
 from tests.factories import pushed_issue
 

@@ -5,29 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import ngettext
 
 from agencies import calendar
 
-from .models import Category, DeadlinePolicy, DeadlineUnit, Priority
-
-
-def _most_specific(candidates, category: str, priority: str) -> DeadlinePolicy | None:
-    matching = [
-        p for p in candidates if p.category in ("", category) and p.priority in ("", priority)
-    ]
-    # A policy naming the category beats one naming the priority; both beat the catch-all.
-    return max(matching, key=lambda p: (p.category != "", p.priority != ""), default=None)
+from ..models import Category, DeadlinePolicy, DeadlineUnit, Priority, most_specific_policy
 
 
 def policy_for(category: str, priority: str) -> DeadlinePolicy | None:
     """The most specific policy for the pair: both given, then category only, priority only, neither."""
-    candidates = DeadlinePolicy.objects.filter(
-        Q(category=category) | Q(category=""), Q(priority=priority) | Q(priority="")
-    )
-    return _most_specific(candidates, category, priority)
+    return DeadlinePolicy.objects.for_pair(category, priority)
 
 
 def proposed_deadline(category: str, priority: str, start: dt.date | None = None) -> dt.date | None:
@@ -36,13 +24,6 @@ def proposed_deadline(category: str, priority: str, start: dt.date | None = None
     if policy is None:
         return None
     return calendar.deadline_from(start or timezone.localdate(), policy.handle_within, policy.unit)
-
-
-def sign_deadline(category: str, priority: str, start: dt.date | None = None) -> dt.date | None:
-    policy = policy_for(category, priority)
-    if policy is None:
-        return None
-    return calendar.add_working_days(start or timezone.localdate(), policy.sign_within)
 
 
 @dataclass(frozen=True)
@@ -79,7 +60,7 @@ def suggestions(start: dt.date | None = None) -> dict[tuple[str, str], Suggestio
     proposed = {}
     for category in Category.values:
         for priority in Priority.values:
-            policy = _most_specific(policies, category, priority)
+            policy = most_specific_policy(policies, category, priority)
             if policy is not None:
                 deadline = calendar.deadline_from(start, policy.handle_within, policy.unit)
                 proposed[category, priority] = Suggestion(deadline, policy.handle_within, policy.unit)

@@ -11,10 +11,13 @@ import time_machine
 from django.urls import reverse
 
 from agencies.models import Level, Role
-from issues import actions
+from issues import actions, tasks
+from issues.deadlines import reminders
+from issues.deadlines.models import ReminderFiring, ReminderStep
 from issues.models import IssueEvent, Urge
-from notifications import reminders, tasks
-from notifications.models import Notification, NotificationKind, ReminderFiring, ReminderStep
+from notifications import tasks as notification_tasks
+from notifications.inbox import delivery_time
+from notifications.models import Notification, NotificationKind
 from tests.factories import RegionFactory, commission, member, pushed_issue, stationed_group
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +50,7 @@ def cast(city, our_agency, alice):
     }
     with time_machine.travel(MONDAY, tick=False):
         issue = pushed_issue(people["carol"], jw, our_agency, deadline=DEADLINE)
-    # The push told the bureau it has a new issue (tests/notifications/test_notices.py); these
+    # The push told the bureau it has a new issue (tests/issues/test_notices.py); these
     # tests count what the ladder sends.
     Notification.objects.filter(kind=NotificationKind.ASSIGNED).delete()
     return issue, issue.assignments.get(), group, provincial_jw, people
@@ -198,10 +201,10 @@ def test_after_hours_they_wait_for_the_next_morning(cast):
     assert note.delivered_at is None
     assert note.deliver_after == dt.datetime(2026, 3, 11, 8, 30, tzinfo=CST)
     with at(11, 8, 29):
-        assert tasks.deliver_digests() == 0
+        assert notification_tasks.deliver_digests() == 0
     with at(11, 8, 30):
-        assert tasks.deliver_digests() == 2  # alice and alan
-        assert tasks.deliver_digests() == 0
+        assert notification_tasks.deliver_digests() == 2  # alice and alan
+        assert notification_tasks.deliver_digests() == 0
     note.refresh_from_db()
     assert note.delivered_at == dt.datetime(2026, 3, 11, 8, 30, tzinfo=CST)
 
@@ -218,10 +221,10 @@ def test_on_friday_evening_they_wait_for_monday(cast):
 def test_before_hours_they_wait_for_the_same_morning(settings):
     settings.NOTIFICATION_WORKING_HOURS = ("09:00", "18:00")
     now = dt.datetime(2026, 3, 10, 7, 0, tzinfo=CST)
-    assert reminders.delivery_time(now) == dt.datetime(2026, 3, 10, 9, tzinfo=CST)
-    assert reminders.delivery_time(now.replace(hour=17, minute=59)) == now.replace(hour=17, minute=59)
+    assert delivery_time(now) == dt.datetime(2026, 3, 10, 9, tzinfo=CST)
+    assert delivery_time(now.replace(hour=17, minute=59)) == now.replace(hour=17, minute=59)
     saturday = dt.datetime(2026, 3, 14, 10, 0, tzinfo=CST)
-    assert reminders.delivery_time(saturday) == dt.datetime(2026, 3, 16, 9, tzinfo=CST)
+    assert delivery_time(saturday) == dt.datetime(2026, 3, 16, 9, tzinfo=CST)
 
 
 # --- the inbox ----------------------------------------------------------------------------------

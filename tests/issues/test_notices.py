@@ -1,4 +1,4 @@
-"""Every event an agency should hear of reaches its members' inboxes (notifications.notices).
+"""Every event an agency should hear of reaches its members' inboxes (issues.notices).
 
 For each action: who gets a notification and of which kind, and who does not: the acting
 agency (the actor and colleagues), an agency with no part in it, an inactive member.
@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 
 from agencies.models import Role
 from issues import actions
+from issues.notices import NOTICES
 from notifications.models import LiveOutbox, Notification
-from notifications.notices import NOTICES
 from tests.factories import AgencyFactory, commission, member, pushed_issue, stationed_group
 
 pytestmark = pytest.mark.django_db
@@ -211,7 +211,7 @@ def test_an_automatic_urge_is_announced_by_its_ladder_step_not_twice(scene, push
     actions.auto_urge(
         assignment_id=assignment.pk, rule="deadline-day", due_date=timezone.localdate() + dt.timedelta(days=1)
     )
-    # The ladder writes the step's notification right after (tests/notifications/test_reminders.py).
+    # The ladder writes the step's notification right after (tests/issues/deadlines/test_reminders.py).
     assert scene.news() == {}
 
 

@@ -11,7 +11,7 @@ The conversation, all JSON:
   with the last number the page has seen (null: from now). The server checks the user may read
   each stream, joins its group, and sends what came after that number; it answers
   ``{"type": "subscribed", "stream", "seq"}``, or ``{"type": "denied", "stream"}``;
-- server: the streams' numbered messages (``notifications.events``), each once and in order. A
+- server: the streams' numbered messages (``notifications.live.events``), each once and in order. A
   gap (the layer dropped one, or a message overtook another) is filled from the database first;
   ``{"type": "reset", "stream", "seq"}`` says the gap is too old or too long to fill, and the
   page reloads its live parts;
@@ -28,7 +28,10 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 
-from . import events, outbox
+from agencies.models import Membership
+
+from ..models import Notification
+from . import events, outbox, streams
 
 # More streams than any page needs is a client misbehaving: the rest are ignored.
 MAX_STREAMS = 8
@@ -36,29 +39,33 @@ CLOSE_SIGNED_OUT = 4001
 
 
 def may_read(user_id: int, stream: str) -> bool:
-    """Whether the user may hear the stream now: a member of the agency, a party that sees the
-    issue, or its own inbox; and still an active user."""
-    from agencies.models import Membership
-    from issues.permissions import visible_issues
-
+    """Whether the user may hear the stream now, as the app that owns its kind says
+    (``streams``): a member of the agency, a party that sees the issue, or its own inbox; and
+    still an active user."""
     parsed = events.parse_stream(stream)
     if parsed is None:
         return False
     kind, pk = parsed
-    # One query each for the streams every page follows: this runs before every message.
-    if kind == events.USER:
-        return pk == user_id and get_user_model().objects.filter(pk=user_id, is_active=True).exists()
-    if kind == events.AGENCY:
-        return Membership.objects.filter(
-            user_id=user_id, user__is_active=True, agency_id=pk, agency__is_active=True
-        ).exists()
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    return user is not None and visible_issues(user).filter(pk=pk).exists()
+    return streams.kind(kind).may_read(user_id, pk)
+
+
+# The streams this app owns (registered by NotificationsConfig.ready). One query each: this runs
+# before every message.
+
+
+def may_read_inbox(user_id: int, pk: int) -> bool:
+    """``user.<id>``: one's own inbox, while one is an active user."""
+    return pk == user_id and get_user_model().objects.filter(pk=user_id, is_active=True).exists()
+
+
+def may_read_agency(user_id: int, pk: int) -> bool:
+    """``agency.<id>``: an active member of the active agency."""
+    return Membership.objects.filter(
+        user_id=user_id, user__is_active=True, agency_id=pk, agency__is_active=True
+    ).exists()
 
 
 def unread_count(user_id: int) -> int:
-    from .models import Notification
-
     return Notification.objects.inbox(user_id).unread().count()
 
 
@@ -146,7 +153,7 @@ class PortalConsumer(AsyncJsonWebsocketConsumer):
         else:
             await self.catch_up(stream)
 
-    # Group messages, by their "type" (notifications.events).
+    # Group messages, by their "type" (notifications.live.events).
 
     async def issue_changed(self, message):
         await self.forward(message)

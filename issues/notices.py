@@ -7,7 +7,7 @@ fails notifies nobody. Every active member of a hearing agency gets one notifica
 whatever their role; the acting agency never hears of its own action, nor the acting user.
 
 Automatic urges (``auto_urge``, an event with an ``automation_rule``) are not here: the ladder
-step that made them notifies its own audience (notifications.reminders), and a second
+step that made them notifies its own audience (issues.deadlines.reminders), and a second
 notification of the same urge would only be noise.
 
 The texts are stored, not rendered per reader (a notification reaches many readers at once), so
@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from agencies.models import Membership
-from issues.models import OPEN_ASSIGNMENT_STATES, Assignment, AssignmentState
+from notifications.inbox import NotificationBatch
+from notifications.models import NotificationKind as Kind
 
-from .models import NotificationKind as Kind
-from .reminders import NotificationBatch
+from .models import OPEN_ASSIGNMENT_STATES, Assignment, AssignmentState
 
 
 @dataclass(frozen=True)
