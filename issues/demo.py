@@ -22,8 +22,8 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
-from agencies import demo as city
 from agencies.models import Agency, Membership, Role
+from demo import city
 
 from . import actions
 from .demo_cases import CASES, Case, Variant

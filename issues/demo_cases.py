@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agencies.demo import CITY
+from demo.city import CITY
 
 from .models import Category, Priority, Source
 

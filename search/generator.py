@@ -7,7 +7,7 @@ date order like a real export, at well over 50,000 a second. ``write_system()`` 
 CSV (UTF-8, a header row) or JSONL (one object a line); ``manage.py generate_records`` writes
 every system.
 
-The people, companies and places are those of the demo city 江州市 (``agencies.demo``): Chinese
+The people, companies and places are those of the demo city 江州市 (``demo.city``): Chinese
 names, companies ending in 有限公司 and sole proprietorships, 18-character unified social credit
 codes and resident ID numbers with correct check characters, mobile numbers, addresses in its
 five districts, dates from 2020 to late 2026 (companies and officials go back further), amounts
@@ -69,7 +69,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from agencies import demo
+from demo import city
 
 from . import generator_words as W
 from .identifiers import CREDIT_CODE_CHARSET, credit_code_check
@@ -488,16 +488,16 @@ class World:
         return self._pools[key]
 
     def _units(self) -> None:
-        regions = {spec.code: spec.name for spec in demo.REGIONS}
+        regions = {spec.code: spec.name for spec in city.REGIONS}
         self.departments: dict[tuple[str, str], str] = {}  # (region name, key) → department name
         self.unit_region: dict[str, str] = {}  # department or project owner → region name
         self.unit_key: dict[str, str] = {}  # department → its key; a project owner → its name
-        keys = {spec.key for spec in demo.DEPARTMENTS}
-        for spec in demo.agency_specs():
-            if spec.kind != demo.AgencyKind.DEPARTMENT:
+        keys = {spec.key for spec in city.DEPARTMENTS}
+        for spec in city.agency_specs():
+            if spec.kind != city.AgencyKind.DEPARTMENT:
                 continue
             region = regions[spec.region]
-            key = next(key for key in keys if spec.code == demo.department_code(spec.region, key))
+            key = next(key for key in keys if spec.code == city.department_code(spec.region, key))
             self.departments[(region, key)] = spec.name
             self.unit_region[spec.name] = region
             self.unit_key[spec.name] = key

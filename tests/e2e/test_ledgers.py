@@ -18,7 +18,7 @@ from django.apps import apps
 from playwright.sync_api import expect
 
 from agencies import actions as agency_actions
-from agencies import demo
+from demo import city as demo_city
 from issues import demo as issues_demo
 from issues.views.ledgers import DRILL_PAGE_SIZE
 from notifications import reminders
@@ -41,7 +41,7 @@ def seed_city():
     """
     import_module("notifications.migrations.0002_seed_ladder").seed(apps, None)
     agency_actions.seed_calendar()
-    demo.seed()
+    demo_city.seed()
     issues_demo.seed()
     moment = reminders.timezone.now()
     while reminders.delivery_time(moment) != moment:  # the inbox shows what has been delivered
@@ -60,7 +60,7 @@ def sign_in(page, username: str, path: str) -> None:
     page.goto(path)
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
     page.fill("#id_username", username)
-    page.fill("#id_password", demo.DEMO_PASSWORD)
+    page.fill("#id_password", demo_city.DEMO_PASSWORD)
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(re.escape(path) + "$"))
 

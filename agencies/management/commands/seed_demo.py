@@ -9,7 +9,7 @@ import textwrap
 from django.core.management.base import BaseCommand
 
 from agencies import actions as agency_actions
-from agencies import demo
+from demo import city
 from issues import demo as issues_demo
 from portal import demo as portal_demo
 from search import demo as search_demo
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--reset-passwords", action="store_true",
-            help=f"Set every demo login's password back to {demo.DEMO_PASSWORD!r}.",
+            help=f"Set every demo login's password back to {city.DEMO_PASSWORD!r}.",
         )
         parser.add_argument(
             "--records-per-system", type=int, default=None,
@@ -48,7 +48,7 @@ class Command(BaseCommand):
 
     def _seed(self, reset_passwords, records_per_system, records_later):
         agency_actions.seed_calendar()  # deadlines are counted on it
-        counts = demo.seed(reset_passwords=reset_passwords)
+        counts = city.seed(reset_passwords=reset_passwords)
         issues = issues_demo.seed()
         portal_demo.seed_pages()
         records = search_demo.seed_records(0 if records_later else records_per_system)
@@ -65,8 +65,8 @@ class Command(BaseCommand):
                               " running portal (the records search page shows how far)")
         else:
             self.stdout.write(f"  {Record.objects.count():,} linked-system records (none loaded now)")
-        usernames = list(dict.fromkeys(login.username for login in demo.DEMO_LOGINS))
-        self.stdout.write(f"Sign in with any demo login and the password {demo.DEMO_PASSWORD}; the README's"
+        usernames = list(dict.fromkeys(login.username for login in city.DEMO_LOGINS))
+        self.stdout.write(f"Sign in with any demo login and the password {city.DEMO_PASSWORD}; the README's"
                           " table says whom each acts for. Try jw_staff (city commission), zjj_staff"
                           " (housing bureau), jw_leader (records search), admin (/admin/, /cms/).")
         logins = textwrap.wrap(", ".join(usernames), width=96)

@@ -16,8 +16,8 @@ from typing import NamedTuple
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from . import actions
-from .models import Agency, AgencyKind, Level, Membership, Region, Role, SupervisionClass, User
+from agencies import actions
+from agencies.models import Agency, AgencyKind, Level, Membership, Region, Role, SupervisionClass, User
 
 DEMO_PASSWORD = "jiandu2026"  # noqa: S105 - the published password of the demo city's logins
 
