@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from demo.city import CITY
-
-from .models import Category, Priority, Source
+from issues.models import Category, Priority, Source
 
 DH, XS, NJ, BC, LJ = "jz-donghu", "jz-xishan", "jz-nanjiang", "jz-beicheng", "jz-linjiang"
 
