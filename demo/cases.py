@@ -1,4 +1,4 @@
-"""The cases of the demo board (``issues.demo``): hand-written problems of 江州市 and their variants.
+"""The cases of the demo board (``demo.board``): hand-written problems of 江州市 and their variants.
 
 A data table, not code: each case is one kind of problem as a supervisory body would write it
 up; each variant places it in a district with its own details and says how far it got.

@@ -375,7 +375,7 @@ USERS = {
     "dh_liaison": "何静",
     "dh_zjj_leader": "胡敏",
     "dh_zjj_staff": "马超",
-    # Who the demo board's issues (issues.demo) need at work: the bodies that push, the
+    # Who the demo board's issues (demo.board) need at work: the bodies that push, the
     # departments that sign and report (leaders where work is split, approved or transferred),
     # and the liaisons of the stationed groups that urge them.
     "dcs_staff": "吕鹏",

@@ -22,7 +22,7 @@ def pages(monkeypatch):
     """
     calls = []
     monkeypatch.setattr("portal.demo.seed_pages", lambda: calls.append(1))
-    monkeypatch.setattr("issues.demo.seed", lambda: {"issues": 0, "new": 0})
+    monkeypatch.setattr("demo.board.seed", lambda: {"issues": 0, "new": 0})
     return calls
 
 
@@ -172,7 +172,7 @@ def test_it_leaves_changed_passwords_alone_unless_asked(seeded):
 def test_it_prints_a_short_summary_not_library_lines(db, caplog, monkeypatch):
     """The libraries' INFO lines (Wagtail logs each page it creates and publishes) stay out of
     the seed's output; its own summary is a dozen lines, every login named."""
-    monkeypatch.setattr("issues.demo.seed", lambda: {"issues": 0, "new": 0})
+    monkeypatch.setattr("demo.board.seed", lambda: {"issues": 0, "new": 0})
     out = StringIO()
     with caplog.at_level("INFO"):
         call_command("seed_demo", stdout=out)  # the portal's pages too: Wagtail logs them
@@ -185,7 +185,7 @@ def test_it_prints_a_short_summary_not_library_lines(db, caplog, monkeypatch):
 
 
 def test_it_shows_library_lines_when_asked(db, caplog, monkeypatch):
-    monkeypatch.setattr("issues.demo.seed", lambda: {"issues": 0, "new": 0})
+    monkeypatch.setattr("demo.board.seed", lambda: {"issues": 0, "new": 0})
     with caplog.at_level("INFO"):
         call_command("seed_demo", verbosity=2, stdout=StringIO())
     assert any(record.name == "wagtail" for record in caplog.records)

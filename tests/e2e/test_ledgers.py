@@ -18,8 +18,8 @@ from django.apps import apps
 from playwright.sync_api import expect
 
 from agencies import actions as agency_actions
+from demo import board as demo_board
 from demo import city as demo_city
-from issues import demo as issues_demo
 from issues.views.ledgers import DRILL_PAGE_SIZE
 from notifications import reminders
 from tests.e2e.threads import in_own_thread
@@ -42,7 +42,7 @@ def seed_city():
     import_module("notifications.migrations.0002_seed_ladder").seed(apps, None)
     agency_actions.seed_calendar()
     demo_city.seed()
-    issues_demo.seed()
+    demo_board.seed()
     moment = reminders.timezone.now()
     while reminders.delivery_time(moment) != moment:  # the inbox shows what has been delivered
         moment -= dt.timedelta(hours=1)

@@ -25,9 +25,8 @@ from django.utils import timezone
 from agencies.models import Agency, Membership, Role
 from demo import city
 from demo.cases import CASES, Case, Variant
-
-from . import actions
-from .models import Assignment, AssignmentState, HandlerRole, Issue
+from issues import actions
+from issues.models import Assignment, AssignmentState, HandlerRole, Issue
 
 CITY = city.CITY
 REGION_NAMES = {spec.code: spec.name for spec in city.REGIONS}
