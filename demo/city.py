@@ -4,7 +4,7 @@
 code or user name, so running it again changes nothing and duplicates nothing. Passwords are set
 when a user is created (or when asked to reset them), never silently on a re-run.
 
-``manage.py seed_demo`` calls ``seed()`` and then ``portal.demo.seed_pages()``.
+``manage.py seed_demo`` calls ``seed()`` and then ``demo.pages.seed_pages()``.
 """
 
 from __future__ import annotations

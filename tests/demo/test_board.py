@@ -39,7 +39,7 @@ EVERY_ACTION = {
 def board(django_db_setup, django_db_blocker):
     """The demo city and its board, seeded once for this module and rolled back after it."""
     with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
-        patch.setattr("portal.demo.seed_pages", lambda: None)  # the portal's own tests cover it
+        patch.setattr("demo.pages.seed_pages", lambda: None)  # the portal's own tests cover it
         with transaction.atomic():
             out = StringIO()
             call_command("seed_demo", stdout=out)

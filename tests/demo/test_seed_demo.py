@@ -15,13 +15,13 @@ from demo import city as demo_city
 
 @pytest.fixture
 def pages(monkeypatch):
-    """Stand in for portal.demo.seed_pages (the portal's own tests cover it); count the calls.
+    """Stand in for demo.pages.seed_pages (the portal's own tests cover it); count the calls.
 
     The demo board's issues are left out too: tests/issues/test_seed_demo_issues.py seeds them
     once for all its tests, where seeding them here again would cost half a minute per test.
     """
     calls = []
-    monkeypatch.setattr("portal.demo.seed_pages", lambda: calls.append(1))
+    monkeypatch.setattr("demo.pages.seed_pages", lambda: calls.append(1))
     monkeypatch.setattr("demo.board.seed", lambda: {"issues": 0, "new": 0})
     return calls
 

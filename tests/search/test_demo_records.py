@@ -54,7 +54,7 @@ def test_the_same_records_every_time():
 
 
 def test_seed_demo_loads_them_once(monkeypatch):
-    monkeypatch.setattr("portal.demo.seed_pages", lambda: None)  # covered by the portal's tests
+    monkeypatch.setattr("demo.pages.seed_pages", lambda: None)  # covered by the portal's tests
     monkeypatch.setattr("demo.board.seed", lambda: {"issues": 0, "new": 0})  # and the board's
     out = StringIO()
     call_command("seed_demo", "--records-per-system", "2", stdout=out)
@@ -147,7 +147,7 @@ def test_load_demo_records_says_what_it_does_and_then_nothing(settings):
 
 def test_seed_demo_can_leave_them_for_later(monkeypatch, settings):
     settings.DEMO_RECORDS_PER_SYSTEM = 2
-    monkeypatch.setattr("portal.demo.seed_pages", lambda: None)
+    monkeypatch.setattr("demo.pages.seed_pages", lambda: None)
     monkeypatch.setattr("demo.board.seed", lambda: {"issues": 0, "new": 0})
     out = StringIO()
     call_command("seed_demo", "--records-later", stdout=out)

@@ -9,8 +9,7 @@ import textwrap
 from django.core.management.base import BaseCommand
 
 from agencies import actions as agency_actions
-from demo import board, city
-from portal import demo as portal_demo
+from demo import board, city, pages
 from search import demo as search_demo
 from search.models import Record
 
@@ -49,7 +48,7 @@ class Command(BaseCommand):
         agency_actions.seed_calendar()  # deadlines are counted on it
         counts = city.seed(reset_passwords=reset_passwords)
         issues = board.seed()
-        portal_demo.seed_pages()
+        pages.seed_pages()
         records = search_demo.seed_records(0 if records_later else records_per_system)
         self.stdout.write(self.style.SUCCESS("Demo city 江州市 is ready."))
         self.stdout.write("  " + ", ".join(f"{number} {name}" for name, number in counts.items()))
