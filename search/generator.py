@@ -70,8 +70,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from demo import city
+from demo import generator_words as W
 
-from . import generator_words as W
 from .identifiers import CREDIT_CODE_CHARSET, credit_code_check
 from .registry import BY_CODE, REGION_COLUMN
 
