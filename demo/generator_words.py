@@ -1,4 +1,4 @@
-"""Words of the record generator (``search.generator``): names, places, trades and the texts of rows.
+"""Words of the record generator (``demo.generator``): names, places, trades and the texts of rows.
 
 Plain data, no logic. The places belong to the demo city 江州市 (``demo.city``); the
 administrative division codes are made up in the valid format (江州市 339900, its districts

@@ -1,6 +1,6 @@
 """The demo city's linked systems and about fifty thousand of their records (``manage.py seed_demo``).
 
-The records are generated (``search.generator``, a fixed seed: the same demo every time, with its
+The records are generated (``demo.generator``, a fixed seed: the same demo every time, with its
 planted patterns) and loaded through ``search.ingest.ingest_file`` like any export: validated,
 upserted and indexed exactly as real data is.
 
@@ -21,7 +21,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .generator import World, write_system
+from demo.generator import World, write_system
+
 from .governance import seed_default_grants
 from .ingest import ingest_file
 from .models import IngestRun, IngestState, Record, SourceSystem
