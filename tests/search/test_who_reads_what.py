@@ -20,8 +20,8 @@ from django.utils import timezone
 from agencies.acting import SESSION_KEY
 from agencies.models import Membership, User
 from demo import city as city_demo
+from demo import records as demo_records
 from search import backend, governance
-from search import demo as search_demo
 from search.models import Record, SourceSystem
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -121,7 +121,7 @@ def demo_city(db, own_search_index):
     """The demo city's agencies, people, linked systems and default grants, and one record in
     each system with an ID and a phone number in its text, its fields and its row."""
     city_demo.seed()
-    search_demo.seed_records(0)
+    demo_records.seed_records(0)
     records = {}
     for number, system in enumerate(SourceSystem.objects.order_by("code")):
         records[system.code] = Record.objects.create(

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 
 from agencies import actions as agency_actions
 from demo import board, city, pages
-from search import demo as search_demo
+from demo import records as demo_records
 from search.models import Record
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--records-per-system", type=int, default=None,
             help="Generated records for each linked system when none exist yet "
-                 f"(default {search_demo.PER_SYSTEM:,}; 0 loads none).",
+                 f"(default {demo_records.PER_SYSTEM:,}; 0 loads none).",
         )
         parser.add_argument(
             "--records-later", action="store_true",
@@ -49,13 +49,13 @@ class Command(BaseCommand):
         counts = city.seed(reset_passwords=reset_passwords)
         issues = board.seed()
         pages.seed_pages()
-        records = search_demo.seed_records(0 if records_later else records_per_system)
+        records = demo_records.seed_records(0 if records_later else records_per_system)
         self.stdout.write(self.style.SUCCESS("Demo city 江州市 is ready."))
         self.stdout.write("  " + ", ".join(f"{number} {name}" for name, number in counts.items()))
         total, new = issues.pop("issues"), issues.pop("new")
         by_state = ", ".join(f"{number} {state}" for state, number in issues.items() if number)
         self.stdout.write(f"  {total} issues on the board ({new} new): {by_state}")
-        waiting = search_demo.loading_progress(records_per_system) if records_later else None
+        waiting = demo_records.loading_progress(records_per_system) if records_later else None
         if records:
             self.stdout.write(f"  {records:,} linked-system records loaded")
         elif waiting:

@@ -9,7 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from search import demo
+from demo import records as demo
 from search.models import Record
 
 

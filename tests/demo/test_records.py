@@ -10,8 +10,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from demo.records import Progress, loading_progress, seed_records
 from search import backend
-from search.demo import Progress, loading_progress, seed_records
 from search.ingest import ingest_file
 from search.models import IngestRun, IngestState, Record, SourceSystem, SystemGrant
 from search.query import parse
@@ -80,7 +80,7 @@ def stop_in(code: str, after_rows: int):
 
 
 def test_progress_counts_the_committed_rows_until_all_are_loaded(monkeypatch):
-    monkeypatch.setattr("search.demo.BATCH_SIZE", 2)
+    monkeypatch.setattr("demo.records.BATCH_SIZE", 2)
     assert loading_progress(per_system=5) == Progress(0, 5 * len(SYSTEMS))
     with pytest.raises(Stop):
         seed_records(per_system=5, report=stop_in(SYSTEMS[2].code, 2))
@@ -92,7 +92,7 @@ def test_progress_counts_the_committed_rows_until_all_are_loaded(monkeypatch):
 
 
 def test_a_stopped_loading_resumes_where_it_stopped(monkeypatch):
-    monkeypatch.setattr("search.demo.BATCH_SIZE", 2)
+    monkeypatch.setattr("demo.records.BATCH_SIZE", 2)
     third = SYSTEMS[2].code
     with pytest.raises(Stop):
         seed_records(per_system=5, report=stop_in(third, 4))
