@@ -70,9 +70,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from demo import city
-from demo import generator_words as W
 from search.identifiers import CREDIT_CODE_CHARSET, credit_code_check
 from search.registry import BY_CODE, REGION_COLUMN
+
+from . import words as W
 
 REGION = REGION_COLUMN
 MIN_COUNT = 200  # rows a system needs for every planted row to be in it
