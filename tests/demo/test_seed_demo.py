@@ -17,7 +17,7 @@ from demo import city as demo_city
 def pages(monkeypatch):
     """Stand in for demo.pages.seed_pages (the portal's own tests cover it); count the calls.
 
-    The demo board's issues are left out too: tests/issues/test_seed_demo_issues.py seeds them
+    The demo board's issues are left out too: tests/demo/test_board.py seeds them
     once for all its tests, where seeding them here again would cost half a minute per test.
     """
     calls = []
