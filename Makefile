@@ -12,7 +12,7 @@ VAR := $(or $(PORTAL_VAR_DIR),var)
 STAMPS := $(VAR)/stamps
 DB_KEY := $(shell printf '%s' "$(DATABASE_URL)" | md5sum | cut -c1-12)
 MIGRATIONS := $(wildcard */migrations/*.py)
-DEMO_INPUTS := $(wildcard */demo.py */demo_cases.py search/generator*.py agencies/management/commands/seed_demo.py)
+DEMO_INPUTS := $(wildcard demo/*.py demo/*/*.py demo/data/cases/*.toml demo/management/commands/*.py)
 STATIC_INPUTS := $(shell find frontend/static $(filter-out $(VAR)/static,$(wildcard */static)) -type f 2>/dev/null)
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 

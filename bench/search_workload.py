@@ -1,7 +1,7 @@
 """Realistic searches for the search benchmarks, drawn from the generator's vocabulary and the data.
 
 The same seed and the same database give the same queries. Phrases are runs of 2 to 6
-ideographs cut from ``search.generator_words`` (the words the records are written with); names
+ideographs cut from ``demo.generator.words`` (the words the records are written with); names
 and codes are read from records picked at random by id; boolean queries combine them; a share
 of the queries carries filters (a system, a year, a region, an amount range) as the investigator's
 page sends them. The batch list is names of public officials, credit codes of market entities
@@ -28,7 +28,7 @@ class Query:
 
 def vocabulary() -> list[str]:
     """Runs of ideographs in the generator's word lists (placeholders such as {place} removed)."""
-    from search import generator_words
+    from demo.generator import words as generator_words
 
     texts: list[str] = []
 

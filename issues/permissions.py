@@ -49,7 +49,7 @@ ROLES_FOR_ACTION = {
     "consult": {Role.STAFF, Role.LEADER, Role.LIAISON},
     "urge": {Role.LEADER, Role.LIAISON},
     "comment": {Role.STAFF, Role.LEADER, Role.LIAISON},
-    # Only a deadline rule urges automatically (notifications.reminders); no person acts as one.
+    # Only a deadline rule urges automatically (issues.deadlines.reminders); no person acts as one.
     "auto_urge": set(),
     "request_extension": {Role.STAFF, Role.LEADER},
     "grant_extension": {Role.STAFF, Role.LEADER},

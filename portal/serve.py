@@ -64,7 +64,7 @@ ROOT_EXPLAINED = "PORTAL_ROOT_EXPLAINED"
 AS_ROOT = ("Running as root (uid 0): Celery advises against it. Its workers here accept JSON messages only, "
            "so a message cannot carry code to run; a deployment runs the portal as a user of its own.")
 
-# The demo's logins (agencies/demo.py DEMO_LOGINS and DEMO_PASSWORD; a test keeps them in step).
+# The demo's logins (demo/city.py DEMO_LOGINS and DEMO_PASSWORD; a test keeps them in step).
 DEMO_SIGN_IN = ("  Sign in as jw_staff (city commission), zjj_staff (housing bureau), jw_leader (records"
                 " search) or admin (/admin/, /cms/), password jiandu2026; every demo login is in README.md.")
 

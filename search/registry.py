@@ -3,7 +3,7 @@
 Each ``SystemSpec`` says what a system is (code, Chinese and English name, description), who owns
 it (``owner_code``: an agency of the demo city 江州市), how sensitive its data is, the columns of
 its export in their order, and the field mapping that turns a row of that export into a
-``Record`` (the format is in ``search.models``). ``search.generator`` writes rows with exactly
+``Record`` (the format is in ``search.models``). ``demo.generator`` writes rows with exactly
 these columns.
 
 ``seed_systems()`` (``manage.py seed_systems``) creates the systems that are missing and links

@@ -44,3 +44,15 @@ def test_an_upward_import_breaks_them():
 def _no_probe_left():
     yield
     assert not (ROOT / "agencies" / "_upward_import_probe.py").exists()
+
+
+def test_a_product_import_of_the_demo_breaks_them():
+    """The demo stays apart: product code importing it is caught, from inside a function too."""
+    module = ROOT / "search" / "_demo_import_probe.py"
+    module.write_text("def late():\n    from demo import city  # noqa: F401\n", encoding="utf-8")
+    try:
+        result = lint_imports(ROOT / "pyproject.toml")
+    finally:
+        module.unlink()
+    assert result.returncode == 1
+    assert "search._demo_import_probe -> demo.city" in result.stdout

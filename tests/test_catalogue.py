@@ -50,4 +50,4 @@ def test_the_catalogue_covers_the_code(tmp_path):
     assert sorted(entry.msgid for entry in extracted if entry.msgid not in known) == []
 
 
-SOURCE_FOLDERS = ["common", "portal", "agencies", "issues", "search", "notifications", "frontend"]
+SOURCE_FOLDERS = ["common", "portal", "agencies", "issues", "search", "notifications", "demo", "frontend"]

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from agencies.demo import DEMO_LOGINS, DEMO_PASSWORD
+from demo.city import DEMO_LOGINS, DEMO_PASSWORD
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -180,7 +180,7 @@ def comment(*, acting_user, agency: Agency, issue, text: str) -> Comment:
 
 @transaction.atomic
 def auto_urge(*, assignment_id: int, rule: str, due_date: dt.date, by_agency_id: int | None = None) -> Urge:
-    """督办 by a deadline rule (notifications.reminders), not a person.
+    """督办 by a deadline rule (issues.deadlines.reminders), not a person.
 
     On the record the actor is empty and ``automation_rule`` names the rule. The urging body is
     ``by_agency_id`` (an escalation: the commission one level up) or else the handler's first

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "issues",
     "search",
     "notifications",
+    "demo",
     "frontend",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

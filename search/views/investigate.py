@@ -22,7 +22,7 @@ from .. import backend, governance
 from ..forms import FACET_PARAMETERS, Cursor, SearchForm
 from ..models import AccessAction
 from ..types import FACETS, QueryRejected
-from . import demo_loading
+from . import loading
 from .display import facet_labels, shown_hits, system_label
 from .query_help import help_panel
 
@@ -51,7 +51,7 @@ def search(request):
         # Links to a record carry the stated purpose, so that its view is logged with it, and
         # this page, so that the record page links back to it.
         "record_query": _record_query(form),
-        "demo_loading": demo_loading.panel(),
+        "demo_loading": loading.panel(),
     }
     ready = form.tree is not None and not form.purpose_missing and "after" not in form.errors
     if ready:

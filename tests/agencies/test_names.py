@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from agencies import demo
 from agencies.models import Agency
 from agencies.names import matches, search_keys
+from demo import city as demo_city
 
 HOUSING, DEVELOPMENT, HEALTH, URBAN = "jz-housing", "jz-development", "jz-health", "jz-urban-management"
 
@@ -15,7 +15,7 @@ HOUSING, DEVELOPMENT, HEALTH, URBAN = "jz-housing", "jz-development", "jz-health
 @pytest.fixture
 def city(db):
     """The demo city's agencies and people."""
-    demo.seed()
+    demo_city.seed()
     return {agency.code: agency for agency in Agency.objects.filter(is_active=True)}
 
 

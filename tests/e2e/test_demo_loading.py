@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import expect
 
-from search.demo import seed_records
+from demo.records import seed_records
 from search.models import SourceSystem, SystemGrant
 from search.registry import SYSTEMS
 from tests.e2e.test_issue_flow import sign_in

@@ -17,8 +17,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from agencies import actions as agency_actions
-from agencies import demo
-from issues import demo as issues_demo
+from demo import board as demo_board
+from demo import city as demo_city
 from issues.deadlines import reminders
 from issues.views.ledgers import DRILL_PAGE_SIZE
 from notifications import inbox
@@ -42,8 +42,8 @@ def seed_city():
     """
     seed_ladder()
     agency_actions.seed_calendar()
-    demo.seed()
-    issues_demo.seed()
+    demo_city.seed()
+    demo_board.seed()
     moment = timezone.now()
     while inbox.delivery_time(moment) != moment:  # the inbox shows what has been delivered
         moment -= dt.timedelta(hours=1)
@@ -61,7 +61,7 @@ def sign_in(page, username: str, path: str) -> None:
     page.goto(path)
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
     page.fill("#id_username", username)
-    page.fill("#id_password", demo.DEMO_PASSWORD)
+    page.fill("#id_password", demo_city.DEMO_PASSWORD)
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(re.escape(path) + "$"))
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from agencies.models import AgencyKind, Role, SupervisionClass
-from portal.demo import seed_pages
+from demo.pages import seed_pages
 from tests.factories import TEST_PASSWORD, AgencyFactory, RegionFactory, commission, member
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from agencies.models import AgencyKind, Role, SupervisionClass
-from portal.demo import seed_pages
+from demo.pages import seed_pages
 from portal.models import CircularIndexPage, CircularPage, HomePage, PolicyIndexPage, PolicyPage
 from tests.factories import AgencyFactory, UserFactory, commission, member
 

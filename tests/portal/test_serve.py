@@ -315,12 +315,12 @@ def test_an_unknown_log_level_is_refused_at_once():
 
 
 def test_what_the_start_says_about_root_and_the_demo_is_true():
-    from agencies import demo
+    from demo import city as demo_city
     from portal import serve
 
     assert settings.CELERY_ACCEPT_CONTENT == ["json"]  # no pickle: a message cannot carry code
-    assert demo.DEMO_PASSWORD in serve.DEMO_SIGN_IN
-    logins = {login.username for login in demo.DEMO_LOGINS}
+    assert demo_city.DEMO_PASSWORD in serve.DEMO_SIGN_IN
+    logins = {login.username for login in demo_city.DEMO_LOGINS}
     named = {"jw_staff", "zjj_staff", "jw_leader", "admin"}
     assert named <= logins and all(name in serve.DEMO_SIGN_IN for name in named)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from search.demo import seed_records
+from demo.records import seed_records
 from search.models import SourceSystem, SystemGrant
 from search.registry import SYSTEMS
 from tests.factories import AgencyFactory, member

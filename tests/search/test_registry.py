@@ -85,7 +85,7 @@ def test_the_command_reports_what_it_did(owners):
 
 
 def test_the_demo_city_has_an_owner_for_every_system(db):
-    from agencies.demo import agency_specs
+    from demo.city import agency_specs
 
     codes = {spec.code for spec in agency_specs()}
     assert set(OWNER_CODES) <= codes

@@ -17,11 +17,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies import demo
 from agencies.acting import SESSION_KEY
 from agencies.models import Membership, User
+from demo import city as city_demo
+from demo import records as demo_records
 from search import backend, governance
-from search import demo as search_demo
 from search.models import Record, SourceSystem
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -120,8 +120,8 @@ def expected(rows: list[Row], membership: Membership, system: SourceSystem) -> s
 def demo_city(db, own_search_index):
     """The demo city's agencies, people, linked systems and default grants, and one record in
     each system with an ID and a phone number in its text, its fields and its row."""
-    demo.seed()
-    search_demo.seed_records(0)
+    city_demo.seed()
+    demo_records.seed_records(0)
     records = {}
     for number, system in enumerate(SourceSystem.objects.order_by("code")):
         records[system.code] = Record.objects.create(
@@ -155,7 +155,7 @@ def test_every_demo_login_reads_what_the_table_says(client, demo_city):
     rows = readme_table()
     systems = {record.system.code: record.system for record in demo_city.values()}
     checked = 0
-    for login in demo.DEMO_LOGINS:
+    for login in city_demo.DEMO_LOGINS:
         user = User.objects.get(username=login.username)
         client.force_login(user)
         if not login.agency:  # the superuser acts for no agency: no linked system is open to them
@@ -188,4 +188,4 @@ def test_every_demo_login_reads_what_the_table_says(client, demo_city):
                 body = html[html.index('id="record"'):html.index("</article>")]
                 assert _shown_as(body) == want[code], (login, code)
         checked += 1
-    assert checked == len(demo.DEMO_LOGINS) - 1
+    assert checked == len(city_demo.DEMO_LOGINS) - 1

@@ -9,10 +9,8 @@ import textwrap
 from django.core.management.base import BaseCommand
 
 from agencies import actions as agency_actions
-from agencies import demo
-from issues import demo as issues_demo
-from portal import demo as portal_demo
-from search import demo as search_demo
+from demo import board, city, pages
+from demo import records as demo_records
 from search.models import Record
 
 
@@ -22,12 +20,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--reset-passwords", action="store_true",
-            help=f"Set every demo login's password back to {demo.DEMO_PASSWORD!r}.",
+            help=f"Set every demo login's password back to {city.DEMO_PASSWORD!r}.",
         )
         parser.add_argument(
             "--records-per-system", type=int, default=None,
             help="Generated records for each linked system when none exist yet "
-                 f"(default {search_demo.PER_SYSTEM:,}; 0 loads none).",
+                 f"(default {demo_records.PER_SYSTEM:,}; 0 loads none).",
         )
         parser.add_argument(
             "--records-later", action="store_true",
@@ -48,16 +46,16 @@ class Command(BaseCommand):
 
     def _seed(self, reset_passwords, records_per_system, records_later):
         agency_actions.seed_calendar()  # deadlines are counted on it
-        counts = demo.seed(reset_passwords=reset_passwords)
-        issues = issues_demo.seed()
-        portal_demo.seed_pages()
-        records = search_demo.seed_records(0 if records_later else records_per_system)
+        counts = city.seed(reset_passwords=reset_passwords)
+        issues = board.seed()
+        pages.seed_pages()
+        records = demo_records.seed_records(0 if records_later else records_per_system)
         self.stdout.write(self.style.SUCCESS("Demo city 江州市 is ready."))
         self.stdout.write("  " + ", ".join(f"{number} {name}" for name, number in counts.items()))
         total, new = issues.pop("issues"), issues.pop("new")
         by_state = ", ".join(f"{number} {state}" for state, number in issues.items() if number)
         self.stdout.write(f"  {total} issues on the board ({new} new): {by_state}")
-        waiting = search_demo.loading_progress(records_per_system) if records_later else None
+        waiting = demo_records.loading_progress(records_per_system) if records_later else None
         if records:
             self.stdout.write(f"  {records:,} linked-system records loaded")
         elif waiting:
@@ -65,8 +63,8 @@ class Command(BaseCommand):
                               " running portal (the records search page shows how far)")
         else:
             self.stdout.write(f"  {Record.objects.count():,} linked-system records (none loaded now)")
-        usernames = list(dict.fromkeys(login.username for login in demo.DEMO_LOGINS))
-        self.stdout.write(f"Sign in with any demo login and the password {demo.DEMO_PASSWORD}; the README's"
+        usernames = list(dict.fromkeys(login.username for login in city.DEMO_LOGINS))
+        self.stdout.write(f"Sign in with any demo login and the password {city.DEMO_PASSWORD}; the README's"
                           " table says whom each acts for. Try jw_staff (city commission), zjj_staff"
                           " (housing bureau), jw_leader (records search), admin (/admin/, /cms/).")
         logins = textwrap.wrap(", ".join(usernames), width=96)

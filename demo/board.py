@@ -1,6 +1,6 @@
 """The demo board of 江州市: about two hundred issues (办件), each one made through ``issues.actions``.
 
-The cases (``issues.demo_cases``) are hand-written; each is placed in a few districts with its own
+The cases (``demo.cases``) are hand-written; each is placed in a few districts with its own
 details (a *variant*), and a *story* says how far that variant got: still waiting to be signed
 for, being handled, reported, closed, declined and re-routed, transferred, withdrawn, reopened. The
 driver replays every step of a story as the right demo user, at a simulated moment of the past
@@ -22,12 +22,11 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
-from agencies import demo as city
 from agencies.models import Agency, Membership, Role
-
-from . import actions
-from .demo_cases import CASES, Case, Variant
-from .models import Assignment, AssignmentState, HandlerRole, Issue
+from demo import city
+from demo.cases import CASES, Case, Variant
+from issues import actions
+from issues.models import Assignment, AssignmentState, HandlerRole, Issue
 
 CITY = city.CITY
 REGION_NAMES = {spec.code: spec.name for spec in city.REGIONS}

@@ -1,10 +1,10 @@
-"""portal.demo.seed_pages: the demo site's editorial pages, safe to run again."""
+"""demo.pages.seed_pages: the demo site's editorial pages, safe to run again."""
 
 from __future__ import annotations
 
 from wagtail.models import Page, Site
 
-from portal.demo import CIRCULARS, POLICIES, seed_pages
+from demo.pages import CIRCULARS, POLICIES, seed_pages
 from portal.models import CircularIndexPage, CircularPage, HomePage, PolicyIndexPage, PolicyPage
 
 

@@ -9,7 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from search import demo
+from demo import records as demo_records
 from search.models import Record
 
 
@@ -18,13 +18,13 @@ class Command(BaseCommand):
             "batch; does nothing once they are all loaded, or when the database holds other records.")
 
     def handle(self, *args, **options):
-        progress = demo.loading_progress()
+        progress = demo_records.loading_progress()
         if progress is None:
             return
         started = time.monotonic()
         self.stdout.write(f"Loading the demo's {progress.total:,} linked-system records in the background"
                           f" ({progress.done:,} loaded before); the records search page shows how far.")
-        demo.seed_records()
+        demo_records.seed_records()
         total = Record.objects.count()
         self.stdout.write(self.style.SUCCESS(
             f"Demo records loaded: {total:,} linked-system records ({time.monotonic() - started:.0f} s)."))

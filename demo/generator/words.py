@@ -1,6 +1,6 @@
-"""Words of the record generator (``search.generator``): names, places, trades and the texts of rows.
+"""Words of the record generator (``demo.generator``): names, places, trades and the texts of rows.
 
-Plain data, no logic. The places belong to the demo city 江州市 (``agencies.demo``); the
+Plain data, no logic. The places belong to the demo city 江州市 (``demo.city``); the
 administrative division codes are made up in the valid format (江州市 339900, its districts
 339902-339905 and 临江县 339921).
 """
@@ -157,10 +157,10 @@ SUPERVISORS = (
     "江州建设监理有限公司", "江东华夏工程监理咨询有限公司", "江州市城建工程监理有限公司",
     "江东交通工程监理有限公司", "江州中信工程管理有限公司",
 )
-# Builders of public works: the demo's city project owners (agencies.demo.PROJECT_OWNERS).
+# Builders of public works: the demo's city project owners (demo.city.PROJECT_OWNERS).
 PROJECT_OWNERS = ("江州城市建设投资集团有限公司", "江州交通投资集团有限公司", "江州水务集团有限公司")
 # (kind, name pattern, budget range in ten-thousand yuan, the departments (keys of
-# agencies.demo.DEPARTMENTS) and project owners that put such works out to tender)
+# demo.city.DEPARTMENTS) and project owners that put such works out to tender)
 WORKS = (
     ("市政工程", "{district}{road}道路提升改造工程", (300, 3000), ("housing",
     "江州城市建设投资集团有限公司")),

@@ -14,7 +14,7 @@ from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
-from .models import CircularIndexPage, CircularPage, HomePage, PolicyIndexPage, PolicyPage
+from portal.models import CircularIndexPage, CircularPage, HomePage, PolicyIndexPage, PolicyPage
 
 SITE_HOSTNAME = "127.0.0.1"
 SITE_PORT = 8000

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from search.generator import planted_facts, rows
+from demo.generator import planted_facts, rows
 from search.registry import BY_CODE, SYSTEMS
 
 

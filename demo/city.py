@@ -4,7 +4,7 @@
 code or user name, so running it again changes nothing and duplicates nothing. Passwords are set
 when a user is created (or when asked to reset them), never silently on a re-run.
 
-``manage.py seed_demo`` calls ``seed()`` and then ``portal.demo.seed_pages()``.
+``manage.py seed_demo`` calls ``seed()`` and then ``demo.pages.seed_pages()``.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import NamedTuple
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from . import actions
-from .models import Agency, AgencyKind, Level, Membership, Region, Role, SupervisionClass, User
+from agencies import actions
+from agencies.models import Agency, AgencyKind, Level, Membership, Region, Role, SupervisionClass, User
 
 DEMO_PASSWORD = "jiandu2026"  # noqa: S105 - the published password of the demo city's logins
 
@@ -375,7 +375,7 @@ USERS = {
     "dh_liaison": "何静",
     "dh_zjj_leader": "胡敏",
     "dh_zjj_staff": "马超",
-    # Who the demo board's issues (issues.demo) need at work: the bodies that push, the
+    # Who the demo board's issues (demo.board) need at work: the bodies that push, the
     # departments that sign and report (leaders where work is split, approved or transferred),
     # and the liaisons of the stationed groups that urge them.
     "dcs_staff": "吕鹏",

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import User
-from issues import demo
+from demo import board as demo_board
 from issues.deadlines.lights import Light, annotate_light
 from issues.models import (
     Assignment,
@@ -39,7 +39,7 @@ EVERY_ACTION = {
 def board(django_db_setup, django_db_blocker):
     """The demo city and its board, seeded once for this module and rolled back after it."""
     with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
-        patch.setattr("portal.demo.seed_pages", lambda: None)  # the portal's own tests cover it
+        patch.setattr("demo.pages.seed_pages", lambda: None)  # the portal's own tests cover it
         with transaction.atomic():
             out = StringIO()
             call_command("seed_demo", stdout=out)
@@ -49,7 +49,7 @@ def board(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def issues(board, db):
-    return Issue.objects.filter(title__in=[title for title, _, _ in demo.plan()])
+    return Issue.objects.filter(title__in=[title for title, _, _ in demo_board.plan()])
 
 
 def test_it_puts_about_two_hundred_issues_on_the_board(board, issues):

@@ -10,8 +10,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from demo.records import Progress, loading_progress, seed_records
 from search import backend
-from search.demo import Progress, loading_progress, seed_records
 from search.ingest import ingest_file
 from search.models import IngestRun, IngestState, Record, SourceSystem, SystemGrant
 from search.query import parse
@@ -54,8 +54,8 @@ def test_the_same_records_every_time():
 
 
 def test_seed_demo_loads_them_once(monkeypatch):
-    monkeypatch.setattr("portal.demo.seed_pages", lambda: None)  # covered by the portal's tests
-    monkeypatch.setattr("issues.demo.seed", lambda: {"issues": 0, "new": 0})  # and the board's
+    monkeypatch.setattr("demo.pages.seed_pages", lambda: None)  # covered by the portal's tests
+    monkeypatch.setattr("demo.board.seed", lambda: {"issues": 0, "new": 0})  # and the board's
     out = StringIO()
     call_command("seed_demo", "--records-per-system", "2", stdout=out)
     assert Record.objects.count() == 2 * len(SYSTEMS)
@@ -80,7 +80,7 @@ def stop_in(code: str, after_rows: int):
 
 
 def test_progress_counts_the_committed_rows_until_all_are_loaded(monkeypatch):
-    monkeypatch.setattr("search.demo.BATCH_SIZE", 2)
+    monkeypatch.setattr("demo.records.BATCH_SIZE", 2)
     assert loading_progress(per_system=5) == Progress(0, 5 * len(SYSTEMS))
     with pytest.raises(Stop):
         seed_records(per_system=5, report=stop_in(SYSTEMS[2].code, 2))
@@ -92,7 +92,7 @@ def test_progress_counts_the_committed_rows_until_all_are_loaded(monkeypatch):
 
 
 def test_a_stopped_loading_resumes_where_it_stopped(monkeypatch):
-    monkeypatch.setattr("search.demo.BATCH_SIZE", 2)
+    monkeypatch.setattr("demo.records.BATCH_SIZE", 2)
     third = SYSTEMS[2].code
     with pytest.raises(Stop):
         seed_records(per_system=5, report=stop_in(third, 4))
@@ -147,8 +147,8 @@ def test_load_demo_records_says_what_it_does_and_then_nothing(settings):
 
 def test_seed_demo_can_leave_them_for_later(monkeypatch, settings):
     settings.DEMO_RECORDS_PER_SYSTEM = 2
-    monkeypatch.setattr("portal.demo.seed_pages", lambda: None)
-    monkeypatch.setattr("issues.demo.seed", lambda: {"issues": 0, "new": 0})
+    monkeypatch.setattr("demo.pages.seed_pages", lambda: None)
+    monkeypatch.setattr("demo.board.seed", lambda: {"issues": 0, "new": 0})
     out = StringIO()
     call_command("seed_demo", "--records-later", stdout=out)
     assert not Record.objects.exists()

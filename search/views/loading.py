@@ -1,22 +1,22 @@
-"""While `make run` loads the demo's linked-system records beside the portal, the search page
-says so and how far it has got (search.demo.loading_progress); its bar polls ``status``."""
+"""While records load in the background (`make run` loads the demo's beside the portal), the
+search page says so and how far the loading has got (``search.loading``); its bar polls ``status``."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .. import demo, governance
+from .. import governance
+from ..loading import Progress, current
 from ..models import JobState
 from . import jobs
 
 
-def progress() -> demo.Progress | None:
-    """The demo's loading, outside demo mode never: a real portal's search page does not ask."""
-    return demo.loading_progress() if settings.DEMO else None
+def progress() -> Progress | None:
+    """The loading run in progress, if any (in demo mode, the demo's records)."""
+    return current()
 
 
 def panel() -> dict | None:
@@ -27,7 +27,7 @@ def panel() -> dict | None:
     return {"total": loading.total, "percent": loading.percent, "label": label(loading)}
 
 
-def label(loading: demo.Progress | None) -> str:
+def label(loading: Progress | None) -> str:
     if loading is None:
         return _("The demo's records are all loaded.")
     return _("%(done)s of %(total)s records loaded (%(percent)s%%)") % {

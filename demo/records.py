@@ -1,12 +1,13 @@
 """The demo city's linked systems and about fifty thousand of their records (``manage.py seed_demo``).
 
-The records are generated (``search.generator``, a fixed seed: the same demo every time, with its
+The records are generated (``demo.generator``, a fixed seed: the same demo every time, with its
 planted patterns) and loaded through ``search.ingest.ingest_file`` like any export: validated,
 upserted and indexed exactly as real data is.
 
 `make run` loads them in the background once the portal answers (``manage.py load_demo_records``,
 started by ``portal.serve``), so the search page tells how far the loading has got
-(``loading_progress``). Loading resumes where it stopped: the systems load one after the other,
+(``loading_progress``, which ``demo.apps`` registers with ``search.loading`` for the page
+to ask in demo mode). Loading resumes where it stopped: the systems load one after the other,
 each from a file named after the demo (``DEMO_FILE``) whose run ``ingest_file`` resumes after its
 last committed batch, and a system whose demo run is done is not loaded again. A database that
 holds records but no demo run (real data, or a demo loaded before the runs were named) gets none.
@@ -16,16 +17,17 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 
+from search.governance import seed_default_grants
+from search.ingest import ingest_file
+from search.loading import Progress, progress_of_runs
+from search.models import IngestRun, IngestState, Record, SourceSystem
+from search.registry import SYSTEMS, seed_systems
+
 from .generator import World, write_system
-from .governance import seed_default_grants
-from .ingest import ingest_file
-from .models import IngestRun, IngestState, Record, SourceSystem
-from .registry import SYSTEMS, seed_systems
 
 SEED = "jiangzhou"
 PER_SYSTEM = 1_852  # 27 systems: 50,004 records
@@ -38,16 +40,6 @@ BATCH_SIZE = 500
 def records_per_system() -> int:
     """How many records each system gets; settings.DEMO_RECORDS_PER_SYSTEM overrides (0: none)."""
     return getattr(settings, "DEMO_RECORDS_PER_SYSTEM", PER_SYSTEM)
-
-
-@dataclass(frozen=True)
-class Progress:
-    done: int  # rows committed
-    total: int
-
-    @property
-    def percent(self) -> int:
-        return min(100, self.done * 100 // self.total) if self.total else 100
 
 
 def _demo_runs():
@@ -68,14 +60,13 @@ def loading_progress(per_system: int | None = None) -> Progress | None:
     per_system = records_per_system() if per_system is None else per_system
     if not _wanted(per_system):
         return None
-    done_by_code: dict[str, int] = {}
-    for code, state, rows_done in _demo_runs().values_list("system__code", "state", "rows_done"):
-        rows = per_system if state == IngestState.DONE else min(rows_done, per_system)
-        done_by_code[code] = max(done_by_code.get(code, 0), rows)
-    codes = [spec.code for spec in SYSTEMS]
-    if all(done_by_code.get(code) == per_system for code in codes):
-        return None
-    return Progress(sum(done_by_code.get(code, 0) for code in codes), per_system * len(codes))
+    return progress_of_runs(_demo_runs(), [spec.code for spec in SYSTEMS], per_system)
+
+
+def background_progress() -> Progress | None:
+    """What the records search page shows: the demo's loading, outside demo mode never (a real
+    portal's search page does not ask)."""
+    return loading_progress() if settings.DEMO else None
 
 
 def seed_records(per_system: int | None = None, *, report: Callable[[str, int], None] | None = None) -> int:

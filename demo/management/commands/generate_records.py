@@ -1,7 +1,7 @@
 """``manage.py generate_records``: realistic exports of the linked systems, for loading and tests.
 
 One file a system (``<code>.jsonl`` or ``<code>.csv``) and ``planted.json``, what was planted in
-them (``search.generator``). The same seed and count always give the same files.
+them (``demo.generator``). The same seed and count always give the same files.
 """
 
 import json
@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from search.generator import FORMATS, MIN_COUNT, World, write_system
+from demo.generator import FORMATS, MIN_COUNT, World, write_system
 from search.progress import ProgressBar
 from search.registry import BY_CODE, SYSTEMS
 

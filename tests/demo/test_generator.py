@@ -7,8 +7,8 @@ from itertools import islice
 
 import pytest
 
-from search import generator
-from search.generator import MIN_COUNT, World, cases, planted_facts, rows
+from demo import generator
+from demo.generator import MIN_COUNT, World, cases, planted_facts, rows
 from search.identifiers import is_credit_code, is_id_number
 from search.mapping import Mapping, RowMapper, RowRejected
 from search.models import SourceSystem
