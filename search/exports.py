@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, Region
+from agencies.models import Agency, Membership, Region
 from common import spreadsheets
 
 from . import backend, governance
@@ -128,8 +128,6 @@ def heading(job: ExportJob) -> spreadsheets.Heading:
 
 def owner_reader(job) -> governance.Reader | None:
     """The job's owner as they act for the job's agency today, or None if they no longer do."""
-    from agencies.models import Membership
-
     membership = (
         Membership.objects.select_related("user", "agency")
         .filter(user_id=job.owner_id, agency_id=job.agency_id, agency__is_active=True, user__is_active=True)

@@ -53,6 +53,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies.models import Region
 from search import backend
 from search.mapping import Mapping, MappingError, RowMapper, RowRejected, region_lookup
 from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSystem
@@ -368,8 +369,6 @@ class Batches:
 
     def __init__(self, run: IngestRun, mapper: RowMapper, rows: Iterator[Row], size: int, *,
                  index: bool, on_batch: OnBatch | None):
-        from agencies.models import Region
-
         self.run, self.mapper, self.rows, self.size = run, mapper, rows, size
         self.index, self.on_batch = index, on_batch
         # The indexed document names the record's region: one lookup here, not one per record.

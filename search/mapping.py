@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agencies.models import Region
 from search.identifiers import is_credit_code, is_id_number, normalise
 from search.models import Record, SourceSystem
 
@@ -260,8 +261,6 @@ def _new_record(system: SourceSystem, **values) -> Record:
 
 def region_lookup() -> dict[str, int]:
     """Lower-cased region codes and names → region id; a name that two regions share is left out."""
-    from agencies.models import Region
-
     lookup, names = {}, Counter()
     rows = list(Region.objects.values_list("pk", "code", "name"))
     names.update(name.lower() for _pk, _code, name in rows)

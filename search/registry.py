@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Sensitivity
+from agencies.models import Agency
+
+from .models import Sensitivity, SourceSystem
 
 REGION_COLUMN = "所属区县"
 
@@ -479,10 +481,6 @@ def seed_systems() -> dict[str, int]:
     An existing system keeps whatever an administrator made of it; only a missing owner link is
     filled in, from the system's own ``owner_code``.
     """
-    from agencies.models import Agency
-
-    from .models import SourceSystem
-
     owner_codes = {spec.owner_code for spec in SYSTEMS}
     agencies = dict(Agency.objects.filter(code__in=owner_codes).values_list("code", "pk"))
     counts = {"created": 0, "linked": 0, "unchanged": 0}
