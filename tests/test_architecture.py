@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = str(Path(sys.executable).parent / "lint-imports")
 
@@ -27,32 +25,28 @@ def test_the_import_contracts_are_kept():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def lint_with_probe(module: str, source: str) -> subprocess.CompletedProcess:
+    """The contracts checked with one more module in the tree, gone again afterwards."""
+    probe = ROOT.joinpath(*module.split(".")).with_suffix(".py")
+    probe.write_text(source, encoding="utf-8")
+    try:
+        return lint_imports(ROOT / "pyproject.toml")
+    finally:
+        probe.unlink()
+
+
 def test_an_upward_import_breaks_them():
     """The contract is not vacuous: a department-level app importing the board is caught, even
     from inside a function."""
-    module = ROOT / "agencies" / "_upward_import_probe.py"
-    module.write_text("def late():\n    from issues import models  # noqa: F401\n", encoding="utf-8")
-    try:
-        result = lint_imports(ROOT / "pyproject.toml")
-    finally:
-        module.unlink()
+    result = lint_with_probe("agencies._upward_import_probe",
+                             "def late():\n    from issues import models  # noqa: F401\n")
     assert result.returncode == 1
     assert "agencies._upward_import_probe -> issues.models" in result.stdout
 
 
-@pytest.fixture(autouse=True)
-def _no_probe_left():
-    yield
-    assert not (ROOT / "agencies" / "_upward_import_probe.py").exists()
-
-
 def test_a_product_import_of_the_demo_breaks_them():
     """The demo stays apart: product code importing it is caught, from inside a function too."""
-    module = ROOT / "search" / "_demo_import_probe.py"
-    module.write_text("def late():\n    from demo import city  # noqa: F401\n", encoding="utf-8")
-    try:
-        result = lint_imports(ROOT / "pyproject.toml")
-    finally:
-        module.unlink()
+    result = lint_with_probe("search._demo_import_probe",
+                             "def late():\n    from demo import city  # noqa: F401\n")
     assert result.returncode == 1
     assert "search._demo_import_probe -> demo.city" in result.stdout
