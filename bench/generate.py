@@ -25,7 +25,7 @@ import random
 import time
 
 from bench.common import django_setup, raw_connection
-from issues.record import GENESIS, chain_hash
+from issues.workflow.record import GENESIS, chain_hash
 
 BIG_TABLES = [
     "issues_issue",

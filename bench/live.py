@@ -308,7 +308,7 @@ def lifecycle(issue_number: int, initiators, leads, copied_pool, leader_of):
 
     from django.utils import timezone
 
-    from issues import actions
+    from issues import workflow
     from issues.models import Assignment
 
     initiator = initiators[issue_number % len(initiators)]
@@ -317,7 +317,7 @@ def lifecycle(issue_number: int, initiators, leads, copied_pool, leader_of):
     state: dict = {}
 
     def push():
-        state["issue"] = actions.push(
+        state["issue"] = workflow.push(
             acting_user=leader_of[initiator.pk],
             agency=initiator,
             title=f"实时推送压测 {issue_number}",
@@ -342,19 +342,19 @@ def lifecycle(issue_number: int, initiators, leads, copied_pool, leader_of):
         return step
 
     def accept():
-        actions.accept_report(
+        workflow.accept_report(
             acting_user=leader_of[initiator.pk], agency=initiator, issue=state["issue"],
             assignment=state["assignment"],
         )
         return state["issue"].pk, "accept_report"
 
     def close():
-        actions.close(
+        workflow.close(
             acting_user=leader_of[initiator.pk], agency=initiator, issue=state["issue"], summary="已核实。"
         )
         return state["issue"].pk, "close"
 
-    return [push, handler(actions.sign, "sign"), handler(actions.report, "report", text="已整改完毕。"),
+    return [push, handler(workflow.sign, "sign"), handler(workflow.report, "report", text="已整改完毕。"),
             accept, close]
 
 

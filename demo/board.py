@@ -25,7 +25,7 @@ from django.utils import timezone
 from agencies.models import Agency, Membership, Role
 from demo import city
 from demo.cases import CASES, Case, Variant
-from issues import actions
+from issues import workflow
 from issues.models import Assignment, AssignmentState, HandlerRole, Issue
 
 CITY = city.CITY
@@ -300,7 +300,7 @@ class _Replay:
                 traveller.move_to(moment)
                 try:
                     getattr(self, f"step_{step}")()
-                except actions.ActionError as error:
+                except workflow.ActionError as error:
                     raise DemoError(f"{self.title}: {step} at {moment:%Y-%m-%d %H:%M}: {error}") from error
         return self.issue
 
@@ -330,7 +330,7 @@ class _Replay:
     # -- the steps -------------------------------------------------------------------------------
     def step_push(self):
         case, variant = self.case, self.variant
-        self.issue = actions.push(
+        self.issue = workflow.push(
             acting_user=self.town.person(self.initiator, *STAFF),
             agency=self.initiator,
             title=self.title,
@@ -347,52 +347,52 @@ class _Replay:
     def step_sign(self):
         lead = self.lead()
         if lead.state == AssignmentState.PENDING:
-            self.act(actions.sign, lead.agency, STAFF, assignment=lead)
+            self.act(workflow.sign, lead.agency, STAFF, assignment=lead)
 
     def step_split(self):
         if self.case.split:
             lead = self.lead()
             bodies = [self.body(ref) for ref in self.case.split]
-            self.act(actions.assign, lead.agency, LEADER, co_handlers=bodies)
+            self.act(workflow.assign, lead.agency, LEADER, co_handlers=bodies)
 
     def step_sign_co(self):
         for assignment in self.co_handlers(AssignmentState.PENDING):
             if self.town.person(assignment.agency, *STAFF, required=False):  # else it waits to be signed
-                self.act(actions.sign, assignment.agency, STAFF, assignment=assignment)
+                self.act(workflow.sign, assignment.agency, STAFF, assignment=assignment)
 
     def step_report(self):
         lead = self.lead()
         if lead.state == AssignmentState.SIGNED:
-            self.act(actions.report, lead.agency, STAFF, assignment=lead, text=self.text(self.case.report))
+            self.act(workflow.report, lead.agency, STAFF, assignment=lead, text=self.text(self.case.report))
 
     def step_approve(self):
         lead = self.lead()
         if lead.state == AssignmentState.AWAITING_APPROVAL:
-            self.act(actions.approve_report, lead.agency, LEADER, assignment=lead)
+            self.act(workflow.approve_report, lead.agency, LEADER, assignment=lead)
 
     def step_report_co(self):
         text = self.text(self.case.co_report or "已按分工完成本单位承担的事项，相关材料已报牵头单位。")
         for assignment in self.co_handlers(AssignmentState.SIGNED):
-            self.act(actions.report, assignment.agency, STAFF, assignment=assignment, text=text)
+            self.act(workflow.report, assignment.agency, STAFF, assignment=assignment, text=text)
 
     def step_approve_co(self):
         for assignment in self.co_handlers(AssignmentState.AWAITING_APPROVAL):
-            self.act(actions.approve_report, assignment.agency, LEADER, assignment=assignment)
+            self.act(workflow.approve_report, assignment.agency, LEADER, assignment=assignment)
 
     def step_accept_lead(self):
-        self.act(actions.accept_report, self.initiator, STAFF, assignment=self.lead())
+        self.act(workflow.accept_report, self.initiator, STAFF, assignment=self.lead())
 
     def step_accept(self):
         for assignment in self.issue.assignments.filter(state=AssignmentState.REPORTED):
-            self.act(actions.accept_report, self.initiator, STAFF, assignment=assignment)
+            self.act(workflow.accept_report, self.initiator, STAFF, assignment=assignment)
 
     def step_close(self):
         summary = self.case.summary or self.rng.choice(SUMMARIES)
-        self.act(actions.close, self.initiator, STAFF, summary=summary)
+        self.act(workflow.close, self.initiator, STAFF, summary=summary)
 
     def step_reject(self):
         reason = self.case.reject or self.rng.choice(REJECTIONS)
-        self.act(actions.reject_report, self.initiator, STAFF, assignment=self.lead(), reason=reason)
+        self.act(workflow.reject_report, self.initiator, STAFF, assignment=self.lead(), reason=reason)
 
     def step_decline(self):
         if self.case.decline is None:
@@ -400,32 +400,32 @@ class _Replay:
         suggested, reason = self.case.decline
         lead = self.lead()
         suggested = self.body(suggested)
-        self.act(actions.decline, lead.agency, STAFF, assignment=lead, reason=reason, suggested=suggested)
+        self.act(workflow.decline, lead.agency, STAFF, assignment=lead, reason=reason, suggested=suggested)
 
     def step_reroute(self):
         declined = self.lead()
         to = declined.suggested_agency
         reason = f"经核实，{declined.agency.name}所述情况属实，按其建议改派{to.name}办理。"
-        self.act(actions.transfer, self.initiator, LEADER, assignment=declined, to=to, reason=reason)
+        self.act(workflow.transfer, self.initiator, LEADER, assignment=declined, to=to, reason=reason)
 
     def step_transfer(self):
         if self.case.transfer is None:
             raise DemoError(f"{self.title}: the story transfers but the case says nothing of to whom.")
         to, reason = self.case.transfer
         lead = self.lead()
-        self.act(actions.transfer, lead.agency, LEADER, assignment=lead, to=self.body(to), reason=reason)
+        self.act(workflow.transfer, lead.agency, LEADER, assignment=lead, to=self.body(to), reason=reason)
 
     def step_withdraw(self):
-        self.act(actions.withdraw, self.initiator, LEADER, reason=self.text(self.rng.choice(WITHDRAWALS)))
+        self.act(workflow.withdraw, self.initiator, LEADER, reason=self.text(self.rng.choice(WITHDRAWALS)))
 
     def step_reopen(self):
         commission = self.town.agencies[city.COMMISSION]
         deadline = timezone.localdate() + dt.timedelta(days=14)  # ten working days to redo the work
-        self.act(actions.reopen, commission, LEADER, reason=self.rng.choice(REOPENINGS), deadline=deadline)
+        self.act(workflow.reopen, commission, LEADER, reason=self.rng.choice(REOPENINGS), deadline=deadline)
 
     def step_note(self):
         commission = self.town.agencies[city.COMMISSION]
-        self.act(actions.comment, commission, LEADER, text=self.rng.choice(REOPEN_NOTES))
+        self.act(workflow.comment, commission, LEADER, text=self.rng.choice(REOPEN_NOTES))
 
     def _urge(self, by: tuple[Agency, object] | None):
         target = self.issue.assignments.filter(state__in=OPEN).select_related("agency").order_by("role", "pk")
@@ -439,7 +439,7 @@ class _Replay:
         due = today + dt.timedelta(days=self.rng.randrange(3, 8))
         texts = URGES_OVERDUE if target.deadline and target.deadline < today else URGES_RUNNING
         text = self.rng.choice(texts).format(due=f"{due.month}月{due.day}日")
-        actions.urge(
+        workflow.urge(
             acting_user=user, agency=agency, issue=self.issue, assignment=target, text=text, due_date=due
         )
 
@@ -454,11 +454,11 @@ class _Replay:
         body, question = self.case.consult
         lead = self.lead()
         if self.town.person(lead.agency, *STAFF, required=False):
-            self.act(actions.consult, lead.agency, STAFF, bodies=[self.body(body)], question=question)
+            self.act(workflow.consult, lead.agency, STAFF, bodies=[self.body(body)], question=question)
 
     def step_copy(self):
         bodies = [self.body(ref) for ref in self.case.copy_later]
-        self.act(actions.copy, self.initiator, STAFF, bodies=bodies)
+        self.act(workflow.copy, self.initiator, STAFF, bodies=bodies)
 
     def step_comment(self):
         lead = self.lead()
@@ -469,7 +469,7 @@ class _Replay:
         if group.kind != "supervisory":  # a stationed group's liaison, not the commission itself
             speakers.append((group, (Role.LIAISON,), SUPERVISOR_NOTES))
         agency, roles, notes = self.rng.choice(speakers)
-        self.act(actions.comment, agency, roles, text=self.text(self.rng.choice(notes)))
+        self.act(workflow.comment, agency, roles, text=self.text(self.rng.choice(notes)))
 
 
 def plan() -> list[tuple[str, Case, Variant]]:

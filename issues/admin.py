@@ -1,6 +1,6 @@
 """Issues in the admin: to look, never to change.
 
-Only ``issues.actions`` changes an issue (DESIGN §5), so the admin offers no add, change or
+Only ``issues.workflow`` changes an issue (DESIGN §5), so the admin offers no add, change or
 delete: administrators read issues, their handlers, parties and record here, and act on the
 issue page like everyone else.
 """

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 
 from .deadlines.lights import annotate_light, light_condition
-from .models import Assignment, AssignmentState, IssueState, Participant, PartyRole
+from .models import OPEN_ISSUE_STATES, Assignment, AssignmentState, IssueState, Participant, PartyRole
 from .permissions import visible_issues
 
 
@@ -249,7 +249,6 @@ _STATE_ORDER = [
 ]
 
 
-OPEN_ISSUE_STATES = (IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
 HANDLING_STATES = (AssignmentState.SIGNED, AssignmentState.AWAITING_APPROVAL, AssignmentState.REPORTED)
 
 

@@ -20,6 +20,7 @@ from agencies.calendar import working_days_between
 
 from .models import (
     OPEN_ASSIGNMENT_STATES,
+    OPEN_ISSUE_STATES,
     Assignment,
     AssignmentState,
     Issue,
@@ -30,7 +31,6 @@ from .models import (
 
 # A handler's live share of an issue: still open, or done and accepted (not declined or passed on).
 LIVE_ASSIGNMENT_STATES = (*OPEN_ASSIGNMENT_STATES, AssignmentState.ACCEPTED)
-OPEN_ISSUE_STATES = (IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
 # What the ledgers count: every issue that was pushed (drafts are nobody's work yet).
 COUNTED_ISSUE_STATES = (*OPEN_ISSUE_STATES, IssueState.CLOSED, IssueState.WITHDRAWN)
 

@@ -1,6 +1,6 @@
 """The shared board (DESIGN §5): issues, their handlers' assignments, parties and the record.
 
-Only ``issues.actions`` changes these rows; everything else reads them.
+Only ``issues.workflow`` changes these rows; everything else reads them.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ class AssignmentState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# An issue in one of these states is open: pushed and not yet closed or withdrawn.
+OPEN_ISSUE_STATES = (IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
 # An assignment in one of these states still needs its handler (DESIGN: no close while open).
 OPEN_ASSIGNMENT_STATES = (
     AssignmentState.PENDING,
@@ -444,7 +446,7 @@ class Comment(models.Model):
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("for agency"), on_delete=models.PROTECT, related_name="+"
     )
-    # The current text. Amending and withdrawing are actions (issues.actions.corrections): the
+    # The current text. Amending and withdrawing are actions (issues.workflow.corrections): the
     # record keeps every earlier text, and ``revision`` lets them compare-and-set.
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written"), auto_now_add=True)

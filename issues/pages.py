@@ -8,18 +8,19 @@ from django.utils import timezone
 
 from agencies.acting import user_memberships
 
-from .action_specs import SPECS
-from .available import OPEN_ISSUE_STATES, available_actions, comment_corrections
 from .deadlines.lights import Light, date_light
 from .models import (
     ENDED_ASSIGNMENT_STATES,
+    OPEN_ISSUE_STATES,
     AssignmentState,
     Attachment,
     IssueGroupObjectPermission,
     PartyRole,
 )
-from .permissions import ROLES_FOR_ACTION, SUPERVISE, agency_holds
+from .permissions import SUPERVISE, agency_holds
 from .timeline import timeline
+from .workflow.available import available_actions, comment_corrections
+from .workflow.catalogue import SPECS, Action
 
 # Parties in the order a reader looks for them.
 PARTY_ORDER = [
@@ -180,7 +181,7 @@ def nothing_to_urge(agency, role, issue, available) -> bool:
     """A supervisor who may urge, on an open issue, with no urge button: the page says why."""
     return (
         agency is not None
-        and role in ROLES_FOR_ACTION["urge"]
+        and SPECS[Action.URGE].may(role)
         and issue.state in OPEN_ISSUE_STATES
         and not any("urge" in actions for actions in available.by_assignment.values())
         and agency_holds(agency, issue, SUPERVISE)

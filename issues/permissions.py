@@ -13,7 +13,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Exists, Subquery
 from django.http import Http404
 
-from agencies.models import Agency, AgencyKind, Region, Role, SupervisionClass
+from agencies.models import Agency, AgencyKind, Region, SupervisionClass
 
 from .models import Issue, IssueGroupObjectPermission, Participant, PartyRole
 
@@ -30,38 +30,6 @@ PERMISSIONS_BY_PARTY_ROLE = {
     PartyRole.FORMER_HANDLER: {VIEW},
     PartyRole.FORMER_SUPERVISOR: {VIEW},
 }
-
-# Within an agency, the member's role decides which actions they may take for it.
-ROLES_FOR_ACTION = {
-    "push": {Role.STAFF, Role.LEADER},
-    "sign": {Role.STAFF, Role.LEADER},
-    "report": {Role.STAFF, Role.LEADER},
-    "decline": {Role.STAFF, Role.LEADER},
-    "assign": {Role.LEADER},
-    "approve_report": {Role.LEADER},
-    "transfer": {Role.LEADER},
-    "accept_report": {Role.STAFF, Role.LEADER},
-    "reject_report": {Role.STAFF, Role.LEADER},
-    "close": {Role.STAFF, Role.LEADER},
-    "withdraw": {Role.LEADER},
-    "reopen": {Role.LEADER},
-    "copy": {Role.STAFF, Role.LEADER},
-    "consult": {Role.STAFF, Role.LEADER, Role.LIAISON},
-    "urge": {Role.LEADER, Role.LIAISON},
-    "comment": {Role.STAFF, Role.LEADER, Role.LIAISON},
-    # Only a deadline rule urges automatically (issues.deadlines.reminders); no person acts as one.
-    "auto_urge": set(),
-    "request_extension": {Role.STAFF, Role.LEADER},
-    "grant_extension": {Role.STAFF, Role.LEADER},
-    "refuse_extension": {Role.STAFF, Role.LEADER},
-    # Corrections: whoever could write the comment or the report may take it back.
-    "amend_comment": {Role.STAFF, Role.LEADER, Role.LIAISON},
-    "withdraw_comment": {Role.STAFF, Role.LEADER, Role.LIAISON},
-    "withdraw_report": {Role.STAFF, Role.LEADER},
-    # Opening the issue page as the verifying agency marks its waiting reports read (any member).
-    "note_report_read": set(Role),
-}
-
 
 def _permission_ids() -> dict[str, int]:
     return dict(

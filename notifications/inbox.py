@@ -1,7 +1,7 @@
 """The inbox's delivery (DESIGN §3): notifications written for users, delivered at once or held.
 
 ``deliver`` is the one way a notification is written: the ladder (issues.deadlines), the board's
-notices (issues.notices) and saved searches call it, or a ``NotificationBatch`` when many
+notices (issues.workflow.notices) and saved searches call it, or a ``NotificationBatch`` when many
 notifications of one run go out together (one INSERT, one announcement). When a notification
 reaches its reader depends on its kind and on the reader's ``NotificationPreference``: as things
 happen, or in the digest at the start of working hours (``deliver_held``, run by beat).

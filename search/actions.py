@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from agencies.models import Membership
 from common import spreadsheets
-from issues import actions as board
+from issues import workflow as board
 from issues.attachments import files_removed_on_failure
 from issues.models import Issue, Source
 

@@ -83,12 +83,12 @@ def stationed_group(commission_agency: Agency, *, stationed_at=(), **fields) -> 
 
 
 def pushed_issue(by: User, initiator: Agency, lead: Agency, **fields):
-    """An issue pushed through ``issues.actions.push`` (so parties, permissions and record exist)."""
+    """An issue pushed through ``issues.workflow.push`` (so parties, permissions and record exist)."""
     import datetime as dt
 
     from django.utils import timezone
 
-    from issues import actions as issue_actions
+    from issues import workflow
 
     fields.setdefault("title", "工业园区入口缺少路灯和标线")
     fields.setdefault("description", "园区主入口夜间无照明，道路标线缺失，已发生两起剐蹭事故。")
@@ -96,7 +96,7 @@ def pushed_issue(by: User, initiator: Agency, lead: Agency, **fields):
     fields.setdefault("source", "supervision")
     fields.setdefault("priority", "normal")
     fields.setdefault("deadline", timezone.localdate() + dt.timedelta(days=10))
-    return issue_actions.push(acting_user=by, agency=initiator, lead=lead, **fields)
+    return workflow.push(acting_user=by, agency=initiator, lead=lead, **fields)
 
 
 def seed_ladder() -> None:

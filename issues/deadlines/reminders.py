@@ -29,7 +29,7 @@ from agencies.calendar import add_working_days, working_days_between
 from agencies.models import Agency, AgencyKind, Membership, Role, SupervisionClass
 from notifications.inbox import NotificationBatch
 
-from .. import actions
+from .. import workflow
 from ..models import Assignment, Issue
 from .models import ReminderFiring, ReminderStep, StepKind
 
@@ -41,7 +41,7 @@ _SEARCH_DAYS = 10_000
 
 
 def urgeable_states():
-    return [str(state) for state in actions.URGEABLE_STATES]
+    return [str(state) for state in workflow.URGEABLE_STATES]
 
 
 def threshold(today: dt.date, offset: int) -> dt.date:
@@ -259,12 +259,12 @@ def _fire_batch(step, rows, superseded_until, context: _SweepContext, result: Sw
                     if step.kind == StepKind.ESCALATE:
                         by = audience.commission_above(agency_id)
                         if by is None:
-                            raise actions.ActionError(_("There is no commission one level up."))
-                    actions.auto_urge(
+                            raise workflow.ActionError(_("There is no commission one level up."))
+                    workflow.auto_urge(
                         assignment_id=assignment_id, rule=step.code, due_date=context.urge_due,
                         by_agency_id=by,
                     )
-                except actions.ActionError as error:
+                except workflow.ActionError as error:
                     refused.setdefault(str(error), []).append(assignment_id)
                     continue
                 result.urges += 1

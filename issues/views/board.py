@@ -23,7 +23,7 @@ from ..board import (
 from ..board_forms import BoardForm
 from ..deadlines.lights import Light
 from ..models import Priority
-from ..permissions import ROLES_FOR_ACTION
+from ..workflow.catalogue import SPECS, Action
 
 # With nothing chosen, the board opens on the first of these that has work in it: what the
 # agency must act on comes before what it watches.
@@ -102,6 +102,6 @@ def board(request):
             "matching": matching,
             "matching_shown": None if matching is None else count_label(matching),
             "paged": bool(form.page_cursor),
-            "can_push": membership.role in ROLES_FOR_ACTION["push"],
+            "can_push": SPECS[Action.PUSH].may(membership.role),
         },
     )

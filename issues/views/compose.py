@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from agencies.acting import acting_membership
 
-from .. import actions
+from .. import workflow
 from ..forms import NewIssueForm
-from ..permissions import ROLES_FOR_ACTION
+from ..workflow.catalogue import SPECS, Action
 from .limits import refuse_oversized_uploads
 
 PUSHED_FIELDS = (
@@ -31,7 +31,7 @@ PUSHED_FIELDS = (
 @refuse_oversized_uploads
 def new_issue(request):
     membership = acting_membership(request)
-    if membership is None or membership.role not in ROLES_FOR_ACTION["push"]:
+    if membership is None or not SPECS[Action.PUSH].may(membership.role):
         raise Http404
     posted = request.method == "POST"
     # Bound on every POST, even an empty one (``request.POST or None`` would show a fresh form).
@@ -41,8 +41,8 @@ def new_issue(request):
     if posted and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in PUSHED_FIELDS}
         try:
-            issue = actions.push(acting_user=request.user, agency=membership.agency, **fields)
-        except actions.ActionError as error:
+            issue = workflow.push(acting_user=request.user, agency=membership.agency, **fields)
+        except workflow.ActionError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Issue %(number)s pushed.") % {"number": issue.number})

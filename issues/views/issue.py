@@ -10,11 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agencies.acting import acting_membership, user_memberships
 
-from .. import actions
-from ..action_specs import SPECS
+from .. import workflow
 from ..models import Attachment
 from ..pages import issue_page
-from ..permissions import ROLES_FOR_ACTION, access_issue
+from ..permissions import access_issue
+from ..workflow import catalogue
+from ..workflow.catalogue import Target
 from .limits import refuse_oversized_uploads
 
 
@@ -38,7 +39,7 @@ def detail(request, pk):
     membership = acting_membership(request)
     if membership is not None:
         # The verifying agency opening the page reads the reports waiting on it (DESIGN §5).
-        actions.note_report_read(acting_user=request.user, agency=membership.agency, issue=issue)
+        workflow.note_report_read(acting_user=request.user, agency=membership.agency, issue=issue)
     return render(request, "issues/detail.html", issue_page(request, issue, membership))
 
 
@@ -54,15 +55,15 @@ def _posted_id(request, name):
 @refuse_oversized_uploads
 def act(request, pk, action):
     issue = _issue(request, pk)
-    spec = SPECS.get(action)
+    spec = catalogue.spec(action)
     membership = _membership_for(request, _posted_id(request, "agency"))
-    if spec is None or membership is None:
-        raise Http404
-    if membership.role not in ROLES_FOR_ACTION[action]:
+    if spec is None or spec.form is None or membership is None:
+        raise Http404  # not an action, or not one with a button (push has its own page)
+    if not spec.may(membership.role):
         # The role can never do this here: like any forbidden action, 404, whatever was typed.
         raise Http404
-    assignment_id = _posted_id(request, "assignment") if spec.on_assignment else None
-    comment_id = _posted_id(request, "comment") if spec.on_comment else None
+    assignment_id = _posted_id(request, "assignment") if spec.target == Target.ASSIGNMENT else None
+    comment_id = _posted_id(request, "comment") if spec.target == Target.COMMENT else None
     target_id = assignment_id or comment_id
     form = spec.form(
         request.POST, request.FILES, auto_id=f"{action}-{target_id or 'issue'}-%s",
@@ -71,19 +72,19 @@ def act(request, pk, action):
     status = 400
     if form.is_valid():
         arguments = {name: form.cleaned_data[name] for name in spec.fields}
-        if spec.on_assignment:
+        if spec.target == Target.ASSIGNMENT:
             arguments["assignment"] = assignment_id
-        if spec.on_comment:
+        if spec.target == Target.COMMENT:
             arguments["comment"] = comment_id
         try:
-            getattr(actions, action)(
-                acting_user=request.user, agency=membership.agency, issue=issue, **arguments
+            catalogue.perform(
+                spec.action, acting_user=request.user, agency=membership.agency, issue=issue, **arguments
             )
-        except actions.NotPermitted:
+        except workflow.NotPermitted:
             raise Http404 from None  # forbidden answers like missing
-        except actions.ActionError as error:
+        except workflow.ActionError as error:
             form.add_error(None, str(error))
-            status = 409 if isinstance(error, actions.Conflict) else 400
+            status = 409 if isinstance(error, workflow.Conflict) else 400
         else:
             messages.success(request, spec.done)
             return redirect(f"{issue.get_absolute_url()}#timeline")

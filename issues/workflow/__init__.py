@@ -1,36 +1,40 @@
 """Every change to an issue happens here, and nowhere else (DESIGN §5, Zulip's zerver/actions).
 
-Each action: takes the acting user and the agency acted for keyword-only; locks the issue row;
-checks that the agency is the right kind of party and that the user's role in it allows the
-action; moves state with compare-and-set; writes one IssueEvent to the issue's hash chain;
-updates parties and permissions; and registers the live event to be sent on commit. All of it
-in one transaction: a failure anywhere leaves nothing half-written.
+``catalogue`` lists the actions, one entry each: who may take it, its rule (``rules``), its
+button, its phrase on the issue record and its notices. Each action's function:
 
-The actions are grouped by what they do: ``routing`` (push, sign, decline, transfer, assign),
+- takes the acting user and the agency acted for, keyword-only, and checks the member's role;
+- locks the issue row and runs the action's rule, the one its button was offered by;
+- checks what the user typed, moves state with compare-and-set, updates parties and permissions;
+- appends one event to the issue record (``record.append``);
+- then, by name: refreshes the ledger lines, queues the live message, writes the notices.
+
+All of it in one transaction: a failure anywhere leaves nothing half-written.
+
+The functions are grouped by what they do: ``routing`` (push, sign, decline, transfer, assign),
 ``handling`` (report, approve, accept, reject, close, withdraw, reopen), ``supervision`` (copy,
 consult, comment, urge, auto_urge), ``extensions`` and ``corrections`` (amend or withdraw a
 comment, withdraw a report before it is read); ``common`` holds the steps they share.
-Import them from here: ``from issues.actions import push``.
+Import them from here: ``from issues.workflow import push``.
 """
 
-from .common import ActionError, Actor, Conflict, NotPermitted
-from .corrections import (
-    WITHDRAWABLE_REPORT_STATES,
-    amend_comment,
-    note_report_read,
-    withdraw_comment,
-    withdraw_report,
-)
-from .extensions import EXTENDABLE_STATES, grant_extension, refuse_extension, request_extension
+from .catalogue import SPECS, Action
+from .common import Actor
+from .corrections import amend_comment, note_report_read, withdraw_comment, withdraw_report
+from .errors import ActionError, Conflict, NotPermitted
+from .extensions import grant_extension, refuse_extension, request_extension
 from .handling import accept_report, approve_report, close, reject_report, reopen, report, withdraw
 from .routing import assign, decline, push, sign, transfer
-from .supervision import COMMENTING_ROLES, URGEABLE_STATES, auto_urge, comment, consult, copy, urge
+from .rules import COMMENTING_ROLES, EXTENDABLE_STATES, URGEABLE_STATES, WITHDRAWABLE_REPORT_STATES
+from .supervision import auto_urge, comment, consult, copy, urge
 
 __all__ = [
     "COMMENTING_ROLES",
     "EXTENDABLE_STATES",
+    "SPECS",
     "URGEABLE_STATES",
     "WITHDRAWABLE_REPORT_STATES",
+    "Action",
     "ActionError",
     "Actor",
     "Conflict",

@@ -1,30 +1,23 @@
 """Which actions the user, acting for an agency, may take on an issue right now.
 
-The issue page shows a button only for these. It reads the same rows and applies the same
-preconditions as ``issues.actions`` (which checks them again, under a lock, when the button is
-pressed), so a button is never offered that would only answer "not permitted".
+The issue page shows a button only for these: each is an action whose member role allows it and
+whose rule passes (the catalogue's entry, the same rule the action runs again under the lock
+when the button is pressed), so a button is never offered that would only answer "not
+permitted".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .actions import COMMENTING_ROLES, EXTENDABLE_STATES, URGEABLE_STATES, WITHDRAWABLE_REPORT_STATES
-from .models import (
-    OPEN_ASSIGNMENT_STATES,
-    Assignment,
-    AssignmentState,
-    Extension,
-    ExtensionState,
-    HandlerRole,
-    Issue,
-    IssueState,
-    Participant,
-)
-from .permissions import HANDLE, MANAGE, ROLES_FOR_ACTION, SUPERVISE, VIEW, held_codenames, supervisors_of
+from ..models import Assignment, Issue
+from ..permissions import VIEW
+from .catalogue import SPECS, Target
+from .rules import Context
 
-OPEN_ISSUE_STATES = (IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
-HANDLING_STATES = (IssueState.PUSHED, IssueState.IN_PROGRESS)
+_ON_ASSIGNMENT = [spec for spec in SPECS.values() if spec.target == Target.ASSIGNMENT]
+_ON_ISSUE = [spec for spec in SPECS.values() if spec.target == Target.ISSUE]
+_ON_COMMENT = [spec for spec in SPECS.values() if spec.target == Target.COMMENT]
 
 
 @dataclass
@@ -48,107 +41,21 @@ def available_actions(agency, role: str | None, issue: Issue, assignments: list[
     result = Available()
     if agency is None or role is None:
         return result
-    held = held_codenames(agency, issue)
-    if VIEW not in held:
+    ctx = Context.of(agency, issue, assignments=assignments)
+    if not ctx.holds(VIEW):
         return result
-
-    def may(action: str) -> bool:
-        return role in ROLES_FOR_ACTION[action]
-
-    state = issue.state
-    manages, handles, supervises = MANAGE in held, HANDLE in held, SUPERVISE in held
-    rerouted = {a.transferred_from_id for a in assignments if a.transferred_from_id}
-    supervised: dict[int, bool] = {}
-    pending = Extension.objects.filter(issue=issue, state=ExtensionState.PENDING)
-    asking = set(pending.values_list("assignment_id", flat=True))
-
-    def supervises_handler(handler) -> bool:
-        """A supervisor urges only the handlers it supervises, not every handler of the issue."""
-        if handler.pk not in supervised:
-            supervised[handler.pk] = any(body.pk == agency.pk for body in supervisors_of(handler))
-        return supervised[handler.pk]
-
     for assignment in assignments:
-        actions = []
-        ours = assignment.agency_id == agency.pk and handles
-        if ours and state in HANDLING_STATES:
-            if assignment.state == AssignmentState.PENDING and may("sign"):
-                actions.append("sign")
-            if assignment.state in (AssignmentState.PENDING, AssignmentState.SIGNED) and may("decline"):
-                actions.append("decline")
-        reportable = state == IssueState.IN_PROGRESS and assignment.state == AssignmentState.SIGNED
-        if ours and reportable and may("report"):
-            actions.append("report")
-        if ours and assignment.state == AssignmentState.AWAITING_APPROVAL and may("approve_report"):
-            actions.append("approve_report")
-        unread_report = assignment.state in WITHDRAWABLE_REPORT_STATES and assignment.report_read_at is None
-        verifiable_now = state in (IssueState.IN_PROGRESS, IssueState.REPORTED)
-        if ours and verifiable_now and unread_report and may("withdraw_report"):
-            actions.append("withdraw_report")
-        if state in OPEN_ISSUE_STATES and may("transfer"):
-            open_here = assignment.state in (AssignmentState.PENDING, AssignmentState.SIGNED)
-            declined_unrouted = (
-                assignment.state == AssignmentState.DECLINED and assignment.pk not in rerouted and manages
-            )
-            if (open_here and (ours or manages)) or declined_unrouted:
-                actions.append("transfer")
-        verifiable = state in (IssueState.IN_PROGRESS, IssueState.REPORTED)
-        if manages and verifiable and assignment.state == AssignmentState.REPORTED:
-            actions += [a for a in ("accept_report", "reject_report") if may(a)]
-        extendable = state in HANDLING_STATES and assignment.state in EXTENDABLE_STATES
-        if ours and extendable and assignment.pk not in asking and may("request_extension"):
-            actions.append("request_extension")
-        if manages and extendable and assignment.pk in asking:
-            actions += [a for a in ("grant_extension", "refuse_extension") if may(a)]
-        urgeable = state in HANDLING_STATES and assignment.state in URGEABLE_STATES
-        if supervises and urgeable and may("urge") and supervises_handler(assignment.agency):
-            actions.append("urge")
-        if actions:
-            result.by_assignment[assignment.pk] = actions
-
-    live = [a for a in assignments if a.state in (*OPEN_ASSIGNMENT_STATES, AssignmentState.ACCEPTED)]
-    leads_here = any(
-        a.agency_id == agency.pk
-        and a.role == HandlerRole.LEAD
-        and a.state in (AssignmentState.PENDING, AssignmentState.SIGNED)
-        for a in live
-    )
-    issue_actions = result.issue_actions
-    if handles and leads_here and state in HANDLING_STATES and may("assign"):
-        issue_actions.append("assign")
-    if (manages or handles) and state in OPEN_ISSUE_STATES and may("copy"):
-        issue_actions.append("copy")
-    if (manages or handles or supervises) and state in OPEN_ISSUE_STATES and may("consult"):
-        issue_actions.append("consult")
-    all_accepted = bool(live) and all(a.state == AssignmentState.ACCEPTED for a in live)
-    if manages and state == IssueState.REPORTED and all_accepted and may("close"):
-        issue_actions.append("close")
-    if manages and state in (IssueState.DRAFT, *OPEN_ISSUE_STATES) and may("withdraw"):
-        issue_actions.append("withdraw")
-    reopener = manages or (agency.is_commission and supervises)
-    if state == IssueState.CLOSED and reopener and may("reopen"):
-        issue_actions.append("reopen")
-    if may("comment") and _party_roles(issue, agency) & COMMENTING_ROLES:
-        issue_actions.append("comment")
+        here = ctx.on(assignment=assignment)
+        names = [spec.name for spec in _ON_ASSIGNMENT if spec.may(role) and spec.allowed(here)]
+        if names:
+            result.by_assignment[assignment.pk] = names
+    result.issue_actions = [spec.name for spec in _ON_ISSUE if spec.may(role) and spec.allowed(ctx)]
     return result
 
 
 def comment_corrections(user, agency, role: str | None, issue: Issue, comment) -> list[str]:
-    """The corrections ``user`` may make to ``comment`` now: only its author, for the agency it
-    was written for, while the agency still has a voice on the issue (as for ``comment``)."""
-    if agency is None or role is None or comment.withdrawn_at is not None:
+    """The corrections ``user`` may make to ``comment`` now."""
+    if agency is None or role is None:
         return []
-    if comment.author_id != user.pk or comment.agency_id != agency.pk:
-        return []
-    if not _party_roles(issue, agency) & COMMENTING_ROLES:
-        return []
-    return [name for name in ("amend_comment", "withdraw_comment") if role in ROLES_FOR_ACTION[name]]
-
-
-def _party_roles(issue: Issue, agency) -> set[str]:
-    """Copied bodies and former handlers read only; the others have a voice in the comments."""
-    return set(Participant.objects.filter(issue=issue, agency=agency).values_list("role", flat=True))
-
-
-def acting_role(membership) -> str | None:
-    return membership.role if membership is not None else None
+    ctx = Context.of(agency, issue, user=user, comment=comment)
+    return [spec.name for spec in _ON_COMMENT if spec.may(role) and spec.allowed(ctx)]

@@ -1,4 +1,5 @@
-"""What every action shares: the errors, the acting agency, the lock, compare-and-set, the record.
+"""What every action shares: the acting agency, the lock, its rule, compare-and-set, and the
+steps that keep parties and assignments right.
 
 The actions themselves live in the sibling modules; see the package's docstring for the rules.
 """
@@ -6,7 +7,6 @@ The actions themselves live in the sibling modules; see the package's docstring 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,10 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, Membership
-from common import request_ids
-from notifications.live import outbox
 
-from .. import ledger_lines, notices
 from .. import permissions as perms
 from ..attachments import validate_uploads
 from ..models import (
@@ -27,26 +24,13 @@ from ..models import (
     AssignmentState,
     DeadlinePolicy,
     Issue,
-    IssueEvent,
     IssueState,
     Participant,
     PartyRole,
 )
-from ..record import GENESIS, chain_hash
-
-logger = logging.getLogger("issues.actions")
-
-
-class ActionError(Exception):
-    """An action that cannot be taken; the message is for the user, in their language."""
-
-
-class NotPermitted(ActionError):
-    """The agency is not the right party, or the user's role does not allow the action."""
-
-
-class Conflict(ActionError):
-    """Someone else changed the issue first; nothing was written."""
+from .catalogue import SPECS, Action
+from .errors import ActionError, Conflict, NotPermitted
+from .rules import Context
 
 
 @dataclass(frozen=True)
@@ -59,11 +43,12 @@ class Actor:
 # --- the shared steps of every action ------------------------------------------------------
 
 
-def _actor(action: str, acting_user, agency: Agency) -> Actor:
+def _actor(action: Action, acting_user, agency: Agency) -> Actor:
+    """Who acts: an active member of ``agency`` whose role there may take ``action``."""
     membership = Membership.objects.filter(user=acting_user, agency=agency, agency__is_active=True).first()
     if membership is None or not acting_user.is_active:
         raise NotPermitted(_("You do not act for this agency."))
-    if membership.role not in perms.ROLES_FOR_ACTION[action]:
+    if not SPECS[action].may(membership.role):
         raise NotPermitted(_("Your role in %(agency)s does not allow this action.") % {"agency": agency})
     return Actor(acting_user, agency, membership.role)
 
@@ -74,37 +59,10 @@ def _lock(issue: Issue | int) -> Issue:
     return Issue.objects.select_for_update().get(pk=pk)
 
 
-def _require(actor: Actor, issue: Issue, codename: str) -> None:
-    if not perms.agency_holds(actor.agency, issue, codename):
-        raise NotPermitted(_("%(agency)s cannot do this on this issue.") % {"agency": actor.agency})
-
-
-def _require_handler(actor: Actor, issue: Issue) -> None:
-    """The agency must be handling the issue now.
-
-    An agency that handled it until a moment ago (its assignment was transferred, declined or
-    withdrawn, typically by a colleague at the same time) is told the issue changed under it, a
-    Conflict, rather than that it has no business here.
-    """
-    if perms.agency_holds(actor.agency, issue, perms.HANDLE):
-        return
-    if PartyRole.FORMER_HANDLER in _party_roles(issue, actor.agency):
-        raise Conflict(
-            _(
-                "%(agency)s no longer handles this issue: its assignment was transferred, declined or "
-                "withdrawn. Refresh the page to see what changed."
-            )
-            % {"agency": actor.agency}
-        )
-    raise NotPermitted(_("%(agency)s cannot do this on this issue.") % {"agency": actor.agency})
-
-
-def _require_issue_state(issue: Issue, *states: str) -> None:
-    if issue.state not in states:
-        raise Conflict(
-            _("This issue is now “%(state)s”; refresh the page to see what changed.")
-            % {"state": issue.get_state_display()}
-        )
+def _check(action: Action, actor: Actor, issue: Issue, *, assignment=None, comment=None) -> None:
+    """Run the action's rule (the one its button was offered by) on the locked issue."""
+    ctx = Context.of(actor.agency, issue, user=actor.user, assignment=assignment, comment=comment)
+    SPECS[action].require(ctx)
 
 
 def _move_issue(issue: Issue, expected: str, new: str, **fields) -> None:
@@ -135,13 +93,6 @@ def _assignment(issue: Issue, assignment: Assignment | int) -> Assignment:
         return Assignment.objects.select_related("agency").get(pk=pk, issue=issue)
     except Assignment.DoesNotExist:
         raise ActionError(_("That assignment is not part of this issue.")) from None
-
-
-def _own_assignment(actor: Actor, issue: Issue, assignment) -> Assignment:
-    found = _assignment(issue, assignment)
-    if found.agency_id != actor.agency.pk:
-        raise NotPermitted(_("Only the handler it was assigned to can do this."))
-    return found
 
 
 def _text(value, message: str) -> str:
@@ -183,74 +134,6 @@ def _checked_uploads(uploads) -> list:
     except ValidationError as error:
         raise ActionError(" ".join(error.messages)) from None
     return uploads
-
-
-def _party_roles(issue: Issue, agency: Agency) -> set[str]:
-    return set(Participant.objects.filter(issue=issue, agency=agency).values_list("role", flat=True))
-
-
-def _record(
-    issue: Issue,
-    actor: Actor | None,
-    action: str,
-    *,
-    before=None,
-    after=None,
-    reason: str = "",
-    assignment: Assignment | None = None,
-    related_agency: Agency | None = None,
-    automation_rule: str = "",
-) -> IssueEvent:
-    """Append one event to the issue's hash chain and move the chain's head.
-
-    The event carries the id of the request (or Celery task) that took the action, so that the
-    record and the logs meet; an action from a command has none.
-    """
-    event = IssueEvent(
-        issue=issue,
-        seq=issue.event_count + 1,
-        assignment=assignment,
-        action=action,
-        actor=actor.user if actor else None,
-        actor_name=(actor.user.get_full_name() if actor else _("Deadline rule")),
-        agency=actor.agency if actor else None,
-        related_agency=related_agency,
-        before=before or {},
-        after=after or {},
-        reason=reason,
-        automation_rule=automation_rule,
-        request_id=request_ids.current(),
-        created_at=timezone.now(),
-        prev_hash=issue.record_head or GENESIS,
-    )
-    event.hash = chain_hash(event.prev_hash, event)
-    event.save()
-    due_date = _earliest_open_deadline(issue)
-    moved = Issue.objects.filter(pk=issue.pk, event_count=issue.event_count).update(
-        event_count=event.seq, record_head=event.hash, due_date=due_date
-    )
-    if not moved:
-        raise Conflict(_("Someone else changed this issue at the same moment; nothing was saved."))
-    issue.event_count, issue.record_head, issue.due_date = event.seq, event.hash, due_date
-    # Every action records its event after its last change to the issue: the ledgers' facts
-    # are rewritten here, in the same transaction (an invariant test holds every action to it).
-    ledger_lines.refresh([issue.pk])
-    outbox.enqueue_issue_event(event)
-    notices.notify(event)
-    if event.request_id:  # a request's or task's log meets its record; commands stay quiet
-        logger.info("issue %s: event #%s %s by %s", issue.number, event.seq, action, event.actor_name)
-    return event
-
-
-def _earliest_open_deadline(issue: Issue) -> dt.date | None:
-    if issue.state in (IssueState.CLOSED, IssueState.WITHDRAWN):
-        return None
-    return (
-        Assignment.objects.filter(issue=issue, state__in=OPEN_ASSIGNMENT_STATES, deadline__isnull=False)
-        .order_by("deadline")
-        .values_list("deadline", flat=True)
-        .first()
-    )
 
 
 def _add_party(issue: Issue, agency: Agency, role: str) -> bool:

@@ -18,47 +18,34 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
+from notifications.live import outbox
 
+from .. import ledger_lines
 from .. import permissions as perms
-from ..models import Assignment, AssignmentState, Comment, IssueState
+from ..models import Assignment, AssignmentState, Comment
+from . import notices, record
+from .catalogue import Action, performs
 from .common import (
-    ActionError,
-    Actor,
-    Conflict,
-    NotPermitted,
     _actor,
+    _assignment,
+    _check,
     _lock,
-    _own_assignment,
-    _party_roles,
-    _record,
-    _require_handler,
-    _require_issue_state,
     _settle_issue_state,
     _snapshot,
     _text,
 )
-from .supervision import COMMENTING_ROLES
-
-# A report that has not been accepted or returned yet.
-WITHDRAWABLE_REPORT_STATES = (AssignmentState.AWAITING_APPROVAL, AssignmentState.REPORTED)
-
+from .errors import ActionError, Conflict, NotPermitted
+from .rules import report_read_already
 
 # --- comments ------------------------------------------------------------------------------------
 
 
-def _own_comment(actor: Actor, issue, comment) -> Comment:
-    """The comment, if it is on this issue and the acting user wrote it for the acting agency."""
+def _comment(issue, comment) -> Comment:
+    """The comment, if it is on this issue."""
     pk = comment.pk if isinstance(comment, Comment) else comment
     found = Comment.objects.filter(pk=pk, issue=issue).first() if isinstance(pk, int) else None
     if found is None:
         raise ActionError(_("That comment is not part of this issue."))
-    if found.author_id != actor.user.pk or found.agency_id != actor.agency.pk:
-        raise NotPermitted(_("Only its author can correct a comment."))
-    if found.withdrawn_at is not None:
-        raise Conflict(_("This comment has been withdrawn already; refresh the page."))
-    # Whoever may still comment may correct: in every state of the issue, as for ``comment``.
-    if not _party_roles(issue, actor.agency) & COMMENTING_ROLES:
-        raise NotPermitted(_("%(agency)s follows this issue read-only.") % {"agency": actor.agency})
     return found
 
 
@@ -74,50 +61,61 @@ def _move_comment(comment: Comment, **fields) -> None:
         setattr(comment, name, value)
 
 
+@performs(Action.AMEND_COMMENT)
 @transaction.atomic
 def amend_comment(*, acting_user, agency: Agency, issue, comment, text: str) -> Comment:
     """Correct one's own comment: the page shows the new text, marked amended; the old stays."""
-    actor = _actor("amend_comment", acting_user, agency)
+    actor = _actor(Action.AMEND_COMMENT, acting_user, agency)
     issue = _lock(issue)
-    comment = _own_comment(actor, issue, comment)
+    comment = _comment(issue, comment)
+    _check(Action.AMEND_COMMENT, actor, issue, comment=comment)
     text = _text(text, _("Write the corrected comment."))
     if text == comment.text:
         raise ActionError(_("The text is the same as before; nothing to correct."))
     before = comment.text
     _move_comment(comment, text=text, amended_at=timezone.now())
-    _record(
+    event = record.append(
         issue,
         actor,
-        "amend_comment",
+        Action.AMEND_COMMENT,
         before={"comment": comment.pk, "text": before},
         after={"comment": comment.pk, "text": text, "revision": comment.revision},
         reason=text,
     )
+    ledger_lines.refresh([issue.pk])
+    outbox.enqueue_issue_event(event)
+    notices.notify(event)
     return comment
 
 
+@performs(Action.WITHDRAW_COMMENT)
 @transaction.atomic
 def withdraw_comment(*, acting_user, agency: Agency, issue, comment, reason: str = "") -> Comment:
     """Take back one's own comment: the page marks it withdrawn; the record keeps what it said."""
-    actor = _actor("withdraw_comment", acting_user, agency)
+    actor = _actor(Action.WITHDRAW_COMMENT, acting_user, agency)
     issue = _lock(issue)
-    comment = _own_comment(actor, issue, comment)
+    comment = _comment(issue, comment)
+    _check(Action.WITHDRAW_COMMENT, actor, issue, comment=comment)
     reason = reason.strip() if isinstance(reason, str) else ""
     _move_comment(comment, withdrawn_at=timezone.now())
-    _record(
+    event = record.append(
         issue,
         actor,
-        "withdraw_comment",
+        Action.WITHDRAW_COMMENT,
         before={"comment": comment.pk, "text": comment.text},
         after={"comment": comment.pk, "withdrawn": True},
         reason=reason,
     )
+    ledger_lines.refresh([issue.pk])
+    outbox.enqueue_issue_event(event)
+    notices.notify(event)
     return comment
 
 
 # --- reports -------------------------------------------------------------------------------------
 
 
+@performs(Action.NOTE_REPORT_READ)
 def note_report_read(*, acting_user, agency: Agency, issue) -> int:
     """The verifying agency has the issue open: its waiting reports are read from now on.
 
@@ -126,7 +124,7 @@ def note_report_read(*, acting_user, agency: Agency, issue) -> int:
     conditional UPDATE; returns how many reports became read.
     """
     try:
-        _actor("note_report_read", acting_user, agency)
+        _actor(Action.NOTE_REPORT_READ, acting_user, agency)
     except NotPermitted:
         return 0
     if not perms.agency_holds(agency, issue, perms.MANAGE):
@@ -136,6 +134,7 @@ def note_report_read(*, acting_user, agency: Agency, issue) -> int:
     ).update(report_read_at=timezone.now())
 
 
+@performs(Action.WITHDRAW_REPORT)
 @transaction.atomic
 def withdraw_report(*, acting_user, agency: Agency, issue, assignment, reason: str) -> Assignment:
     """The handler takes its report back before it is read, to work on and report again.
@@ -143,15 +142,10 @@ def withdraw_report(*, acting_user, agency: Agency, issue, assignment, reason: s
     The assignment is being handled again (signed); the issue, if it was waiting for
     verification, is in progress again. The withdrawn text stays on the record.
     """
-    actor = _actor("withdraw_report", acting_user, agency)
+    actor = _actor(Action.WITHDRAW_REPORT, acting_user, agency)
     issue = _lock(issue)
-    _require_handler(actor, issue)
-    _require_issue_state(issue, IssueState.IN_PROGRESS, IssueState.REPORTED)
-    assignment = _own_assignment(actor, issue, assignment)
-    if assignment.state not in WITHDRAWABLE_REPORT_STATES:
-        raise Conflict(_("Only a report that has not been accepted or returned can be withdrawn."))
-    if assignment.report_read_at is not None:
-        raise Conflict(_read_already(issue, assignment))
+    assignment = _assignment(issue, assignment)
+    _check(Action.WITHDRAW_REPORT, actor, issue, assignment=assignment)
     reason = _text(reason, _("Say why the report is withdrawn."))
     before = {
         **_snapshot(assignment),
@@ -165,28 +159,20 @@ def withdraw_report(*, acting_user, agency: Agency, issue, assignment, reason: s
         # The initiator opened it (or acted on it) at this very moment.
         assignment.refresh_from_db()
         if assignment.report_read_at is not None:
-            raise Conflict(_read_already(issue, assignment))
+            raise Conflict(report_read_already(issue, assignment))
         raise Conflict(_("Someone else changed this assignment at the same moment; nothing was saved."))
     assignment.state, assignment.report_text, assignment.reported_at = AssignmentState.SIGNED, "", None
     _settle_issue_state(issue)
-    _record(
+    event = record.append(
         issue,
         actor,
-        "withdraw_report",
+        Action.WITHDRAW_REPORT,
         before=before,
         after=_snapshot(assignment),
         reason=reason,
         assignment=assignment,
     )
+    ledger_lines.refresh([issue.pk])
+    outbox.enqueue_issue_event(event)
+    notices.notify(event)
     return assignment
-
-
-def _read_already(issue, assignment) -> str:
-    return _(
-        "%(initiator)s read this report at %(time)s, so it can no longer be withdrawn; ask them to "
-        "send it back if it must change."
-    ) % {
-        "initiator": issue.initiator,
-        "time": timezone.localtime(assignment.report_read_at).strftime("%Y-%m-%d %H:%M"),
-    }
-

@@ -9,34 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
+from notifications.live import outbox
 
-from .. import permissions as perms
-from ..models import Assignment, AssignmentState, Extension, ExtensionState, Issue, IssueState
-from .common import (
-    ActionError,
-    Actor,
-    Conflict,
-    _actor,
-    _assignment,
-    _date,
-    _lock,
-    _own_assignment,
-    _record,
-    _require,
-    _require_handler,
-    _require_issue_state,
-    _text,
-)
-
-# 延期: a handler may ask for more time while it still owes the work, not after reporting.
-EXTENDABLE_STATES = (AssignmentState.PENDING, AssignmentState.SIGNED)
+from .. import ledger_lines
+from ..models import Assignment, Extension, ExtensionState, Issue
+from . import notices, record
+from .catalogue import Action, performs
+from .common import Actor, _actor, _assignment, _check, _date, _lock, _text
+from .errors import ActionError, Conflict
+from .rules import EXTENDABLE_STATES
 
 
 def _pending_extension(assignment: Assignment) -> Extension:
-    found = Extension.objects.filter(assignment=assignment, state=ExtensionState.PENDING).first()
-    if found is None:
-        raise Conflict(_("No extension request is waiting on this assignment; refresh the page."))
-    return found
+    """The request waiting on the assignment (the rule has made sure there is one)."""
+    return Extension.objects.get(assignment=assignment, state=ExtensionState.PENDING)
 
 
 def _decide_extension(extension: Extension, actor: Actor, new_state: str, **fields) -> None:
@@ -61,18 +47,16 @@ def _extension_snapshot(extension: Extension) -> dict:
     }
 
 
+@performs(Action.REQUEST_EXTENSION)
 @transaction.atomic
 def request_extension(
     *, acting_user, agency: Agency, issue, assignment, reason: str, deadline: dt.date
 ) -> Extension:
     """延期申请: the handler asks the initiator for a later deadline, saying why."""
-    actor = _actor("request_extension", acting_user, agency)
+    actor = _actor(Action.REQUEST_EXTENSION, acting_user, agency)
     issue = _lock(issue)
-    _require_handler(actor, issue)
-    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
-    assignment = _own_assignment(actor, issue, assignment)
-    if assignment.state not in EXTENDABLE_STATES:
-        raise Conflict(_("Only an assignment still being handled can ask for more time."))
+    assignment = _assignment(issue, assignment)
+    _check(Action.REQUEST_EXTENSION, actor, issue, assignment=assignment)
     reason = _text(reason, _("Say why more time is needed."))
     if deadline is None:
         raise ActionError(_("Propose the new deadline."))
@@ -82,8 +66,6 @@ def request_extension(
             _("Propose a date after the current deadline (%(deadline)s).")
             % {"deadline": assignment.deadline.isoformat()}
         )
-    if Extension.objects.filter(assignment=assignment, state=ExtensionState.PENDING).exists():
-        raise Conflict(_("An extension request is already waiting for the initiator's answer."))
     extension = Extension.objects.create(
         issue=issue,
         assignment=assignment,
@@ -92,31 +74,32 @@ def request_extension(
         old_deadline=assignment.deadline,
         proposed_deadline=deadline,
     )
-    _record(
+    event = record.append(
         issue,
         actor,
-        "request_extension",
+        Action.REQUEST_EXTENSION,
         after=_extension_snapshot(extension),
         reason=reason,
         assignment=assignment,
         related_agency=issue.initiator,
     )
+    ledger_lines.refresh([issue.pk])
+    outbox.enqueue_issue_event(event)
+    notices.notify(event)
     return extension
 
 
+@performs(Action.GRANT_EXTENSION)
 @transaction.atomic
 def grant_extension(
     *, acting_user, agency: Agency, issue, assignment, deadline: dt.date | None = None
 ) -> Extension:
     """The initiator grants the pending request: the date asked for, or another it chooses."""
-    actor = _actor("grant_extension", acting_user, agency)
+    actor = _actor(Action.GRANT_EXTENSION, acting_user, agency)
     issue = _lock(issue)
-    _require(actor, issue, perms.MANAGE)
-    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
     assignment = _assignment(issue, assignment)
+    _check(Action.GRANT_EXTENSION, actor, issue, assignment=assignment)
     extension = _pending_extension(assignment)
-    if assignment.state not in EXTENDABLE_STATES:
-        raise Conflict(_("This assignment is no longer being handled; refresh the page."))
     granted = _date(deadline, _("The deadline cannot be in the past.")) or extension.proposed_deadline
     before = _extension_snapshot(extension)
     _decide_extension(extension, actor, ExtensionState.GRANTED, granted_deadline=granted)
@@ -130,38 +113,44 @@ def grant_extension(
     if issue.deadline is not None and granted > issue.deadline:
         Issue.objects.filter(pk=issue.pk).update(deadline=granted)
         issue.deadline = granted
-    _record(
+    event = record.append(
         issue,
         actor,
-        "grant_extension",
+        Action.GRANT_EXTENSION,
         before=before,
         after={**_extension_snapshot(extension), "granted_deadline": granted.isoformat()},
         assignment=assignment,
         related_agency=assignment.agency,
     )
+    ledger_lines.refresh([issue.pk])
+    outbox.enqueue_issue_event(event)
+    notices.notify(event)
     return extension
 
 
+@performs(Action.REFUSE_EXTENSION)
 @transaction.atomic
 def refuse_extension(*, acting_user, agency: Agency, issue, assignment, reason: str) -> Extension:
     """The initiator refuses the pending request, saying why; the deadline stays."""
-    actor = _actor("refuse_extension", acting_user, agency)
+    actor = _actor(Action.REFUSE_EXTENSION, acting_user, agency)
     issue = _lock(issue)
-    _require(actor, issue, perms.MANAGE)
-    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
     assignment = _assignment(issue, assignment)
+    _check(Action.REFUSE_EXTENSION, actor, issue, assignment=assignment)
     extension = _pending_extension(assignment)
     reason = _text(reason, _("Say why the extension is refused."))
     before = _extension_snapshot(extension)
     _decide_extension(extension, actor, ExtensionState.REFUSED, decision_reason=reason)
-    _record(
+    event = record.append(
         issue,
         actor,
-        "refuse_extension",
+        Action.REFUSE_EXTENSION,
         before=before,
         after=_extension_snapshot(extension),
         reason=reason,
         assignment=assignment,
         related_agency=assignment.agency,
     )
+    ledger_lines.refresh([issue.pk])
+    outbox.enqueue_issue_event(event)
+    notices.notify(event)
     return extension

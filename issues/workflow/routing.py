@@ -12,18 +12,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
+from notifications.live import outbox
 
+from .. import ledger_lines
 from .. import permissions as perms
 from ..attachments import files_removed_on_failure, store_attachments
 from ..models import Assignment, AssignmentState, HandlerRole, Issue, IssueState, PartyRole
+from . import notices, record
+from .catalogue import Action, performs
 from .common import (
-    ActionError,
-    Conflict,
-    NotPermitted,
     _active_bodies,
     _actor,
     _add_party,
     _assignment,
+    _check,
     _checked_uploads,
     _date,
     _live_assignments,
@@ -31,18 +33,16 @@ from .common import (
     _move_assignment,
     _move_issue,
     _open_assignment,
-    _own_assignment,
-    _record,
-    _require_handler,
-    _require_issue_state,
     _retire_handler,
     _settle_issue_state,
     _settle_stationed_groups,
     _snapshot,
     _text,
 )
+from .errors import ActionError
 
 
+@performs(Action.PUSH)
 def push(
     *,
     acting_user,
@@ -63,7 +63,7 @@ def push(
     Every input, attached files included, is checked before anything is written; the files
     are removed again if the push fails after storing them.
     """
-    actor = _actor("push", acting_user, agency)
+    actor = _actor(Action.PUSH, acting_user, agency)
     if lead is None:
         raise ActionError(_("Choose the lead handler."))
     lead, *co_handlers = _active_bodies([lead, *co_handlers])
@@ -107,10 +107,10 @@ def push(
             _add_party(issue, body, PartyRole.COPIED)
         stored = store_attachments(issue, uploads, user=acting_user, agency=agency)
         perms.sync_issue_permissions(issue)
-        _record(
+        event = record.append(
             issue,
             actor,
-            "push",
+            Action.PUSH,
             after={
                 "state": issue.state,
                 "lead": lead.pk,
@@ -121,27 +121,34 @@ def push(
             },
             related_agency=lead,
         )
+        ledger_lines.refresh([issue.pk])
+        outbox.enqueue_issue_event(event)
+        notices.notify(event)
     return issue
 
 
+@performs(Action.SIGN)
 @transaction.atomic
 def sign(*, acting_user, agency: Agency, issue, assignment) -> Assignment:
     """签收: the handler takes the assignment on."""
-    actor = _actor("sign", acting_user, agency)
+    actor = _actor(Action.SIGN, acting_user, agency)
     issue = _lock(issue)
-    _require_handler(actor, issue)
-    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
-    assignment = _own_assignment(actor, issue, assignment)
-    if assignment.state != AssignmentState.PENDING:
-        raise Conflict(_("This assignment has already been signed for or has ended."))
+    assignment = _assignment(issue, assignment)
+    _check(Action.SIGN, actor, issue, assignment=assignment)
     before = _snapshot(assignment)
     _move_assignment(assignment, AssignmentState.PENDING, AssignmentState.SIGNED, signed_at=timezone.now())
     if issue.state == IssueState.PUSHED:
         _move_issue(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
-    _record(issue, actor, "sign", before=before, after=_snapshot(assignment), assignment=assignment)
+    event = record.append(
+        issue, actor, Action.SIGN, before=before, after=_snapshot(assignment), assignment=assignment
+    )
+    ledger_lines.refresh([issue.pk])
+    outbox.enqueue_issue_event(event)
+    notices.notify(event)
     return assignment
 
 
+@performs(Action.DECLINE)
 @transaction.atomic
 def decline(
     *, acting_user, agency: Agency, issue, assignment, reason: str, suggested: Agency | None
@@ -153,18 +160,15 @@ def decline(
     where it is, on the initiator's "to verify" tab, until the initiator re-routes the declined
     assignment (``transfer``) or withdraws the issue.
     """
-    actor = _actor("decline", acting_user, agency)
+    actor = _actor(Action.DECLINE, acting_user, agency)
     issue = _lock(issue)
-    _require_handler(actor, issue)
-    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
+    assignment = _assignment(issue, assignment)
+    _check(Action.DECLINE, actor, issue, assignment=assignment)
     reason = _text(reason, _("Say why this issue is not yours."))
     if suggested is not None:
         (suggested,) = _active_bodies([suggested])
         if suggested.pk == actor.agency.pk:
             raise ActionError(_("Suggest another body than your own."))
-    assignment = _own_assignment(actor, issue, assignment)
-    if assignment.state not in (AssignmentState.PENDING, AssignmentState.SIGNED):
-        raise Conflict(_("Only an assignment that is still open can be declined."))
     before = _snapshot(assignment)
     _move_assignment(
         assignment,
@@ -178,19 +182,23 @@ def decline(
     _settle_stationed_groups(issue)
     perms.sync_issue_permissions(issue)
     _settle_issue_state(issue)
-    _record(
+    event = record.append(
         issue,
         actor,
-        "decline",
+        Action.DECLINE,
         before=before,
         after=_snapshot(assignment),
         reason=reason,
         assignment=assignment,
         related_agency=suggested,
     )
+    ledger_lines.refresh([issue.pk])
+    outbox.enqueue_issue_event(event)
+    notices.notify(event)
     return assignment
 
 
+@performs(Action.TRANSFER)
 @transaction.atomic
 def transfer(*, acting_user, agency: Agency, issue, assignment, to: Agency, reason: str) -> Assignment:
     """转办: hand an assignment to the body that should own it.
@@ -198,30 +206,17 @@ def transfer(*, acting_user, agency: Agency, issue, assignment, to: Agency, reas
     The handler transfers its own open assignment; the initiator re-routes any open or declined
     one. The old handler keeps read access to what happened; the routing history is kept.
     """
-    actor = _actor("transfer", acting_user, agency)
+    actor = _actor(Action.TRANSFER, acting_user, agency)
     issue = _lock(issue)
-    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
+    assignment = _assignment(issue, assignment)
+    _check(Action.TRANSFER, actor, issue, assignment=assignment)
     reason = _text(reason, _("Say why the issue is transferred."))
     if to is None:
         raise ActionError(_("Choose the body to transfer to."))
     (to,) = _active_bodies([to])
-    assignment = _assignment(issue, assignment)
-    by_initiator = perms.agency_holds(actor.agency, issue, perms.MANAGE)
-    by_handler = assignment.agency_id == actor.agency.pk and perms.agency_holds(
-        actor.agency, issue, perms.HANDLE
-    )
-    if not (by_initiator or by_handler):
-        if assignment.agency_id == actor.agency.pk:
-            _require_handler(actor, issue)  # a Conflict if it handled this a moment ago
-        raise NotPermitted(_("Only the handler or the initiator can transfer this assignment."))
     if to.pk in (assignment.agency_id, issue.initiator_id):
         raise ActionError(_("Choose another body to transfer to."))
     rerouting_declined = assignment.state == AssignmentState.DECLINED
-    if rerouting_declined:
-        if not by_initiator or assignment.transferred_to.exists():
-            raise Conflict(_("This declined assignment has already been re-routed."))
-    elif assignment.state not in (AssignmentState.PENDING, AssignmentState.SIGNED):
-        raise Conflict(_("Only an open assignment can be transferred."))
     before = _snapshot(assignment)
     if not rerouting_declined:
         _move_assignment(
@@ -244,34 +239,32 @@ def transfer(*, acting_user, agency: Agency, issue, assignment, to: Agency, reas
     _settle_stationed_groups(issue)
     perms.sync_issue_permissions(issue)
     _settle_issue_state(issue)
-    _record(
+    event = record.append(
         issue,
         actor,
-        "transfer",
+        Action.TRANSFER,
         before=before,
         after=_snapshot(new),
         reason=reason,
         assignment=new,
         related_agency=to,
     )
+    ledger_lines.refresh([issue.pk])
+    outbox.enqueue_issue_event(event)
+    notices.notify(event)
     return new
 
 
+@performs(Action.ASSIGN)
 @transaction.atomic
 def assign(
     *, acting_user, agency: Agency, issue, co_handlers: Iterable[Agency], deadline=None
 ) -> list[Assignment]:
     """分办: the lead handler splits the work to co-handlers."""
-    actor = _actor("assign", acting_user, agency)
+    actor = _actor(Action.ASSIGN, acting_user, agency)
     issue = _lock(issue)
-    _require_handler(actor, issue)
-    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
-    lead = _live_assignments(issue).filter(agency=actor.agency, role=HandlerRole.LEAD).first()
-    if lead is None:
-        raise NotPermitted(_("Only the lead handler, while handling, can assign co-handlers."))
-    if lead.state not in (AssignmentState.PENDING, AssignmentState.SIGNED):
-        # Our own work moved on (reported, waiting for approval): a stale page, not a stranger.
-        raise Conflict(_("Only the lead handler, while handling, can assign co-handlers."))
+    _check(Action.ASSIGN, actor, issue)
+    lead = _live_assignments(issue).get(agency=actor.agency, role=HandlerRole.LEAD)
     co_handlers = [
         a for a in _active_bodies(co_handlers) if a.pk not in (actor.agency.pk, issue.initiator_id)
     ]
@@ -288,5 +281,8 @@ def assign(
     ]
     perms.sync_issue_permissions(issue)
     _settle_issue_state(issue)
-    _record(issue, actor, "assign", after={"co_handlers": [a.agency_id for a in created]})
+    event = record.append(issue, actor, Action.ASSIGN, after={"co_handlers": [a.agency_id for a in created]})
+    ledger_lines.refresh([issue.pk])
+    outbox.enqueue_issue_event(event)
+    notices.notify(event)
     return created

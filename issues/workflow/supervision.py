@@ -9,37 +9,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
+from notifications.live import outbox
 
+from .. import ledger_lines
 from .. import permissions as perms
-from ..models import Assignment, AssignmentState, Comment, IssueState, Participant, PartyRole, Urge
-from .common import (
-    ActionError,
-    Conflict,
-    NotPermitted,
-    _active_bodies,
-    _actor,
-    _add_party,
-    _assignment,
-    _date,
-    _lock,
-    _party_roles,
-    _record,
-    _require,
-    _require_issue_state,
-    _text,
-)
+from ..models import Assignment, Comment, Participant, PartyRole, Urge
+from . import notices, record
+from .catalogue import SPECS, Action, performs
+from .common import _active_bodies, _actor, _add_party, _assignment, _check, _date, _lock, _text
+from .errors import ActionError
+from .rules import COMMENTING_ROLES, Context
 
-# Who may bring others in: the initiator, a handler, a supervisor. Copied bodies follow the issue
-# read-only, consultees answer what they were asked, former handlers no longer act.
-_INVITING_PERMISSIONS = (perms.MANAGE, perms.HANDLE, perms.SUPERVISE)
-# Whose voice the issue's comments carry; copied bodies and former handlers read only.
-COMMENTING_ROLES = {
-    PartyRole.INITIATOR,
-    PartyRole.LEAD,
-    PartyRole.CO_HANDLER,
-    PartyRole.SUPERVISOR,
-    PartyRole.CONSULTEE,
-}
 # A body already on the issue in one of these roles gains nothing by being invited again.
 _ALREADY_COVERED = {
     PartyRole.COPIED: set(PartyRole) - {PartyRole.FORMER_HANDLER, PartyRole.FORMER_SUPERVISOR},
@@ -47,13 +27,7 @@ _ALREADY_COVERED = {
 }
 
 
-def _invite(action, role, actor, issue, bodies) -> list[Agency]:
-    allowed = _INVITING_PERMISSIONS if action == "consult" else (perms.MANAGE, perms.HANDLE)
-    if not any(perms.agency_holds(actor.agency, issue, codename) for codename in allowed):
-        if action == "copy":
-            raise NotPermitted(_("Only the initiator or a handler can copy this issue."))
-        raise NotPermitted(_("Only the initiator, a handler or a supervisor can consult on this issue."))
-    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS, IssueState.REPORTED)
+def _invite(role, actor, issue, bodies) -> list[Agency]:
     covered = set(
         Participant.objects.filter(issue=issue, role__in=_ALREADY_COVERED[role]).values_list(
             "agency_id", flat=True
@@ -68,22 +42,28 @@ def _invite(action, role, actor, issue, bodies) -> list[Agency]:
     return added
 
 
+@performs(Action.COPY)
 @transaction.atomic
 def copy(*, acting_user, agency: Agency, issue, bodies: Iterable[Agency]) -> list[Agency]:
     """抄送: let other bodies follow the issue (read only)."""
-    actor = _actor("copy", acting_user, agency)
+    actor = _actor(Action.COPY, acting_user, agency)
     issue = _lock(issue)
-    added = _invite("copy", PartyRole.COPIED, actor, issue, bodies)
-    _record(
+    _check(Action.COPY, actor, issue)
+    added = _invite(PartyRole.COPIED, actor, issue, bodies)
+    event = record.append(
         issue,
         actor,
-        "copy",
+        Action.COPY,
         after={PartyRole.COPIED: [body.pk for body in added]},
         related_agency=added[0] if len(added) == 1 else None,
     )
+    ledger_lines.refresh([issue.pk])
+    outbox.enqueue_issue_event(event)
+    notices.notify(event)
     return added
 
 
+@performs(Action.CONSULT)
 @transaction.atomic
 def consult(*, acting_user, agency: Agency, issue, bodies: Iterable[Agency], question: str) -> list[Agency]:
     """会商: invite bodies in to read and comment.
@@ -91,26 +71,27 @@ def consult(*, acting_user, agency: Agency, issue, bodies: Iterable[Agency], que
     The question opens the conversation as the first comment; the consultation is one event on
     the record (the question is its reason), not two.
     """
-    actor = _actor("consult", acting_user, agency)
+    actor = _actor(Action.CONSULT, acting_user, agency)
     issue = _lock(issue)
+    _check(Action.CONSULT, actor, issue)
     question = _text(question, _("Say what you want to consult about."))
-    added = _invite("consult", PartyRole.CONSULTEE, actor, issue, bodies)
+    added = _invite(PartyRole.CONSULTEE, actor, issue, bodies)
     created = Comment.objects.create(issue=issue, author=acting_user, agency=actor.agency, text=question)
-    _record(
+    event = record.append(
         issue,
         actor,
-        "consult",
+        Action.CONSULT,
         after={PartyRole.CONSULTEE: [body.pk for body in added], "comment": created.pk},
         reason=question,
         related_agency=added[0] if len(added) == 1 else None,
     )
+    ledger_lines.refresh([issue.pk])
+    outbox.enqueue_issue_event(event)
+    notices.notify(event)
     return added
 
 
-# Urging presses a handler that still owes work; a report waiting for the initiator owes nothing.
-URGEABLE_STATES = (AssignmentState.PENDING, AssignmentState.SIGNED, AssignmentState.AWAITING_APPROVAL)
-
-
+@performs(Action.URGE)
 @transaction.atomic
 def urge(*, acting_user, agency: Agency, issue, assignment, text: str, due_date: dt.date) -> Urge:
     """督办: a supervisor presses a handler, on the record, with a due date.
@@ -119,25 +100,10 @@ def urge(*, acting_user, agency: Agency, issue, assignment, text: str, due_date:
     stationed at, a commission those of its jurisdiction. Being a supervisor of the issue (for
     another handler) is not enough.
     """
-    actor = _actor("urge", acting_user, agency)
+    actor = _actor(Action.URGE, acting_user, agency)
     issue = _lock(issue)
-    if PartyRole.FORMER_SUPERVISOR in _party_roles(issue, actor.agency) and not perms.agency_holds(
-        actor.agency, issue, perms.SUPERVISE
-    ):
-        raise Conflict(
-            _(
-                "None of the departments %(agency)s supervises handles this issue any more. Refresh the "
-                "page to see what changed."
-            )
-            % {"agency": actor.agency}
-        )
-    _require(actor, issue, perms.SUPERVISE)
-    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
     assignment = _assignment(issue, assignment)
-    if all(body.pk != actor.agency.pk for body in perms.supervisors_of(assignment.agency)):
-        raise NotPermitted(_("%(agency)s does not supervise this handler.") % {"agency": actor.agency})
-    if assignment.state not in URGEABLE_STATES:
-        raise Conflict(_("Only an assignment still being worked on can be urged."))
+    _check(Action.URGE, actor, issue, assignment=assignment)
     text = _text(text, _("Write what the handler must do."))
     if due_date is None:
         raise ActionError(_("Give the date the handler must answer by."))
@@ -150,34 +116,38 @@ def urge(*, acting_user, agency: Agency, issue, assignment, text: str, due_date:
         text=text,
         due_date=due_date,
     )
-    _record(
+    event = record.append(
         issue,
         actor,
-        "urge",
+        Action.URGE,
         after={"urge": created.pk, "due_date": due_date.isoformat()},
         reason=text,
         assignment=assignment,
         related_agency=assignment.agency,
     )
+    ledger_lines.refresh([issue.pk])
+    outbox.enqueue_issue_event(event)
+    notices.notify(event)
     return created
 
 
+@performs(Action.COMMENT)
 @transaction.atomic
 def comment(*, acting_user, agency: Agency, issue, text: str) -> Comment:
     """A party's remark on the issue (initiator, handlers, supervisors, consultees)."""
-    actor = _actor("comment", acting_user, agency)
+    actor = _actor(Action.COMMENT, acting_user, agency)
     issue = _lock(issue)
-    roles = _party_roles(issue, actor.agency)
-    if not roles:
-        raise NotPermitted(_("%(agency)s is not a party to this issue.") % {"agency": actor.agency})
-    if not roles & COMMENTING_ROLES:
-        raise NotPermitted(_("%(agency)s follows this issue read-only.") % {"agency": actor.agency})
+    _check(Action.COMMENT, actor, issue)
     text = _text(text, _("Write a comment first."))
     created = Comment.objects.create(issue=issue, author=acting_user, agency=actor.agency, text=text)
-    _record(issue, actor, "comment", after={"comment": created.pk}, reason=text)
+    event = record.append(issue, actor, Action.COMMENT, after={"comment": created.pk}, reason=text)
+    ledger_lines.refresh([issue.pk])
+    outbox.enqueue_issue_event(event)
+    notices.notify(event)
     return created
 
 
+@performs(Action.AUTO_URGE)
 @transaction.atomic
 def auto_urge(*, assignment_id: int, rule: str, due_date: dt.date, by_agency_id: int | None = None) -> Urge:
     """督办 by a deadline rule (issues.deadlines.reminders), not a person.
@@ -187,10 +157,8 @@ def auto_urge(*, assignment_id: int, rule: str, due_date: dt.date, by_agency_id:
     supervisor, its stationed group where it has one. It must supervise the handler.
     """
     issue = _lock(Assignment.objects.values_list("issue_id", flat=True).get(pk=assignment_id))
-    _require_issue_state(issue, IssueState.PUSHED, IssueState.IN_PROGRESS)
     assignment = _assignment(issue, assignment_id)
-    if assignment.state not in URGEABLE_STATES:
-        raise Conflict(_("Only an assignment still being worked on can be urged."))
+    SPECS[Action.AUTO_URGE].require(Context.of(None, issue, assignment=assignment))
     supervisors = [
         body
         for body in perms.supervisors_of(assignment.agency)
@@ -210,14 +178,17 @@ def auto_urge(*, assignment_id: int, rule: str, due_date: dt.date, by_agency_id:
         due_date=due_date,
         automation_rule=rule,
     )
-    _record(
+    event = record.append(
         issue,
         None,
-        "urge",
+        Action.URGE,  # an urge on the record, as a person's; its rule is what differs
         after={"urge": created.pk, "due_date": due_date.isoformat(), "by_agency": supervisors[0].pk},
         reason=text,
         assignment=assignment,
         related_agency=assignment.agency,
         automation_rule=rule,
     )
+    ledger_lines.refresh([issue.pk])
+    outbox.enqueue_issue_event(event)
+    notices.notify(event)
     return created

@@ -12,8 +12,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.acting import acting_membership
-from issues import actions as board
-from issues.permissions import ROLES_FOR_ACTION
+from issues import workflow as board
+from issues.workflow.catalogue import SPECS, Action
 
 from .. import actions, governance
 from ..clues import access_clue, clues_of, evidence_records, shown_evidence, with_words
@@ -41,7 +41,7 @@ def _back(request):
 
 def _may_push(request) -> bool:
     membership = acting_membership(request)
-    return membership is not None and membership.role in ROLES_FOR_ACTION["push"]
+    return membership is not None and SPECS[Action.PUSH].may(membership.role)
 
 
 @login_required

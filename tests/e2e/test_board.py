@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from agencies.models import Role
-from issues import actions
+from issues import workflow
 from issues.board import PAGE_SIZE
 from tests.e2e.threads import in_own_thread
 from tests.factories import TEST_PASSWORD, AgencyFactory, RegionFactory, commission, member, pushed_issue
@@ -37,7 +37,7 @@ def make_board():
         deadline = today + dt.timedelta(days=1 if n % 4 == 0 else 12)
         pushed_issue(pusher, jw, bureau, title=f"小区路灯损坏第{n:02d}号", deadline=deadline)
     signed = pushed_issue(pusher, jw, bureau, title="已签收的积水问题")
-    actions.sign(acting_user=handler, agency=bureau, issue=signed, assignment=signed.assignments.get())
+    workflow.sign(acting_user=handler, agency=bureau, issue=signed, assignment=signed.assignments.get())
     return handler
 
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from agencies.models import Level, Role
-from issues import actions
+from issues import workflow
 from issues.models import Comment
 from tests.e2e.test_issue_flow import act, sign_in
 from tests.factories import AgencyFactory, RegionFactory, commission, member, pushed_issue
@@ -29,13 +29,13 @@ def scene(transactional_db):
     member(housing, role=Role.LEADER, username="alan", full_name="艾伦")
     issue = pushed_issue(carol, jw, housing)
     assignment = issue.assignments.get()
-    actions.sign(acting_user=alice, agency=housing, issue=issue, assignment=assignment)
+    workflow.sign(acting_user=alice, agency=housing, issue=issue, assignment=assignment)
     return issue, assignment, carol, jw, alice, housing
 
 
 def test_a_comment_is_amended_then_withdrawn_on_the_record(page, scene):
     issue, assignment, carol, jw, alice, housing = scene
-    remark = actions.comment(acting_user=carol, agency=jw, issue=issue, text="请补充现场照片")
+    remark = workflow.comment(acting_user=carol, agency=jw, issue=issue, text="请补充现场照片")
     sign_in(page, "carol", issue.get_absolute_url())
     act(page, "amend_comment", remark.pk, text="请补充整改前后的现场照片")
     expect(page.locator(".alert-success")).to_contain_text("评论已修改")
@@ -56,7 +56,7 @@ def test_a_comment_is_amended_then_withdrawn_on_the_record(page, scene):
 
 def test_a_report_is_withdrawn_before_it_is_read_and_not_after(page, browser, live_server, scene):
     issue, assignment, carol, jw, alice, housing = scene
-    actions.report(acting_user=alice, agency=housing, issue=issue, assignment=assignment, text="已安装路灯")
+    workflow.report(acting_user=alice, agency=housing, issue=issue, assignment=assignment, text="已安装路灯")
     sign_in(page, "alice", issue.get_absolute_url())
     act(page, "withdraw_report", assignment.pk, reason="漏附验收材料")
     expect(page.locator(".alert-success")).to_contain_text("反馈已撤回")

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from agencies import calendar
 from agencies.models import Agency, Role
-from issues import actions as board
+from issues import workflow as board
 from issues.models import Issue, Source
 from search.governance import seed_default_grants
 from search.models import Clue, ClueEvidence, Record, Sensitivity, SourceSystem

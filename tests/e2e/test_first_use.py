@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from agencies.models import Role
-from issues import actions as board
+from issues import workflow as board
 from issues.models import Source
 from tests.e2e.sessions import DESKTOP, PHONE, signed_in
 from tests.factories import AgencyFactory, RegionFactory, commission, member

@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from agencies.models import Role
-from issues import actions as board
+from issues import workflow as board
 from issues.models import Issue, IssueState, Source
 from tests.e2e.sessions import PHONE, signed_in
 from tests.factories import AgencyFactory, RegionFactory, commission, member, stationed_group

@@ -87,9 +87,9 @@ def assignment(issue):
 @pytest.fixture
 def signed(issue, assignment, alice, our_agency):
     """``issue`` after alice signed for our assignment."""
-    from issues import actions
+    from issues import workflow
 
-    actions.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=assignment)
+    workflow.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=assignment)
     issue.refresh_from_db()
     assignment.refresh_from_db()
     return issue
@@ -98,10 +98,10 @@ def signed(issue, assignment, alice, our_agency):
 @pytest.fixture
 def reported(signed, assignment, alice, our_agency):
     """``issue`` after our only assignment reported: the issue waits for the commission."""
-    from issues import actions
+    from issues import workflow
 
     text = "已安装路灯，补划标线。"
-    actions.report(acting_user=alice, agency=our_agency, issue=signed, assignment=assignment, text=text)
+    workflow.report(acting_user=alice, agency=our_agency, issue=signed, assignment=assignment, text=text)
     signed.refresh_from_db()
     assignment.refresh_from_db()
     return signed
@@ -110,10 +110,10 @@ def reported(signed, assignment, alice, our_agency):
 @pytest.fixture
 def closed(reported, assignment, carol, city_commission):
     """``issue`` verified and closed by the commission."""
-    from issues import actions
+    from issues import workflow
 
-    actions.accept_report(acting_user=carol, agency=city_commission, issue=reported, assignment=assignment)
-    actions.close(acting_user=carol, agency=city_commission, issue=reported, summary="整改到位")
+    workflow.accept_report(acting_user=carol, agency=city_commission, issue=reported, assignment=assignment)
+    workflow.close(acting_user=carol, agency=city_commission, issue=reported, summary="整改到位")
     reported.refresh_from_db()
     assignment.refresh_from_db()
     return reported

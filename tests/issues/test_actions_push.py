@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from agencies.models import Role
-from issues import actions
 from issues import permissions as perms
+from issues import workflow
 from issues.models import Assignment, Issue, IssueEvent, IssueState, Participant, PartyRole
 from tests.factories import AgencyFactory, pushed_issue
 
@@ -69,7 +69,7 @@ def test_a_leader_may_push_too(city_commission, our_agency, with_role):
 
 @pytest.mark.parametrize("role", [Role.LIAISON, Role.ADMINISTRATOR])
 def test_wrong_role_cannot_push(city_commission, our_agency, with_role, role):
-    with pytest.raises(actions.NotPermitted):
+    with pytest.raises(workflow.NotPermitted):
         pushed_issue(with_role(city_commission, role), city_commission, our_agency)
     assert not Issue.objects.exists()
 
@@ -78,7 +78,7 @@ def test_wrong_party_cannot_push_for_an_agency_it_does_not_belong_to(
     bob, charlie, city_commission, our_agency
 ):
     for outsider in (bob, charlie):
-        with pytest.raises(actions.NotPermitted):
+        with pytest.raises(workflow.NotPermitted):
             pushed_issue(outsider, city_commission, our_agency)
     assert not Issue.objects.exists()
 
@@ -86,7 +86,7 @@ def test_wrong_party_cannot_push_for_an_agency_it_does_not_belong_to(
 def test_an_inactive_user_cannot_push(carol, city_commission, our_agency):
     carol.is_active = False
     carol.save()
-    with pytest.raises(actions.NotPermitted):
+    with pytest.raises(workflow.NotPermitted):
         pushed_issue(carol, city_commission, our_agency)
 
 
@@ -105,7 +105,7 @@ def test_an_inactive_user_cannot_push(carol, city_commission, our_agency):
 def test_bad_input_is_refused_with_a_message_and_nothing_is_written(
     carol, city_commission, our_agency, fields, message
 ):
-    with override("en"), pytest.raises(actions.ActionError) as refused:
+    with override("en"), pytest.raises(workflow.ActionError) as refused:
         pushed_issue(carol, city_commission, our_agency, **fields)
     assert message in str(refused.value)
     assert not Issue.objects.exists()
@@ -113,9 +113,9 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_written(
 
 
 def test_cannot_push_to_itself(carol, city_commission, our_agency):
-    with override("en"), pytest.raises(actions.ActionError, match="to itself"):
+    with override("en"), pytest.raises(workflow.ActionError, match="to itself"):
         pushed_issue(carol, city_commission, city_commission)
-    with pytest.raises(actions.ActionError):
+    with pytest.raises(workflow.ActionError):
         pushed_issue(carol, city_commission, our_agency, co_handlers=[city_commission])
     assert not Issue.objects.exists()
 
@@ -123,7 +123,7 @@ def test_cannot_push_to_itself(carol, city_commission, our_agency):
 def test_cannot_push_to_an_inactive_agency(carol, city_commission, our_agency, other_agency):
     other_agency.is_active = False
     other_agency.save()
-    with override("en"), pytest.raises(actions.ActionError, match="no longer active"):
+    with override("en"), pytest.raises(workflow.ActionError, match="no longer active"):
         pushed_issue(carol, city_commission, our_agency, co_handlers=[other_agency])
     assert not Issue.objects.exists()
 

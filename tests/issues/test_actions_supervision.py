@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from agencies.models import Role
-from issues import actions
+from issues import workflow
 from issues.models import Comment, Urge
 from tests.factories import commission, pushed_issue
 
@@ -17,7 +17,7 @@ SOON = dt.timedelta(days=2)
 
 
 def urge(user, agency, issue, assignment, *, text="请于两日内反馈", due_date=None):
-    return actions.urge(
+    return workflow.urge(
         acting_user=user,
         agency=agency,
         issue=issue,
@@ -68,13 +68,13 @@ def test_a_stationed_group_urges_only_the_departments_it_is_stationed_at(
 ):
     issue = pushed_issue(carol, city_commission, our_agency, co_handlers=[other_agency])
     theirs = issue.assignments.get(agency=other_agency)
-    with override("en"), pytest.raises(actions.NotPermitted, match="does not supervise this handler"):
+    with override("en"), pytest.raises(workflow.NotPermitted, match="does not supervise this handler"):
         urge(gina, our_group, issue, theirs)
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.ADMINISTRATOR])
 def test_urge_with_the_wrong_role(issue, assignment, our_group, with_role, role):
-    with pytest.raises(actions.NotPermitted):
+    with pytest.raises(workflow.NotPermitted):
         urge(with_role(our_group, role), our_group, issue, assignment)
 
 
@@ -90,31 +90,31 @@ def test_urge_by_the_handler_the_initiator_alone_or_an_outsider(
         (bert, other_agency, issue),
         (with_role(audit, Role.LEADER), audit, pushed_by_audit),  # initiating is not supervising
     ):
-        with pytest.raises(actions.NotPermitted):
+        with pytest.raises(workflow.NotPermitted):
             urge(user, agency, target, target.assignments.get())
     assert not Urge.objects.exists()
 
 
 def test_urge_needs_text_and_a_due_date_not_past(issue, assignment, gina, our_group):
-    with pytest.raises(actions.ActionError):
+    with pytest.raises(workflow.ActionError):
         urge(gina, our_group, issue, assignment, text=" ")
-    with pytest.raises(actions.ActionError):
+    with pytest.raises(workflow.ActionError):
         urge(gina, our_group, issue, assignment, due_date=timezone.localdate() - dt.timedelta(days=1))
-    with pytest.raises(actions.ActionError):
-        actions.urge(
+    with pytest.raises(workflow.ActionError):
+        workflow.urge(
             acting_user=gina, agency=our_group, issue=issue, assignment=assignment, text="x", due_date=None
         )
     assert not Urge.objects.exists() and issue.events.count() == 1
 
 
 def test_urge_of_a_reported_or_closed_assignment_is_a_conflict(reported, assignment, gina, our_group):
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(workflow.Conflict):
         urge(gina, our_group, reported, assignment)
 
 
 def test_urge_of_a_withdrawn_issue_is_a_conflict(issue, assignment, gina, our_group, cora, city_commission):
-    actions.withdraw(acting_user=cora, agency=city_commission, issue=issue, reason="重复")
-    with pytest.raises(actions.Conflict):
+    workflow.withdraw(acting_user=cora, agency=city_commission, issue=issue, reason="重复")
+    with pytest.raises(workflow.Conflict):
         urge(gina, our_group, issue, assignment)
 
 
@@ -125,7 +125,7 @@ def test_urge_of_a_withdrawn_issue_is_a_conflict(issue, assignment, gina, our_gr
 
 
 def decline(user, agency, issue, assignment):
-    actions.decline(
+    workflow.decline(
         acting_user=user, agency=agency, issue=issue, assignment=assignment, reason="非本单位", suggested=None
     )
 
@@ -149,7 +149,7 @@ def test_a_group_whose_department_declines_follows_the_issue_read_only(
     assert not tab_queryset(gina, our_group, "supervised").filter(pk=issue.pk).exists()
     assert tab_queryset(gina, our_group, "all").filter(pk=issue.pk).exists()
     # A liaison whose page still shows the button hears why, not "not permitted".
-    with override("en"), pytest.raises(actions.Conflict, match="handles this issue any more"):
+    with override("en"), pytest.raises(workflow.Conflict, match="handles this issue any more"):
         urge(gina, our_group, issue, assignment)
     # The commission supervises by jurisdiction: it stays.
     assert "supervisor" in _roles(issue, city_commission)
@@ -163,14 +163,14 @@ def test_a_transfer_moves_supervision_to_the_new_departments_group(
     other_group = stationed_group(city_commission, stationed_at=[other_agency], code="test-group-2")
     issue = pushed_issue(carol, city_commission, our_agency)
     ours = issue.assignments.get()
-    moved = actions.transfer(
+    moved = workflow.transfer(
         acting_user=alan, agency=our_agency, issue=issue, assignment=ours, to=other_agency, reason="财政"
     )
     assert _roles(issue, our_group) == {"former_supervisor"}
     assert _roles(issue, other_group) == {"supervisor"}
     theirs_liaison = with_role(other_group, Role.LIAISON)
     urge(theirs_liaison, other_group, issue, moved)
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(workflow.Conflict):
         urge(gina, our_group, issue, moved)
 
 
@@ -178,11 +178,11 @@ def test_a_group_whose_department_is_assigned_again_supervises_again(
     issue, assignment, alice, our_agency, other_agency, our_group, gina, cora, city_commission, bert
 ):
     decline(alice, our_agency, issue, assignment)
-    rerouted = actions.transfer(
+    rerouted = workflow.transfer(
         acting_user=cora, agency=city_commission, issue=issue, assignment=assignment, to=other_agency,
         reason="改由财政局办理",
     )
-    back = actions.transfer(
+    back = workflow.transfer(
         acting_user=bert, agency=other_agency, issue=issue, assignment=rerouted, to=our_agency,
         reason="经会商仍由住建局牵头",
     )
@@ -202,7 +202,7 @@ def test_a_co_handlers_group_stays_while_its_department_works(
 
 def test_parties_comment_on_the_record(issue, alice, our_agency, carol, city_commission, gina, our_group):
     for user, agency in ((alice, our_agency), (carol, city_commission), (gina, our_group)):
-        actions.comment(acting_user=user, agency=agency, issue=issue, text=f" {user.username} 意见 ")
+        workflow.comment(acting_user=user, agency=agency, issue=issue, text=f" {user.username} 意见 ")
     assert list(Comment.objects.filter(issue=issue).values_list("text", flat=True)) == [
         "alice 意见",
         "carol 意见",
@@ -214,13 +214,13 @@ def test_parties_comment_on_the_record(issue, alice, our_agency, carol, city_com
 def test_comment_by_an_outsider_a_former_handler_or_blank(
     issue, assignment, bob, other_agency, charlie, alice, our_agency
 ):
-    with override("en"), pytest.raises(actions.NotPermitted, match="not a party"):
-        actions.comment(acting_user=bob, agency=other_agency, issue=issue, text="x")
-    with pytest.raises(actions.NotPermitted):
-        actions.comment(acting_user=charlie, agency=other_agency, issue=issue, text="x")
-    with pytest.raises(actions.ActionError):
-        actions.comment(acting_user=alice, agency=our_agency, issue=issue, text="   ")
-    actions.decline(
+    with override("en"), pytest.raises(workflow.NotPermitted, match="not a party"):
+        workflow.comment(acting_user=bob, agency=other_agency, issue=issue, text="x")
+    with pytest.raises(workflow.NotPermitted):
+        workflow.comment(acting_user=charlie, agency=other_agency, issue=issue, text="x")
+    with pytest.raises(workflow.ActionError):
+        workflow.comment(acting_user=alice, agency=our_agency, issue=issue, text="   ")
+    workflow.decline(
         acting_user=alice,
         agency=our_agency,
         issue=issue,
@@ -228,13 +228,13 @@ def test_comment_by_an_outsider_a_former_handler_or_blank(
         reason="非本局",
         suggested=None,
     )
-    with override("en"), pytest.raises(actions.NotPermitted, match="read-only"):
-        actions.comment(acting_user=alice, agency=our_agency, issue=issue, text="x")
+    with override("en"), pytest.raises(workflow.NotPermitted, match="read-only"):
+        workflow.comment(acting_user=alice, agency=our_agency, issue=issue, text="x")
     assert not Comment.objects.exists()
 
 
 def test_comment_with_the_wrong_role(issue, our_agency, with_role):
-    with pytest.raises(actions.NotPermitted):
-        actions.comment(
+    with pytest.raises(workflow.NotPermitted):
+        workflow.comment(
             acting_user=with_role(our_agency, Role.ADMINISTRATOR), agency=our_agency, issue=issue, text="x"
         )

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import override
 
-from issues import actions, attachments
+from issues import attachments, workflow
 from issues.models import Assignment, Attachment, Issue, IssueEvent
 from tests.factories import pushed_issue
 
@@ -23,7 +23,7 @@ def files_in(root) -> list:
 
 
 def report(user, agency, issue, assignment, files):
-    return actions.report(
+    return workflow.report(
         acting_user=user, agency=agency, issue=issue, assignment=assignment, text="已整改", attachments=files
     )
 
@@ -69,7 +69,7 @@ REFUSED = [
 @pytest.mark.parametrize(("bad", "message"), REFUSED)
 def test_push_with_a_refused_file_saves_nothing(media_root, carol, city_commission, our_agency, bad, message):
     good = upload("ok.pdf", PDF)
-    with override("en"), pytest.raises(actions.ActionError) as refused:
+    with override("en"), pytest.raises(workflow.ActionError) as refused:
         pushed_issue(carol, city_commission, our_agency, attachments=[good, bad])
     assert message in str(refused.value)
     assert not Issue.objects.exists() and not Assignment.objects.exists()
@@ -81,7 +81,7 @@ def test_push_with_a_refused_file_saves_nothing(media_root, carol, city_commissi
 def test_report_with_a_refused_file_saves_nothing(
     media_root, signed, assignment, alice, our_agency, bad, message
 ):
-    with override("en"), pytest.raises(actions.ActionError) as refused:
+    with override("en"), pytest.raises(workflow.ActionError) as refused:
         report(alice, our_agency, signed, assignment, [upload("ok.pdf", PDF), bad])
     assert message in str(refused.value)
     assignment.refresh_from_db()
@@ -95,7 +95,7 @@ def test_an_oversized_file_is_refused_by_its_size(
     media_root, monkeypatch, signed, assignment, alice, our_agency
 ):
     monkeypatch.setattr(attachments, "MAX_ATTACHMENT_SIZE", len(PDF) - 1)
-    with override("en"), pytest.raises(actions.ActionError, match="the limit is"):
+    with override("en"), pytest.raises(workflow.ActionError, match="the limit is"):
         report(alice, our_agency, signed, assignment, [upload("big.pdf", PDF)])
     assert not Attachment.objects.exists() and files_in(media_root) == []
 
@@ -111,7 +111,7 @@ def test_the_size_limit_is_twenty_megabytes():
 
 def test_too_many_files_are_refused(media_root, carol, city_commission, our_agency):
     many = [upload(f"{n}.pdf", PDF) for n in range(attachments.MAX_ATTACHMENTS + 1)]
-    with override("en"), pytest.raises(actions.ActionError, match="at most"):
+    with override("en"), pytest.raises(workflow.ActionError, match="at most"):
         pushed_issue(carol, city_commission, our_agency, attachments=many)
     assert not Issue.objects.exists() and files_in(media_root) == []
 
@@ -123,10 +123,10 @@ def test_push_failing_after_storing_removes_its_files(
     media_root, monkeypatch, carol, city_commission, our_agency
 ):
     def refuse(*args, **kwargs):
-        raise actions.Conflict("someone else was first")
+        raise workflow.Conflict("someone else was first")
 
-    monkeypatch.setattr(actions.routing, "_record", refuse)
-    with pytest.raises(actions.Conflict):
+    monkeypatch.setattr(workflow.record, "append", refuse)
+    with pytest.raises(workflow.Conflict):
         pushed_issue(
             carol, city_commission, our_agency, attachments=[upload("a.pdf", PDF), upload("b.png", PNG)]
         )
@@ -140,7 +140,7 @@ def test_report_failing_after_storing_removes_its_files(
     def refuse(issue):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(actions.handling, "_settle_issue_state", refuse)
+    monkeypatch.setattr(workflow.handling, "_settle_issue_state", refuse)
     with pytest.raises(RuntimeError):
         report(alice, our_agency, signed, assignment, [upload("a.pdf", PDF)])
     assert not Attachment.objects.exists() and files_in(media_root) == []

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from agencies.actions import save_agency
 from agencies.models import Role
-from issues import actions
-from issues.available import available_actions
+from issues import workflow
 from issues.models import AssignmentState, IssueState
 from issues.pages import assignments_of
+from issues.workflow.available import available_actions
 from tests.factories import AgencyFactory, member, pushed_issue
 
 ISSUE_ACTIONS = ["assign", "copy", "consult", "close", "withdraw", "reopen", "comment"]
@@ -79,14 +79,14 @@ def _sign(issue, cast, agency_key="our"):
     user = {"our": "alice", "other": "bob"}[agency_key]
     who = _persona(cast, user)
     assignment = issue.assignments.get(agency=cast[agency_key], state=AssignmentState.PENDING)
-    actions.sign(acting_user=who, agency=cast[agency_key], issue=issue, assignment=assignment)
+    workflow.sign(acting_user=who, agency=cast[agency_key], issue=issue, assignment=assignment)
     return assignment
 
 
 def _report(issue, cast, agency_key="our"):
     user = {"our": "alice", "other": "bob"}[agency_key]
     assignment = issue.assignments.get(agency=cast[agency_key], state=AssignmentState.SIGNED)
-    actions.report(
+    workflow.report(
         acting_user=_persona(cast, user),
         agency=cast[agency_key],
         issue=issue,
@@ -101,7 +101,7 @@ def _persona(cast, label):
 
 
 def _accept(issue, cast, assignment):
-    actions.accept_report(
+    workflow.accept_report(
         acting_user=_persona(cast, "carol"), agency=cast["commission"], issue=issue, assignment=assignment
     )
 
@@ -121,19 +121,19 @@ def build(state: str, cast):
         return issue
     if state == "consulted":
         # The copied body is asked in as a consultee too: now it may comment, still not act.
-        actions.consult(
+        workflow.consult(
             acting_user=_persona(cast, "carol"), agency=cast["commission"], issue=issue,
             bodies=[cast["copied"]], question="请提供统计口径",
         )  # fmt: skip
         return issue
     if state == "transferred":
-        actions.transfer(
+        workflow.transfer(
             acting_user=_persona(cast, "alan"), agency=cast["our"], issue=issue,
             assignment=_lead(issue, cast), to=cast["other"], reason="应由财政局办理",
         )  # fmt: skip
         return issue
     if state == "declined":
-        actions.decline(
+        workflow.decline(
             acting_user=_persona(cast, "alice"),
             agency=cast["our"],
             issue=issue,
@@ -158,12 +158,12 @@ def build(state: str, cast):
     _accept(issue, cast, assignment)
     if state == "accepted":
         return issue
-    actions.close(acting_user=_persona(cast, "carol"), agency=cast["commission"], issue=issue)
+    workflow.close(acting_user=_persona(cast, "carol"), agency=cast["commission"], issue=issue)
     if state == "closed":
         return issue
     if state == "withdrawn":
         issue = _push(cast)
-        actions.withdraw(
+        workflow.withdraw(
             acting_user=_persona(cast, "cora"), agency=cast["commission"], issue=issue, reason="重复推送"
         )
         return issue
@@ -199,11 +199,11 @@ def attempt(action, user, agency, issue, cast, assignment=None):
         kwargs["assignment"] = assignment.pk
     try:
         with transaction.atomic():
-            getattr(actions, action)(acting_user=user, agency=agency, issue=issue.pk, **kwargs)
+            getattr(workflow, action)(acting_user=user, agency=agency, issue=issue.pk, **kwargs)
             raise _RolledBack
     except _RolledBack:
         return None
-    except actions.ActionError as error:
+    except workflow.ActionError as error:
         return error
 
 

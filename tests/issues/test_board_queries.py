@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from issues import actions
+from issues import workflow
 from issues.board import (
     TABS,
     BoardFilters,
@@ -52,13 +52,13 @@ def test_a_pushed_issue_waits_on_each_partys_tab(
 
 
 def test_tabs_follow_the_issue_to_its_close(issue, assignment, alice, our_agency, carol, city_commission):
-    actions.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=assignment)
+    workflow.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=assignment)
     assert listed(alice, our_agency, "handling") == {issue.pk}
     assert not listed(alice, our_agency, "to-sign")
-    actions.report(acting_user=alice, agency=our_agency, issue=issue, assignment=assignment, text="已整改。")
+    workflow.report(acting_user=alice, agency=our_agency, issue=issue, assignment=assignment, text="已整改。")
     assert listed(carol, city_commission, "to-verify") == {issue.pk}
-    actions.accept_report(acting_user=carol, agency=city_commission, issue=issue, assignment=assignment)
-    actions.close(acting_user=carol, agency=city_commission, issue=issue, summary="整改到位")
+    workflow.accept_report(acting_user=carol, agency=city_commission, issue=issue, assignment=assignment)
+    workflow.close(acting_user=carol, agency=city_commission, issue=issue, summary="整改到位")
     assert listed(carol, city_commission, "closed") == {issue.pk}
     assert listed(alice, our_agency, "closed") == {issue.pk}
     assert not listed(carol, city_commission, "supervised")
@@ -68,7 +68,7 @@ def test_tabs_follow_the_issue_to_its_close(issue, assignment, alice, our_agency
 def test_a_declined_issue_waits_for_the_initiator(
     issue, assignment, alice, our_agency, carol, city_commission
 ):
-    actions.decline(
+    workflow.decline(
         acting_user=alice,
         agency=our_agency,
         issue=issue,

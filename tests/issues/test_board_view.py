@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from agencies import actions as agency_actions
 from agencies.acting import SESSION_KEY
 from agencies.models import AgencyKind, Role, SupervisionClass
-from issues import actions
+from issues import workflow
 from issues.board import PAGE_SIZE, TAB_COUNT_CAP, TABS, tab_counts
 from issues.models import AssignmentState
 from issues.views import board as board_view
@@ -66,11 +66,11 @@ def _assignment(issue):
 
 
 def sign(issue, user, agency):
-    actions.sign(acting_user=user, agency=agency, issue=issue, assignment=_assignment(issue))
+    workflow.sign(acting_user=user, agency=agency, issue=issue, assignment=_assignment(issue))
 
 
 def report(issue, user, agency):
-    actions.report(
+    workflow.report(
         acting_user=user, agency=agency, issue=issue, assignment=_assignment(issue), text="已整改完毕"
     )
 
@@ -87,10 +87,10 @@ def scene(carol, city_commission, our_agency, our_group, alice, alan, gina, bob,
     closed = pushed_issue(carol, city_commission, our_agency, title="已经办结的办件")
     sign(closed, alice, our_agency)
     report(closed, alice, our_agency)
-    actions.accept_report(
+    workflow.accept_report(
         acting_user=carol, agency=city_commission, issue=closed, assignment=_assignment(closed)
     )
-    actions.close(acting_user=carol, agency=city_commission, issue=closed)
+    workflow.close(acting_user=carol, agency=city_commission, issue=closed)
     copied = pushed_issue(carol, city_commission, our_agency, title="抄送媒体的办件", copied=[copied_body])
     return {
         "waiting": waiting,
@@ -252,7 +252,7 @@ def test_the_state_column_agrees_with_the_tab(client, request, scene, persona, s
 
 def test_a_declined_issue_waits_to_be_routed_again(client, carol, alice, our_agency, city_commission, scene):
     waiting = scene["waiting"]
-    actions.decline(acting_user=alice, agency=our_agency, issue=waiting, assignment=_assignment(waiting),
+    workflow.decline(acting_user=alice, agency=our_agency, issue=waiting, assignment=_assignment(waiting),
                     reason="不属于本单位职责", suggested=None)
     client.force_login(carol)
     assert states(get(client, tab="to-verify"))[waiting.number] == "被退回，待重新交办"

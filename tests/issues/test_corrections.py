@@ -8,29 +8,29 @@ from django.urls import reverse
 from django.utils.translation import override
 
 from agencies.models import Role
-from issues import actions
-from issues.available import available_actions
+from issues import workflow
 from issues.models import AssignmentState, Comment, IssueState
 from issues.pages import assignments_of
+from issues.workflow.available import available_actions
 from notifications.models import Notification, NotificationKind
 
 
 def comment(user, agency, issue, text="请补充现场照片"):
-    return actions.comment(acting_user=user, agency=agency, issue=issue, text=text)
+    return workflow.comment(acting_user=user, agency=agency, issue=issue, text=text)
 
 
 def amend(user, agency, issue, target, text="请补充整改前后的现场照片"):
-    return actions.amend_comment(acting_user=user, agency=agency, issue=issue, comment=target.pk, text=text)
+    return workflow.amend_comment(acting_user=user, agency=agency, issue=issue, comment=target.pk, text=text)
 
 
 def withdraw_comment(user, agency, issue, target, reason=""):
-    return actions.withdraw_comment(
+    return workflow.withdraw_comment(
         acting_user=user, agency=agency, issue=issue, comment=target.pk, reason=reason
     )
 
 
 def withdraw_report(user, agency, issue, assignment, reason="漏附验收材料，补充后重新反馈"):
-    return actions.withdraw_report(
+    return workflow.withdraw_report(
         acting_user=user, agency=agency, issue=issue, assignment=assignment.pk, reason=reason
     )
 
@@ -71,9 +71,9 @@ def test_amend_comment_checks_access(
     issue, remark, alice, our_agency, bob, other_agency, charlie, gina, our_group
 ):
     for user, agency in ((alice, our_agency), (bob, other_agency), (gina, our_group)):
-        with pytest.raises(actions.NotPermitted):
+        with pytest.raises(workflow.NotPermitted):
             amend(user, agency, issue, remark)
-    with pytest.raises(actions.NotPermitted):
+    with pytest.raises(workflow.NotPermitted):
         amend(charlie, other_agency, issue, remark)
     assert Comment.objects.get(pk=remark.pk).text == "请补充现场照片"
 
@@ -82,13 +82,13 @@ def test_the_author_acting_for_another_agency_cannot_amend(issue, remark, carol,
     from agencies.actions import add_member
 
     add_member(carol, our_agency, role=Role.STAFF)
-    with override("en"), pytest.raises(actions.NotPermitted, match="Only its author"):
+    with override("en"), pytest.raises(workflow.NotPermitted, match="Only its author"):
         amend(carol, our_agency, issue, remark)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "请补充现场照片"])
 def test_amend_comment_needs_a_new_text(issue, remark, carol, city_commission, text):
-    with pytest.raises(actions.ActionError):
+    with pytest.raises(workflow.ActionError):
         amend(carol, city_commission, issue, remark, text=text)
     assert not issue.events.filter(action="amend_comment").exists()
 
@@ -97,7 +97,7 @@ def test_a_comment_of_another_issue_is_refused(issue, remark, carol, city_commis
     from tests.factories import pushed_issue
 
     other = pushed_issue(carol, city_commission, our_agency)
-    with override("en"), pytest.raises(actions.ActionError, match="not part of this issue"):
+    with override("en"), pytest.raises(workflow.ActionError, match="not part of this issue"):
         amend(carol, city_commission, other, remark)
 
 
@@ -108,10 +108,10 @@ def test_comments_stay_correctable_once_the_issue_is_closed(closed, carol, city_
 
 
 def test_a_stale_revision_is_a_conflict(issue, remark, carol, city_commission):
-    from issues.actions.corrections import _move_comment
+    from issues.workflow.corrections import _move_comment
 
     Comment.objects.filter(pk=remark.pk).update(revision=7)  # amended elsewhere meanwhile
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(workflow.Conflict):
         _move_comment(remark, text="新内容")
     assert Comment.objects.get(pk=remark.pk).text == "请补充现场照片"
 
@@ -134,17 +134,17 @@ def test_withdraw_comment_works(issue, remark, carol, city_commission):
 def test_withdraw_comment_checks_access_and_happens_once(
     issue, remark, carol, city_commission, alice, our_agency
 ):
-    with pytest.raises(actions.NotPermitted):
+    with pytest.raises(workflow.NotPermitted):
         withdraw_comment(alice, our_agency, issue, remark)
     withdraw_comment(carol, city_commission, issue, remark)
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(workflow.Conflict):
         withdraw_comment(carol, city_commission, issue, remark)
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(workflow.Conflict):
         amend(carol, city_commission, issue, remark)
 
 
 def test_a_consultation_question_is_a_comment_its_author_can_amend(issue, gina, our_group, other_agency):
-    actions.consult(
+    workflow.consult(
         acting_user=gina, agency=our_group, issue=issue, bodies=[other_agency], question="是否涉及财政资金？"
     )
     question = Comment.objects.get(issue=issue)
@@ -167,7 +167,7 @@ def test_withdraw_report_works_before_it_is_read(reported, assignment, alice, ou
     # The initiator, which was told of the report, is told it was taken back.
     assert Notification.objects.filter(recipient=carol, kind=NotificationKind.WITHDRAWN).count() == 1
     # Reported again, it goes out as a new report.
-    actions.report(
+    workflow.report(
         acting_user=alice, agency=our_agency, issue=reported, assignment=assignment, text="已补充验收材料"
     )
     assignment.refresh_from_db()
@@ -181,7 +181,7 @@ def test_a_report_waiting_for_its_leader_is_withdrawn_without_telling_the_initia
 
     our_agency.report_needs_approval = True
     save_agency(our_agency)
-    actions.report(acting_user=alice, agency=our_agency, issue=signed, assignment=assignment, text="初稿")
+    workflow.report(acting_user=alice, agency=our_agency, issue=signed, assignment=assignment, text="初稿")
     withdraw_report(alice, our_agency, signed, assignment)
     assignment.refresh_from_db()
     assert assignment.state == AssignmentState.SIGNED
@@ -196,7 +196,7 @@ def test_once_the_initiator_opened_the_page_the_report_is_read(
     assert assignment.report_read_at is not None
     available = available_actions(our_agency, Role.STAFF, reported, assignments_of(reported))
     assert not available.allows("withdraw_report", assignment)
-    with override("en"), pytest.raises(actions.Conflict, match="read this report at"):
+    with override("en"), pytest.raises(workflow.Conflict, match="read this report at"):
         withdraw_report(alice, our_agency, reported, assignment)
     assert page(client, alice, reported).count("已于") >= 1  # "read by … at …" shows to the handler
 
@@ -214,8 +214,8 @@ def test_other_readers_do_not_make_it_read(client, reported, assignment, alice, 
 def test_withdraw_report_after_it_was_accepted_is_a_conflict(
     reported, assignment, alice, our_agency, carol, city_commission
 ):
-    actions.accept_report(acting_user=carol, agency=city_commission, issue=reported, assignment=assignment)
-    with pytest.raises(actions.Conflict):
+    workflow.accept_report(acting_user=carol, agency=city_commission, issue=reported, assignment=assignment)
+    with pytest.raises(workflow.Conflict):
         withdraw_report(alice, our_agency, reported, assignment)
 
 
@@ -239,14 +239,14 @@ def test_withdraw_report_checks_access(
         (charlie, our_agency),
         (with_role(our_agency, Role.LIAISON), our_agency),
     ):
-        with pytest.raises(actions.NotPermitted):
+        with pytest.raises(workflow.NotPermitted):
             withdraw_report(user, agency, reported, assignment)
     assignment.refresh_from_db()
     assert assignment.state == AssignmentState.REPORTED
 
 
 def test_withdraw_report_needs_a_reason(reported, assignment, alice, our_agency):
-    with pytest.raises(actions.ActionError):
+    with pytest.raises(workflow.ActionError):
         withdraw_report(alice, our_agency, reported, assignment, reason="  ")
 
 

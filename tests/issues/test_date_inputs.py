@@ -19,6 +19,7 @@ from issues.board_forms import BoardForm
 from issues.deadlines import policy as deadlines
 from issues.models import Category, DeadlinePolicy, Priority
 from issues.views.ledgers import LedgerForm
+from issues.workflow import forms as action_forms
 from search.forms import AccessRecordForm, SearchForm
 from search.harvest_forms import PushClueForm
 
@@ -33,11 +34,11 @@ def _action_form(form_class, name):
 
 
 DATE_FIELDS = [
-    (lambda: _action_form(forms.AssignForm, "deadline"), "deadline"),
-    (lambda: _action_form(forms.UrgeForm, "due_date"), "due_date"),
-    (lambda: _action_form(forms.ReopenForm, "deadline"), "deadline"),
-    (lambda: _action_form(forms.ExtensionRequestForm, "deadline"), "deadline"),
-    (lambda: _action_form(forms.GrantExtensionForm, "deadline"), "deadline"),
+    (lambda: _action_form(action_forms.AssignForm, "deadline"), "deadline"),
+    (lambda: _action_form(action_forms.UrgeForm, "due_date"), "due_date"),
+    (lambda: _action_form(action_forms.ReopenForm, "deadline"), "deadline"),
+    (lambda: _action_form(action_forms.ExtensionRequestForm, "deadline"), "deadline"),
+    (lambda: _action_form(action_forms.GrantExtensionForm, "deadline"), "deadline"),
     (lambda: forms.NewIssueForm(initial={"deadline": DAY}), "deadline"),
     (lambda: PushClueForm(initial={"deadline": DAY}), "deadline"),
     (lambda: BoardForm({"due_from": "2026-12-05"}), "due_from"),

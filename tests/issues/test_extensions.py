@@ -9,15 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Role
-from issues import actions
-from issues.available import available_actions
+from issues import workflow
 from issues.models import Extension, ExtensionState
+from issues.workflow.available import available_actions
 
 LATER = dt.timedelta(days=30)
 
 
 def ask(user, agency, issue, assignment, *, reason="需协调市住建局，现场施工受雨季影响", deadline=None):
-    return actions.request_extension(
+    return workflow.request_extension(
         acting_user=user, agency=agency, issue=issue, assignment=assignment, reason=reason,
         deadline=deadline or timezone.localdate() + LATER,
     )
@@ -48,21 +48,21 @@ def test_a_pending_assignment_may_ask_too(issue, assignment, alice, our_agency):
 
 
 def test_asking_needs_a_reason_and_a_later_date(signed, assignment, alice, our_agency):
-    with pytest.raises(actions.ActionError):
+    with pytest.raises(workflow.ActionError):
         ask(alice, our_agency, signed, assignment, reason="  ")
-    with pytest.raises(actions.ActionError):
+    with pytest.raises(workflow.ActionError):
         ask(alice, our_agency, signed, assignment, deadline=assignment.deadline)
     assert not Extension.objects.exists()
 
 
 def test_one_request_at_a_time(asked, signed, assignment, alice, our_agency):
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(workflow.Conflict):
         ask(alice, our_agency, signed, assignment)
     assert Extension.objects.count() == 1
 
 
 def test_a_reported_assignment_cannot_ask(reported, assignment, alice, our_agency):
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(workflow.Conflict):
         ask(alice, our_agency, reported, assignment)
 
 
@@ -70,12 +70,12 @@ def test_another_party_cannot_ask(
     signed, assignment, carol, city_commission, bob, other_agency, gina, our_group
 ):
     for user, agency in [(carol, city_commission), (bob, other_agency), (gina, our_group)]:
-        with pytest.raises(actions.NotPermitted):
+        with pytest.raises(workflow.NotPermitted):
             ask(user, agency, signed, assignment)
 
 
 def test_a_liaison_role_cannot_ask(signed, assignment, our_agency, with_role):
-    with pytest.raises(actions.NotPermitted):
+    with pytest.raises(workflow.NotPermitted):
         ask(with_role(our_agency, Role.LIAISON), our_agency, signed, assignment)
 
 
@@ -83,7 +83,7 @@ def test_a_liaison_role_cannot_ask(signed, assignment, our_agency, with_role):
 
 
 def grant(user, agency, issue, assignment, deadline=None):
-    return actions.grant_extension(
+    return workflow.grant_extension(
         acting_user=user, agency=agency, issue=issue, assignment=assignment, deadline=deadline
     )
 
@@ -108,13 +108,13 @@ def test_the_initiator_may_grant_another_date(asked, signed, assignment, carol, 
 
 
 def test_granting_with_nothing_asked_is_a_conflict(signed, assignment, carol, city_commission):
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(workflow.Conflict):
         grant(carol, city_commission, signed, assignment)
 
 
 def test_granting_twice_is_a_conflict(asked, signed, assignment, carol, city_commission):
     grant(carol, city_commission, signed, assignment)
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(workflow.Conflict):
         grant(carol, city_commission, signed, assignment)
     assert signed.events.filter(action="grant_extension").count() == 1
 
@@ -123,13 +123,13 @@ def test_the_handler_cannot_grant_itself_more_time(
     asked, signed, assignment, alice, our_agency, bob, other_agency
 ):
     for user, agency in [(alice, our_agency), (bob, other_agency)]:
-        with pytest.raises(actions.NotPermitted):
+        with pytest.raises(workflow.NotPermitted):
             grant(user, agency, signed, assignment)
     assert Extension.objects.get().state == ExtensionState.PENDING
 
 
 def test_a_liaison_role_cannot_grant(asked, signed, assignment, city_commission, with_role):
-    with pytest.raises(actions.NotPermitted):
+    with pytest.raises(workflow.NotPermitted):
         grant(with_role(city_commission, Role.LIAISON), city_commission, signed, assignment)
 
 
@@ -137,7 +137,7 @@ def test_a_liaison_role_cannot_grant(asked, signed, assignment, city_commission,
 
 
 def refuse(user, agency, issue, assignment, reason="时限内可完成，不予延期"):
-    return actions.refuse_extension(
+    return workflow.refuse_extension(
         acting_user=user, agency=agency, issue=issue, assignment=assignment, reason=reason
     )
 
@@ -152,24 +152,24 @@ def test_the_initiator_refuses_with_a_reason(asked, signed, assignment, carol, c
 
 
 def test_refusing_needs_a_reason(asked, signed, assignment, carol, city_commission):
-    with pytest.raises(actions.ActionError):
+    with pytest.raises(workflow.ActionError):
         refuse(carol, city_commission, signed, assignment, reason="")
     assert Extension.objects.get().state == ExtensionState.PENDING
 
 
 def test_refusing_with_nothing_asked_is_a_conflict(signed, assignment, carol, city_commission):
-    with pytest.raises(actions.Conflict):
+    with pytest.raises(workflow.Conflict):
         refuse(carol, city_commission, signed, assignment)
 
 
 def test_the_handler_cannot_refuse(asked, signed, assignment, alice, our_agency, gina, our_group):
     for user, agency in [(alice, our_agency), (gina, our_group)]:
-        with pytest.raises(actions.NotPermitted):
+        with pytest.raises(workflow.NotPermitted):
             refuse(user, agency, signed, assignment)
 
 
 def test_a_liaison_role_cannot_refuse(asked, signed, assignment, city_commission, with_role):
-    with pytest.raises(actions.NotPermitted):
+    with pytest.raises(workflow.NotPermitted):
         refuse(with_role(city_commission, Role.LIAISON), city_commission, signed, assignment)
 
 

@@ -33,7 +33,7 @@ from hypothesis.stateful import (
 )
 
 from agencies.models import Level, Role
-from issues import actions, ledger_lines, record
+from issues import ledger_lines, workflow
 from issues import permissions as perms
 from issues.board import TABS, tab_queryset
 from issues.models import (
@@ -47,6 +47,8 @@ from issues.models import (
     Participant,
     PartyRole,
 )
+from issues.workflow import record
+from issues.workflow.catalogue import SPECS
 from tests.factories import AgencyFactory, RegionFactory, UserFactory, commission, member, stationed_group
 
 LIVE = (*OPEN_ASSIGNMENT_STATES, AssignmentState.ACCEPTED)
@@ -180,12 +182,12 @@ class BoardMachine(RuleBasedStateMachine):
         copied = data.draw(st.lists(st.sampled_from(everyone), max_size=2), label="copied")
         deadline = data.draw(st.sampled_from([None, self.today + dt.timedelta(days=5)]), label="deadline")
         try:
-            issue = actions.push(
+            issue = workflow.push(
                 acting_user=user, agency=agency, title="随机办件", description="说明", category="other",
                 source="supervision", priority="normal", deadline=deadline, lead=lead,
                 co_handlers=co, copied=copied,
             )  # fmt: skip
-        except actions.ActionError:
+        except workflow.ActionError:
             return
         self._succeeded("push", user, agency)
         self.issues.append(issue.pk)
@@ -220,7 +222,7 @@ class BoardMachine(RuleBasedStateMachine):
     def _act_as_party(self, data, name, issue, assignment):
         candidates = self._acting_agencies(name, issue, assignment)
         pairs = [
-            (u, a) for u, a in self._pairs(candidates) if self._role(u, a) in perms.ROLES_FOR_ACTION[name]
+            (u, a) for u, a in self._pairs(candidates) if self._role(u, a) in SPECS[name].roles
         ]
         if not pairs:
             return
@@ -288,8 +290,8 @@ class BoardMachine(RuleBasedStateMachine):
         target = data.draw(st.sampled_from(list(self.cast.agencies.values())), label="target")
         kwargs = self._arguments(name, assignment, target, text)
         try:
-            result = getattr(actions, name)(acting_user=user, agency=agency, issue=issue, **kwargs)
-        except actions.ActionError:
+            result = getattr(workflow, name)(acting_user=user, agency=agency, issue=issue, **kwargs)
+        except workflow.ActionError:
             return
         self._succeeded(name, user, agency)
         if name in ("copy", "consult"):
@@ -323,7 +325,7 @@ class BoardMachine(RuleBasedStateMachine):
         roles = {
             role for member_user, role in self.cast.members.get(agency.pk, []) if member_user.pk == user.pk
         }
-        assert roles & perms.ROLES_FOR_ACTION[name], (name, user.username, agency.code)
+        assert roles & SPECS[name].roles, (name, user.username, agency.code)
 
     # --- invariants ----------------------------------------------------------------------------
 

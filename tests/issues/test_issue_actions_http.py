@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from agencies.actions import save_agency
-from issues import actions
+from issues import workflow
 from issues.models import AssignmentState, Attachment, IssueState, Participant, PartyRole, Urge
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -143,7 +143,7 @@ def test_reject_report(client, reported, assignment, carol):
 
 
 def test_close(client, reported, assignment, carol, city_commission):
-    actions.accept_report(acting_user=carol, agency=city_commission, issue=reported, assignment=assignment)
+    workflow.accept_report(acting_user=carol, agency=city_commission, issue=reported, assignment=assignment)
     response = post(client, carol, reported, "close", summary="整改到位")
     assert_done(response, reported, 4, "close")
     assert reported.state == IssueState.CLOSED and reported.closed_at is not None

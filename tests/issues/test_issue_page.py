@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agencies.acting import SESSION_KEY
-from issues import actions
 from issues import attachments as attachment_rules
-from issues.available import available_actions
+from issues import workflow
 from issues.models import AssignmentState, Attachment, IssueEvent
 from issues.pages import assignments_of
+from issues.workflow.available import available_actions
 from tests.factories import AgencyFactory, member, pushed_issue
 from tests.issues.tamper import tampering
 
@@ -43,7 +43,7 @@ def files_under(root) -> list:
 @pytest.fixture
 def with_evidence(signed, assignment, alice, our_agency, media_root):
     """``signed`` after alice reported with a PDF as evidence."""
-    actions.report(
+    workflow.report(
         acting_user=alice,
         agency=our_agency,
         issue=signed,
@@ -82,8 +82,8 @@ def test_copied_and_consulted_bodies_can_open_it(client, issue, gina, our_group,
     copied_body = AgencyFactory(code="copied", name="统计局", region=city)
     consultee = AgencyFactory(code="consultee", name="审计局", region=city)
     carol = issue.created_by
-    actions.copy(acting_user=carol, agency=issue.initiator, issue=issue, bodies=[copied_body])
-    actions.consult(acting_user=gina, agency=our_group, issue=issue, bodies=[consultee], question="请会商")
+    workflow.copy(acting_user=carol, agency=issue.initiator, issue=issue, bodies=[copied_body])
+    workflow.consult(acting_user=gina, agency=our_group, issue=issue, bodies=[consultee], question="请会商")
     for body in (copied_body, consultee):
         response = signed_in(client, member(body)).get(detail_url(issue))
         assert response.status_code == 200
@@ -154,7 +154,7 @@ def test_the_initiator_verifies_once_reported_and_closes_once_accepted(
     seen = buttons(client, carol, reported)
     assert {("accept_report", key), ("reject_report", key)} <= seen
     assert ("close", "issue") not in seen
-    actions.accept_report(acting_user=carol, agency=city_commission, issue=reported, assignment=assignment)
+    workflow.accept_report(acting_user=carol, agency=city_commission, issue=reported, assignment=assignment)
     seen = buttons(client, carol, reported)
     assert ("close", "issue") in seen
     assert ("accept_report", key) not in seen
@@ -206,13 +206,13 @@ def escaped(n: int) -> str:
 def test_user_text_is_escaped_on_the_page_and_the_record(client, carol, city_commission, our_agency, alice):
     issue = pushed_issue(carol, city_commission, our_agency, title=payload(1), description=payload(2))
     assignment = issue.assignments.get()
-    actions.comment(acting_user=carol, agency=city_commission, issue=issue, text=payload(3))
-    actions.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=assignment)
-    actions.report(acting_user=alice, agency=our_agency, issue=issue, assignment=assignment, text=payload(4))
-    actions.reject_report(
+    workflow.comment(acting_user=carol, agency=city_commission, issue=issue, text=payload(3))
+    workflow.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=assignment)
+    workflow.report(acting_user=alice, agency=our_agency, issue=issue, assignment=assignment, text=payload(4))
+    workflow.reject_report(
         acting_user=carol, agency=city_commission, issue=issue, assignment=assignment, reason=payload(5)
     )
-    actions.decline(
+    workflow.decline(
         acting_user=alice,
         agency=our_agency,
         issue=issue,
@@ -232,7 +232,9 @@ def test_user_text_is_escaped_on_the_page_and_the_record(client, carol, city_com
 
 
 def test_report_text_is_escaped(client, signed, assignment, alice, our_agency, carol):
-    actions.report(acting_user=alice, agency=our_agency, issue=signed, assignment=assignment, text=payload(7))
+    workflow.report(
+        acting_user=alice, agency=our_agency, issue=signed, assignment=assignment, text=payload(7)
+    )
     for url in (detail_url(signed), reverse("issues:record", args=[signed.pk])):
         html = signed_in(client, carol).get(url).content.decode()
         assert escaped(7) in html and "<script>alert(" not in html
@@ -306,8 +308,8 @@ def test_the_action_itself_refuses_an_oversized_file(
 ):
     """The limit the form reads is the one the action reads: a caller that skips the form is held too."""
     monkeypatch.setattr(attachment_rules, "MAX_ATTACHMENT_SIZE", 1024)
-    with pytest.raises(actions.ActionError):
-        actions.report(
+    with pytest.raises(workflow.ActionError):
+        workflow.report(
             acting_user=alice,
             agency=our_agency,
             issue=signed,

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from agencies.calendar import working_days_between
 from agencies.models import AgencyKind, Level, Role, SupervisionClass
-from issues import actions, ledger_lines
+from issues import ledger_lines, workflow
 from issues.ledger_lines import LIVE_ASSIGNMENT_STATES, OPEN_ISSUE_STATES
 from issues.ledgers import LedgerFilters, drill_issues, ledger
 from issues.models import OPEN_ASSIGNMENT_STATES, Assignment, Issue, IssueState, Participant
@@ -70,12 +70,12 @@ def make_issue(cast, s):
     handlers = {a.pk: u for a, u in [(lead, lead_user), *co]}
     stage = s["stage"]
     if stage == 4:
-        actions.withdraw(acting_user=leader, agency=initiator, issue=issue, reason="撤回")
+        workflow.withdraw(acting_user=leader, agency=initiator, issue=issue, reason="撤回")
     for assignment in issue.assignments.all() if stage in (1, 2, 3) else []:
         handler = handlers[assignment.agency_id]
-        actions.sign(acting_user=handler, agency=assignment.agency, issue=issue, assignment=assignment)
+        workflow.sign(acting_user=handler, agency=assignment.agency, issue=issue, assignment=assignment)
         if stage >= 2:
-            actions.report(
+            workflow.report(
                 acting_user=handler,
                 agency=assignment.agency,
                 issue=issue,
@@ -83,9 +83,9 @@ def make_issue(cast, s):
                 text="已整改",
             )
         if stage >= 3:
-            actions.accept_report(acting_user=user, agency=initiator, issue=issue, assignment=assignment)
+            workflow.accept_report(acting_user=user, agency=initiator, issue=issue, assignment=assignment)
     if stage == 3:
-        actions.close(acting_user=user, agency=initiator, issue=issue, summary="销号")
+        workflow.close(acting_user=user, agency=initiator, issue=issue, summary="销号")
     # Spread the timestamps: the actions above all happened "now".
     pushed = timezone.make_aware(dt.datetime.combine(TODAY, dt.time(10))) - dt.timedelta(
         days=s["pushed_days_ago"]
@@ -247,7 +247,7 @@ def test_drill_down_lists_exactly_the_counted_issues(spread, dimension):
 def test_overdue_and_urges_ledgers(spread, our_agency):
     carol, commission, cora = spread["carol"], spread["commission"], spread["cora"]
     assignment = Assignment.objects.filter(agency=our_agency, state="pending").first()
-    actions.urge(
+    workflow.urge(
         acting_user=cora,
         agency=commission,
         issue=assignment.issue,

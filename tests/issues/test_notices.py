@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone, translation
 
 from agencies.models import Role
-from issues import actions
-from issues.notices import NOTICES
+from issues import workflow
+from issues.workflow.catalogue import SPECS
 from notifications.models import LiveOutbox, Notification
 from tests.factories import AgencyFactory, commission, member, pushed_issue, stationed_group
 
@@ -58,7 +58,7 @@ class Scene:
         return issue, issue.assignments.get(agency=self.lead)
 
     def report(self, issue, assignment, *, by=None, agency=None, text="已整改"):
-        actions.report(
+        workflow.report(
             acting_user=by or self.alice, agency=agency or self.lead, issue=issue, assignment=assignment,
             text=text,
         )
@@ -92,7 +92,7 @@ def pushed(scene):
 @pytest.fixture
 def signed(scene, pushed):
     issue, assignment = pushed
-    actions.sign(acting_user=scene.alice, agency=scene.lead, issue=issue, assignment=assignment)
+    workflow.sign(acting_user=scene.alice, agency=scene.lead, issue=issue, assignment=assignment)
     scene.news()
     return issue, assignment
 
@@ -139,7 +139,7 @@ def test_signing_tells_nobody(scene, signed):
 
 def test_assign_tells_the_new_co_handler_only(scene, signed):
     issue, _assignment = signed
-    actions.assign(acting_user=scene.alan, agency=scene.lead, issue=issue, co_handlers=[scene.other])
+    workflow.assign(acting_user=scene.alan, agency=scene.lead, issue=issue, co_handlers=[scene.other])
     assert scene.news() == {"bert": "assigned"}
 
 
@@ -154,7 +154,7 @@ def test_assign_tells_the_new_co_handler_only(scene, signed):
 )
 def test_transfer_tells_the_new_handler_and_the_other_side(scene, pushed, by, agency, told):
     issue, assignment = pushed
-    actions.transfer(
+    workflow.transfer(
         acting_user=getattr(scene, by), agency=getattr(scene, agency), issue=issue, assignment=assignment,
         to=scene.other, reason="属财政局职责",
     )
@@ -166,7 +166,7 @@ def test_transfer_tells_the_new_handler_and_the_other_side(scene, pushed, by, ag
 
 def test_decline_tells_the_initiator(scene, pushed):
     issue, assignment = pushed
-    actions.decline(
+    workflow.decline(
         acting_user=scene.alice, agency=scene.lead, issue=issue, assignment=assignment, reason="不属本局",
         suggested=scene.other,
     )
@@ -176,9 +176,9 @@ def test_decline_tells_the_initiator(scene, pushed):
 
 def test_a_co_handler_declining_tells_the_lead_who_assigned_it_too(scene, signed):
     issue, _assignment = signed
-    (co,) = actions.assign(acting_user=scene.alan, agency=scene.lead, issue=issue, co_handlers=[scene.other])
+    (co,) = workflow.assign(acting_user=scene.alan, agency=scene.lead, issue=issue, co_handlers=[scene.other])
     scene.news()
-    actions.decline(
+    workflow.decline(
         acting_user=scene.bert, agency=scene.other, issue=issue, assignment=co, reason="不属本局",
         suggested=None,
     )
@@ -187,9 +187,9 @@ def test_a_co_handler_declining_tells_the_lead_who_assigned_it_too(scene, signed
 
 def test_copy_and_consult_tell_the_bodies_brought_in(scene, pushed):
     issue, _assignment = pushed
-    actions.copy(acting_user=scene.alice, agency=scene.lead, issue=issue, bodies=[scene.other])
+    workflow.copy(acting_user=scene.alice, agency=scene.lead, issue=issue, bodies=[scene.other])
     assert scene.news() == {"bert": "copied"}
-    actions.consult(
+    workflow.consult(
         acting_user=scene.carol, agency=scene.jw, issue=issue, bodies=[scene.consultee], question="请提意见"
     )
     assert scene.news() == {"connie": "consulted"}
@@ -198,7 +198,7 @@ def test_copy_and_consult_tell_the_bodies_brought_in(scene, pushed):
 def test_a_manual_urge_tells_the_handler(scene, pushed):
     issue, assignment = pushed
     due = timezone.localdate() + dt.timedelta(days=2)
-    actions.urge(
+    workflow.urge(
         acting_user=scene.gina, agency=scene.group, issue=issue, assignment=assignment, text="请两日内反馈",
         due_date=due,
     )
@@ -208,7 +208,7 @@ def test_a_manual_urge_tells_the_handler(scene, pushed):
 
 def test_an_automatic_urge_is_announced_by_its_ladder_step_not_twice(scene, pushed):
     _issue, assignment = pushed
-    actions.auto_urge(
+    workflow.auto_urge(
         assignment_id=assignment.pk, rule="deadline-day", due_date=timezone.localdate() + dt.timedelta(days=1)
     )
     # The ladder writes the step's notification right after (tests/issues/deadlines/test_reminders.py).
@@ -227,14 +227,14 @@ def test_a_report_waiting_for_approval_goes_out_when_approved(scene, signed):
     scene.lead.save()
     scene.report(issue, assignment)
     assert scene.news() == {}
-    actions.approve_report(acting_user=scene.alan, agency=scene.lead, issue=issue, assignment=assignment)
+    workflow.approve_report(acting_user=scene.alan, agency=scene.lead, issue=issue, assignment=assignment)
     assert scene.news() == {"carol": "reported", "cora": "reported"}
 
 
 def test_a_co_handlers_report_tells_the_lead_who_assigned_it(scene, signed):
     issue, _assignment = signed
-    (co,) = actions.assign(acting_user=scene.alan, agency=scene.lead, issue=issue, co_handlers=[scene.other])
-    actions.sign(acting_user=scene.bert, agency=scene.other, issue=issue, assignment=co)
+    (co,) = workflow.assign(acting_user=scene.alan, agency=scene.lead, issue=issue, co_handlers=[scene.other])
+    workflow.sign(acting_user=scene.bert, agency=scene.other, issue=issue, assignment=co)
     scene.news()
     scene.report(issue, co, by=scene.bert, agency=scene.other)
     assert scene.news() == {"carol": "reported", "cora": "reported", "alice": "reported", "alan": "reported"}
@@ -242,49 +242,49 @@ def test_a_co_handlers_report_tells_the_lead_who_assigned_it(scene, signed):
 
 def test_rejecting_and_accepting_a_report_tell_the_handler(scene, reported):
     issue, assignment = reported
-    actions.reject_report(
+    workflow.reject_report(
         acting_user=scene.cora, agency=scene.jw, issue=issue, assignment=assignment, reason="不全"
     )
     assert scene.news() == {"alice": "returned", "alan": "returned"}
     scene.report(issue, assignment, text="已补充")
     scene.news()
-    actions.accept_report(acting_user=scene.cora, agency=scene.jw, issue=issue, assignment=assignment)
+    workflow.accept_report(acting_user=scene.cora, agency=scene.jw, issue=issue, assignment=assignment)
     assert scene.news() == {"alice": "accepted", "alan": "accepted"}
 
 
 def test_close_and_reopen_tell_the_handlers(scene, reported):
     issue, assignment = reported
-    actions.accept_report(acting_user=scene.cora, agency=scene.jw, issue=issue, assignment=assignment)
+    workflow.accept_report(acting_user=scene.cora, agency=scene.jw, issue=issue, assignment=assignment)
     scene.news()
-    actions.close(acting_user=scene.cora, agency=scene.jw, issue=issue, summary="办结")
+    workflow.close(acting_user=scene.cora, agency=scene.jw, issue=issue, summary="办结")
     assert scene.news() == {"alice": "closed", "alan": "closed"}
-    actions.reopen(acting_user=scene.carol, agency=scene.jw, issue=issue, reason="群众再次反映")
+    workflow.reopen(acting_user=scene.carol, agency=scene.jw, issue=issue, reason="群众再次反映")
     assert scene.news() == {"alice": "reopened", "alan": "reopened"}
 
 
 def test_withdraw_tells_the_handlers(scene, pushed):
     """Not the copied body: it follows read-only."""
     issue, _assignment = pushed
-    actions.withdraw(acting_user=scene.carol, agency=scene.jw, issue=issue, reason="重复交办")
+    workflow.withdraw(acting_user=scene.carol, agency=scene.jw, issue=issue, reason="重复交办")
     assert scene.news() == {"alice": "withdrawn", "alan": "withdrawn"}
 
 
 def test_extensions_go_to_the_initiator_and_the_answer_back_to_the_handler(scene, signed):
     issue, assignment = signed
     ask = {"issue": issue, "assignment": assignment, "reason": "雨季施工受阻"}
-    actions.request_extension(
+    workflow.request_extension(
         acting_user=scene.alice, agency=scene.lead, deadline=timezone.localdate() + LATER, **ask
     )
     assert scene.news() == {"carol": "extension", "cora": "extension"}
-    actions.grant_extension(acting_user=scene.cora, agency=scene.jw, issue=issue, assignment=assignment)
+    workflow.grant_extension(acting_user=scene.cora, agency=scene.jw, issue=issue, assignment=assignment)
     assert scene.news() == {"alice": "extension_granted", "alan": "extension_granted"}
     note = Notification.objects.get(recipient=scene.alice, kind="extension_granted")
     assert (timezone.localdate() + LATER).isoformat() in note.text
-    actions.request_extension(
+    workflow.request_extension(
         acting_user=scene.alice, agency=scene.lead, deadline=timezone.localdate() + 2 * LATER, **ask
     )
     scene.news()
-    actions.refuse_extension(
+    workflow.refuse_extension(
         acting_user=scene.cora, agency=scene.jw, issue=issue, assignment=assignment, reason="不予延期"
     )
     assert scene.news() == {"alice": "extension_refused", "alan": "extension_refused"}
@@ -292,7 +292,7 @@ def test_extensions_go_to_the_initiator_and_the_answer_back_to_the_handler(scene
 
 def test_a_comment_tells_nobody(scene, pushed):
     issue, _assignment = pushed
-    actions.comment(acting_user=scene.alice, agency=scene.lead, issue=issue, text="正在核实")
+    workflow.comment(acting_user=scene.alice, agency=scene.lead, issue=issue, text="正在核实")
     assert scene.news() == {}
 
 
@@ -302,7 +302,7 @@ def test_a_member_of_both_agencies_who_acts_is_not_told_but_colleagues_are(scene
     from agencies import actions as agency_actions
 
     agency_actions.add_member(scene.alice, scene.jw, role=Role.STAFF)
-    actions.sign(acting_user=scene.alice, agency=scene.lead, issue=issue, assignment=assignment)
+    workflow.sign(acting_user=scene.alice, agency=scene.lead, issue=issue, assignment=assignment)
     scene.report(issue, assignment)
     assert scene.news() == {"carol": "reported", "cora": "reported"}
 
@@ -310,6 +310,6 @@ def test_a_member_of_both_agencies_who_acts_is_not_told_but_colleagues_are(scene
 def test_every_notice_kind_is_a_notification_kind():
     from notifications.models import NotificationKind
 
-    kinds = {notice.kind for notices in NOTICES.values() for notice in notices}
+    kinds = {notice.kind for spec in SPECS.values() for notice in spec.notices}
     assert kinds <= set(NotificationKind.values)
     assert len(max(NotificationKind.values, key=len)) <= Notification._meta.get_field("kind").max_length

@@ -9,10 +9,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from agencies.models import Level, Role
-from issues import actions
 from issues import permissions as perms
+from issues import workflow
 from issues.board import TABS, tab_queryset
 from issues.models import IssueGroupObjectPermission, Participant, PartyRole
+from issues.workflow.catalogue import SPECS
 from tests.factories import AgencyFactory, RegionFactory, commission, member, pushed_issue, stationed_group
 
 
@@ -80,7 +81,7 @@ def test_supervisors_are_the_handlers_group_and_the_commissions_over_it(city):
 
 
 def test_a_former_handler_reads_but_holds_nothing_else(signed, assignment, alan, our_agency, other_agency):
-    actions.transfer(
+    workflow.transfer(
         acting_user=alan,
         agency=our_agency,
         issue=signed,
@@ -124,15 +125,15 @@ def test_what_lists_show_is_what_opens(
 
 
 def test_every_action_has_its_roles():
-    """An action missing from ROLES_FOR_ACTION would fail with KeyError, not a message."""
+    """Every action function has its catalogue entry, and every entry its function."""
     public = {
         name
-        for name, function in inspect.getmembers(actions, inspect.isfunction)
-        if function.__module__.startswith(f"{actions.__name__}.") and not name.startswith("_")
+        for name, function in inspect.getmembers(workflow, inspect.isfunction)
+        if function.__module__.startswith(f"{workflow.__name__}.") and not name.startswith("_")
     }
-    assert public == set(perms.ROLES_FOR_ACTION)
-    assert perms.ROLES_FOR_ACTION["urge"] == {Role.LEADER, Role.LIAISON}
-    assert perms.ROLES_FOR_ACTION["assign"] == perms.ROLES_FOR_ACTION["approve_report"] == {Role.LEADER}
+    assert public == set(SPECS)
+    assert SPECS["urge"].roles == {Role.LEADER, Role.LIAISON}
+    assert SPECS["assign"].roles == SPECS["approve_report"].roles == {Role.LEADER}
     assert {"sign", "report"} <= {
-        action for action, roles in perms.ROLES_FOR_ACTION.items() if Role.STAFF in roles
+        action for action, spec in SPECS.items() if Role.STAFF in spec.roles
     }

@@ -8,8 +8,9 @@ import io
 import pytest
 from django.core.management import CommandError, ManagementUtility, call_command
 
-from issues import actions, record
+from issues import workflow
 from issues.models import Issue, IssueEvent
+from issues.workflow import record
 from tests.factories import pushed_issue
 from tests.issues.tamper import tampering
 
@@ -49,8 +50,8 @@ def test_each_action_appends_one_linked_event(closed):
 
 
 def test_a_refused_action_writes_no_event(signed, assignment, bob, other_agency):
-    with pytest.raises(actions.NotPermitted):
-        actions.sign(acting_user=bob, agency=other_agency, issue=signed, assignment=assignment)
+    with pytest.raises(workflow.NotPermitted):
+        workflow.sign(acting_user=bob, agency=other_agency, issue=signed, assignment=assignment)
     assert signed.events.count() == 2
 
 
@@ -59,7 +60,7 @@ def test_each_action_sends_its_live_event_on_commit_only(
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         issue = pushed_issue(carol, city_commission, our_agency)
-        actions.comment(acting_user=carol, agency=city_commission, issue=issue, text="请尽快办理")
+        workflow.comment(acting_user=carol, agency=city_commission, issue=issue, text="请尽快办理")
     assert len(callbacks) == 2
 
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from issues import actions
+from issues import workflow
 from issues.models import Attachment, HandlerRole
 from tests.factories import pushed_issue
 
@@ -26,13 +26,13 @@ def test_the_record_lists_co_handlers_extensions_and_attachments(
         attachments=[SimpleUploadedFile("现场照片说明.pdf", PDF, content_type="application/pdf")],
     )
     lead = issue.assignments.get(role=HandlerRole.LEAD)
-    actions.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=lead)
+    workflow.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=lead)
     later = timezone.localdate() + dt.timedelta(days=40)
-    actions.request_extension(
+    workflow.request_extension(
         acting_user=alice, agency=our_agency, issue=issue, assignment=lead, reason="雨季施工受阻",
         deadline=later,
     )
-    actions.grant_extension(acting_user=carol, agency=city_commission, issue=issue, assignment=lead)
+    workflow.grant_extension(acting_user=carol, agency=city_commission, issue=issue, assignment=lead)
 
     client.force_login(carol)
     html = client.get(reverse("issues:record", args=[issue.pk])).content.decode()

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from issues import actions
+from issues import workflow
 from issues.ledgers import LedgerFilters
 from issues.scores import Score, scores
 from tests.factories import pushed_issue
@@ -27,8 +27,8 @@ def test_signing_and_urges_counted(carol, cora, city_commission, our_agency, oth
     first = pushed_issue(carol, city_commission, our_agency)
     pushed_issue(carol, city_commission, other_agency)
     assignment = first.assignments.get()
-    actions.sign(acting_user=alice, agency=our_agency, issue=first, assignment=assignment)
-    actions.urge(
+    workflow.sign(acting_user=alice, agency=our_agency, issue=first, assignment=assignment)
+    workflow.urge(
         acting_user=cora,
         agency=city_commission,
         issue=first,
@@ -65,7 +65,7 @@ def test_signing_after_the_sign_deadline_is_late(carol, city_commission, our_age
     assignment = issue.assignments.get()
     assert assignment.sign_deadline == dt.date(2026, 3, 16)
     with time_machine.travel(friday + dt.timedelta(days=4), tick=False):
-        actions.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=assignment)
+        workflow.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=assignment)
     ours = next(s for s in scores(carol, city_commission, LedgerFilters()) if s.agency_id == our_agency.pk)
     assert (ours.signed, ours.signed_on_time, ours.sign_rate) == (1, 0, 0.0)
 
@@ -102,7 +102,7 @@ def test_the_commission_ranks_the_unsigned_apart(
     client, carol, alice, city_commission, our_agency, other_agency
 ):
     signed = pushed_issue(carol, city_commission, our_agency)
-    actions.sign(acting_user=alice, agency=our_agency, issue=signed, assignment=signed.assignments.get())
+    workflow.sign(acting_user=alice, agency=our_agency, issue=signed, assignment=signed.assignments.get())
     pushed_issue(carol, city_commission, other_agency)  # not signed for yet: nothing to score
     client.force_login(carol)
     ranking = client.get(reverse("issues:scores")).context["scores"]

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from agencies.models import Role
-from issues import actions
+from issues import workflow
 from issues.deadlines import reminders
 from notifications import actions as notification_actions
 from notifications import inbox, tasks
@@ -117,7 +117,7 @@ def test_the_digest_waits_over_the_weekend():
 def test_a_manual_urge_reaches_a_digest_reader_at_once(jw, carol, our_agency, digest_alice):
     issue, assignment = push(carol, jw, our_agency)
     with at(9, 11):
-        actions.urge(
+        workflow.urge(
             acting_user=carol, agency=jw, issue=issue, assignment=assignment, text="请今日反馈",
             due_date=dt.date(2026, 3, 10),
         )

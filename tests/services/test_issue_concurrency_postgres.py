@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connections
 
 from agencies.models import Role
-from issues import actions
+from issues import workflow
 from issues.models import AssignmentState, Comment, IssueEvent
 from tests.factories import AgencyFactory, commission, member, pushed_issue
 
@@ -63,7 +63,7 @@ def one_won(results):
     won = [r for r in results if not isinstance(r, Exception)]
     lost = [r for r in results if isinstance(r, Exception)]
     assert len(won) == 1 and len(lost) == 1, results
-    assert isinstance(lost[0], actions.Conflict), repr(lost[0])
+    assert isinstance(lost[0], workflow.Conflict), repr(lost[0])
     assert str(lost[0])  # a message for the user, not an empty error
     return won[0]
 
@@ -72,7 +72,9 @@ def test_two_staff_signing_at_once(cast):
     issue, assignment, _, bureau, people = cast
 
     def sign(user):
-        return lambda: actions.sign(acting_user=user, agency=bureau, issue=issue.pk, assignment=assignment.pk)
+        return lambda: workflow.sign(
+            acting_user=user, agency=bureau, issue=issue.pk, assignment=assignment.pk
+        )
 
     one_won(race(sign(people["alice"]), sign(people["alan"])))
     assignment.refresh_from_db()
@@ -82,17 +84,17 @@ def test_two_staff_signing_at_once(cast):
 
 def test_accept_and_reject_of_one_report_at_once(cast):
     issue, assignment, jw, bureau, people = cast
-    actions.sign(acting_user=people["alice"], agency=bureau, issue=issue, assignment=assignment)
-    actions.report(
+    workflow.sign(acting_user=people["alice"], agency=bureau, issue=issue, assignment=assignment)
+    workflow.report(
         acting_user=people["alice"], agency=bureau, issue=issue, assignment=assignment, text="已整改"
     )
 
     winner = one_won(
         race(
-            lambda: actions.accept_report(
+            lambda: workflow.accept_report(
                 acting_user=people["carol"], agency=jw, issue=issue.pk, assignment=assignment.pk
             ),
-            lambda: actions.reject_report(
+            lambda: workflow.reject_report(
                 acting_user=people["cora"],
                 agency=jw,
                 issue=issue.pk,
@@ -113,7 +115,7 @@ def test_a_decline_and_a_transfer_of_one_assignment_at_once(cast, city):
     elsewhere = AgencyFactory(region=city, code="race-elsewhere")
     one_won(
         race(
-            lambda: actions.decline(
+            lambda: workflow.decline(
                 acting_user=people["alice"],
                 agency=bureau,
                 issue=issue.pk,
@@ -121,7 +123,7 @@ def test_a_decline_and_a_transfer_of_one_assignment_at_once(cast, city):
                 reason="非本局",
                 suggested=None,
             ),
-            lambda: actions.transfer(
+            lambda: workflow.transfer(
                 acting_user=people["alan"],
                 agency=bureau,
                 issue=issue.pk,
@@ -140,8 +142,8 @@ def test_comments_at_once_both_land_on_one_unbroken_chain(cast):
     """Not every pair conflicts: two comments take turns and both are recorded, in sequence."""
     issue, _, jw, bureau, people = cast
     results = race(
-        lambda: actions.comment(acting_user=people["carol"], agency=jw, issue=issue.pk, text="甲"),
-        lambda: actions.comment(acting_user=people["alice"], agency=bureau, issue=issue.pk, text="乙"),
+        lambda: workflow.comment(acting_user=people["carol"], agency=jw, issue=issue.pk, text="甲"),
+        lambda: workflow.comment(acting_user=people["alice"], agency=bureau, issue=issue.pk, text="乙"),
     )
     assert all(isinstance(r, Comment) for r in results), results
     assert list(IssueEvent.objects.filter(issue=issue).order_by("seq").values_list("seq", flat=True)) == [

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
-from issues import actions, record
+from issues import workflow
 from issues.models import IssueEvent
+from issues.workflow import record
 from tests.factories import AgencyFactory, commission, member, pushed_issue
 
 pytestmark = pytest.mark.postgres
@@ -23,10 +24,10 @@ def closed(city):
     carol, alice = member(jw), member(bureau)
     issue = pushed_issue(carol, jw, bureau)
     assignment = issue.assignments.get()
-    actions.sign(acting_user=alice, agency=bureau, issue=issue, assignment=assignment)
-    actions.report(acting_user=alice, agency=bureau, issue=issue, assignment=assignment, text="已整改")
-    actions.accept_report(acting_user=carol, agency=jw, issue=issue, assignment=assignment)
-    actions.close(acting_user=carol, agency=jw, issue=issue, summary="整改到位")
+    workflow.sign(acting_user=alice, agency=bureau, issue=issue, assignment=assignment)
+    workflow.report(acting_user=alice, agency=bureau, issue=issue, assignment=assignment, text="已整改")
+    workflow.accept_report(acting_user=carol, agency=jw, issue=issue, assignment=assignment)
+    workflow.close(acting_user=carol, agency=jw, issue=issue, summary="整改到位")
     return issue
 
 

@@ -20,7 +20,7 @@ from django.test import Client
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 from websockets.sync.client import connect
 
-from issues import actions
+from issues import workflow
 from notifications.live import events, outbox
 from notifications.models import LiveEvent, LiveOutbox
 from tests.factories import pushed_issue
@@ -371,7 +371,7 @@ def test_a_change_the_layer_never_carried_reaches_an_open_socket_at_its_next_pin
             }
         }
         assignment = cast.issue.assignments.get()
-        actions.sign(acting_user=cast.handler, agency=cast.bureau, issue=cast.issue, assignment=assignment)
+        workflow.sign(acting_user=cast.handler, agency=cast.bureau, issue=cast.issue, assignment=assignment)
         assert [record.levelname for record in caplog.records if record.name == events.__name__] == ["ERROR"]
         commission_seq = before[cast.commission_stream]
         assert waiting_in_database(cast.commission_stream, commission_seq) == [commission_seq + 1]

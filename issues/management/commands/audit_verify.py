@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import OuterRef, Subquery
 
 from issues.models import Issue, IssueEvent
-from issues.record import verify
+from issues.workflow.record import verify
 
 # Every field ``record.canonical`` hashes and ``record.verify`` compares: rows, not model
 # instances, so the walk is about a third faster (bench/RESULTS.md).

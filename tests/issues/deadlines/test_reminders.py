@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from agencies.models import Level, Role
-from issues import actions, tasks
+from issues import tasks, workflow
 from issues.deadlines import reminders
 from issues.deadlines.models import ReminderFiring, ReminderStep
 from issues.models import IssueEvent, Urge
@@ -148,8 +148,8 @@ def test_a_reported_assignment_is_not_reminded(cast):
     issue, assignment, group, provincial_jw, people = cast
     with at(10):
         alice, bureau = people["alice"], assignment.agency
-        actions.sign(acting_user=alice, agency=bureau, issue=issue, assignment=assignment)
-        actions.report(
+        workflow.sign(acting_user=alice, agency=bureau, issue=issue, assignment=assignment)
+        workflow.report(
             acting_user=people["alice"], agency=assignment.agency, issue=issue, assignment=assignment,
             text="已整改",
         )
@@ -163,9 +163,9 @@ def test_an_urge_the_issue_no_longer_allows_is_recorded_as_skipped(cast, monkeyp
     issue, assignment, *_ = cast
 
     def refuse(**kwargs):
-        raise actions.Conflict("changed")
+        raise workflow.Conflict("changed")
 
-    monkeypatch.setattr(actions, "auto_urge", refuse)
+    monkeypatch.setattr(workflow, "auto_urge", refuse)
     with at(13):
         result = reminders.sweep()
     assert (result.fired, result.urges) == (0, 0)

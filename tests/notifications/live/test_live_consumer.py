@@ -14,7 +14,7 @@ from django.test import Client
 
 from agencies.actions import remove_member
 from agencies.models import Membership
-from issues import actions
+from issues import workflow
 from notifications.live import events, outbox
 from portal.asgi import application
 from tests.factories import pushed_issue
@@ -57,7 +57,7 @@ push = database_sync_to_async(pushed_issue)
 
 @database_sync_to_async
 def sign(user, agency, issue):
-    actions.sign(acting_user=user, agency=agency, issue=issue, assignment=issue.assignments.get())
+    workflow.sign(acting_user=user, agency=agency, issue=issue, assignment=issue.assignments.get())
 
 
 async def test_a_party_hears_an_action_on_its_board_stream(alice, our_agency, city_commission, pusher):

@@ -14,7 +14,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.utils import timezone
 
-from issues import actions
+from issues import workflow
 from notifications.live import events, outbox
 from notifications.models import LiveEvent, LiveOutbox, LiveStream
 from tests.factories import AgencyFactory, pushed_issue
@@ -69,7 +69,7 @@ def test_an_action_is_numbered_into_every_partys_stream(city_commission, pusher,
         m == {**m, "type": "issue.changed", "seq": 1, "issue": issue.pk, "action": "push"} for m in messages
     )
 
-    actions.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=issue.assignments.get())
+    workflow.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=issue.assignments.get())
     outbox.relay()
     assert numbers(events.agency_stream(our_agency.pk)) == [1, 2]
     assert [m["action"] for m in received()] == ["sign", "sign"]
@@ -80,7 +80,7 @@ def test_the_issue_stream_carries_the_records_own_numbers(city_commission, pushe
     issue = pushed_issue(pusher, city_commission, our_agency)
     received = listen(events.issue_stream(issue.pk))
     outbox.relay()
-    actions.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=issue.assignments.get())
+    workflow.sign(acting_user=alice, agency=our_agency, issue=issue, assignment=issue.assignments.get())
     outbox.relay()
     assert [(m["seq"], m["action"]) for m in received()] == [(1, "push"), (2, "sign")]
     # Nothing is stored for it: the record is the stream.
@@ -90,8 +90,8 @@ def test_the_issue_stream_carries_the_records_own_numbers(city_commission, pushe
 def test_a_refused_action_announces_nothing(city_commission, pusher, our_agency, other_agency, bob):
     issue = pushed_issue(pusher, city_commission, our_agency)
     outbox.relay()
-    with pytest.raises(actions.ActionError):
-        actions.sign(acting_user=bob, agency=other_agency, issue=issue, assignment=issue.assignments.get())
+    with pytest.raises(workflow.ActionError):
+        workflow.sign(acting_user=bob, agency=other_agency, issue=issue, assignment=issue.assignments.get())
     assert not LiveOutbox.objects.exists()
     assert outbox.relay() == 0
 
@@ -154,7 +154,7 @@ def test_a_party_added_later_hears_the_later_actions(city_commission, pusher, ou
     copied = AgencyFactory(code="audit", name="审计局", name_en="Audit Bureau", region=our_agency.region)
     issue = pushed_issue(pusher, city_commission, our_agency)
     outbox.relay()
-    actions.copy(acting_user=pusher, agency=city_commission, issue=issue, bodies=[copied])
+    workflow.copy(acting_user=pusher, agency=city_commission, issue=issue, bodies=[copied])
     outbox.relay()
     assert numbers(events.agency_stream(copied.pk)) == [1]
     assert LiveEvent.objects.get(stream=events.agency_stream(copied.pk)).payload["action"] == "copy"
