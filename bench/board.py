@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://…/portal_bench PORTAL_DEMO=1 python -m bench.board --reps 200
 
 For a staff member of the busiest department (acting for it) and of the city commission:
-``issues.board.tab_counts`` and the first page of each tab (``issues.board.board_page``), plus
+``issues.reading.board.tab_counts`` and the first page of each tab (``issues.reading.board.board_page``), plus
 the second page and the deadline sort of the main tab. Each call is timed from Python (ORM,
 query and rows), after warm-up runs, as medians and 95th percentiles. ``--explain`` prints the
 plan of every query a call makes.
@@ -87,7 +87,7 @@ def main(argv=None) -> None:
     parser.add_argument("--only", default="", help="run only measurements whose name contains this")
     args = parser.parse_args(argv)
     django_setup()
-    from issues.board import TABS, board_page, tab_counts
+    from issues.reading.board import TABS, board_page, tab_counts
 
     rows = []
     for agency, user, main_tab, parties in personas():

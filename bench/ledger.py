@@ -25,8 +25,8 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     django_setup()
     from agencies.models import Agency, AgencyKind, Membership, Role
-    from issues.ledgers import LedgerFilters, ledger
-    from issues.scores import scores
+    from issues.reading.ledgers import LedgerFilters, ledger
+    from issues.reading.scores import scores
 
     commission = Agency.objects.filter(
         kind=AgencyKind.SUPERVISORY, supervision_class="party", region__parent__isnull=True

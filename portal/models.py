@@ -60,7 +60,7 @@ class HomePage(Page):
         context["policy_index"] = PolicyIndexPage.objects.live().child_of(self).first()
         context["agency_summary"] = summary = agency_summary(request)
         if summary is not None:
-            from issues.board import TABS, count_label, tab_counts
+            from issues.reading.board import TABS, count_label, tab_counts
 
             counts = tab_counts(request.user, summary["agency"])
             context["board_tabs"] = [(tab, count_label(counts[tab.slug])) for tab in TABS]

@@ -9,7 +9,9 @@ from django.views.decorators.http import require_GET
 from agencies.acting import acting_membership
 from notifications.live import events, outbox
 
-from ..board import (
+from ..deadlines.lights import Light
+from ..models import Priority
+from ..reading.board import (
     TAB_COUNT_CAP,
     TABS,
     BoardFilters,
@@ -20,9 +22,7 @@ from ..board import (
     tab_counts,
     tab_queryset,
 )
-from ..board_forms import BoardForm
-from ..deadlines.lights import Light
-from ..models import Priority
+from ..reading.board_forms import BoardForm
 from ..workflow.catalogue import SPECS, Action
 
 # With nothing chosen, the board opens on the first of these that has work in it: what the

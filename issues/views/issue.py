@@ -12,8 +12,8 @@ from agencies.acting import acting_membership, user_memberships
 
 from .. import workflow
 from ..models import Attachment
-from ..pages import issue_page
 from ..permissions import access_issue
+from ..reading.pages import issue_page
 from ..workflow import catalogue
 from ..workflow.catalogue import Target
 from .limits import refuse_oversized_uploads

@@ -15,11 +15,11 @@ from agencies.models import Agency, AgencyKind, Region, SupervisionClass
 from common import spreadsheets
 from common.forms import BootstrapForm, DateInput, chosen_filters
 
-from .. import exports
 from ..deadlines.lights import annotate_light
 from ..ledger_lines import LIVE_ASSIGNMENT_STATES
-from ..ledgers import DIMENSIONS, KINDS, LedgerFilters, drill, ledger
 from ..models import Assignment
+from ..reading import exports
+from ..reading.ledgers import DIMENSIONS, KINDS, LedgerFilters, drill, ledger
 from .board import label_rows
 
 DRILL_PAGE_SIZE = 200  # a drill-down says how many there are; the list shows the first ones

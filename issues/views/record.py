@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ..models import Attachment, Extension, HandlerRole
-from ..pages import assignments_of, issue_light, parties_by_role
 from ..permissions import access_issue
-from ..timeline import timeline
+from ..reading.pages import assignments_of, issue_light, parties_by_role
+from ..reading.timeline import timeline
 
 
 @login_required

@@ -11,9 +11,9 @@ from agencies.acting import acting_membership
 from common import spreadsheets
 from common.forms import chosen_filters
 
-from .. import exports
-from ..ledgers import LedgerFilters
-from ..scores import WEIGHTS, scores
+from ..reading import exports
+from ..reading.ledgers import LedgerFilters
+from ..reading.scores import WEIGHTS, scores
 from .ledgers import LedgerForm
 
 

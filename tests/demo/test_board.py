@@ -120,9 +120,9 @@ def test_a_stationed_liaison_can_urge_every_supervised_issue_that_owes_work(issu
     on a department of the group's; where the group's departments have all reported, the page
     says there is nothing to urge, instead of leaving the button out unexplained."""
     from agencies.models import Membership, Role
-    from issues.board import tab_queryset
-    from issues.pages import assignments_of, nothing_to_urge
     from issues.permissions import supervisors_of
+    from issues.reading.board import tab_queryset
+    from issues.reading.pages import assignments_of, nothing_to_urge
     from issues.workflow.available import available_actions
 
     membership = Membership.objects.select_related("agency").get(user__username=username, role=Role.LIAISON)

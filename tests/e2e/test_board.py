@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from agencies.models import Role
 from issues import workflow
-from issues.board import PAGE_SIZE
+from issues.reading.board import PAGE_SIZE
 from tests.e2e.threads import in_own_thread
 from tests.factories import TEST_PASSWORD, AgencyFactory, RegionFactory, commission, member, pushed_issue
 

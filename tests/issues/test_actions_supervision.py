@@ -140,7 +140,7 @@ def test_a_group_whose_department_declines_follows_the_issue_read_only(
     issue, assignment, alice, our_agency, our_group, gina, city_commission
 ):
     from issues import permissions as perms
-    from issues.board import tab_queryset
+    from issues.reading.board import tab_queryset
 
     assert tab_queryset(gina, our_group, "supervised").filter(pk=issue.pk).exists()
     decline(alice, our_agency, issue, assignment)

@@ -17,7 +17,7 @@ from agencies.actions import save_agency
 from agencies.models import Role
 from issues import workflow
 from issues.models import AssignmentState, IssueState
-from issues.pages import assignments_of
+from issues.reading.pages import assignments_of
 from issues.workflow.available import available_actions
 from tests.factories import AgencyFactory, member, pushed_issue
 

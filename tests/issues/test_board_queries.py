@@ -11,7 +11,9 @@ import pytest
 from django.utils import timezone
 
 from issues import workflow
-from issues.board import (
+from issues.models import Issue
+from issues.permissions import access_issue, visible_issues
+from issues.reading.board import (
     TABS,
     BoardFilters,
     apply_filters,
@@ -20,8 +22,6 @@ from issues.board import (
     tab_counts,
     tab_queryset,
 )
-from issues.models import Issue
-from issues.permissions import access_issue, visible_issues
 from tests.factories import pushed_issue
 
 pytestmark = pytest.mark.django_db

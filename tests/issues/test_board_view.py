@@ -20,8 +20,8 @@ from agencies import actions as agency_actions
 from agencies.acting import SESSION_KEY
 from agencies.models import AgencyKind, Role, SupervisionClass
 from issues import workflow
-from issues.board import PAGE_SIZE, TAB_COUNT_CAP, TABS, tab_counts
 from issues.models import AssignmentState
+from issues.reading.board import PAGE_SIZE, TAB_COUNT_CAP, TABS, tab_counts
 from issues.views import board as board_view
 from tests.factories import AgencyFactory, member, pushed_issue
 

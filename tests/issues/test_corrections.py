@@ -10,7 +10,7 @@ from django.utils.translation import override
 from agencies.models import Role
 from issues import workflow
 from issues.models import AssignmentState, Comment, IssueState
-from issues.pages import assignments_of
+from issues.reading.pages import assignments_of
 from issues.workflow.available import available_actions
 from notifications.models import Notification, NotificationKind
 

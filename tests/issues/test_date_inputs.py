@@ -15,9 +15,9 @@ from django.utils import timezone, translation
 
 from agencies import calendar
 from issues import forms
-from issues.board_forms import BoardForm
 from issues.deadlines import policy as deadlines
 from issues.models import Category, DeadlinePolicy, Priority
+from issues.reading.board_forms import BoardForm
 from issues.views.ledgers import LedgerForm
 from issues.workflow import forms as action_forms
 from search.forms import AccessRecordForm, SearchForm

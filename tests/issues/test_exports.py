@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from issues.exports import ledger_table
-from issues.ledgers import LedgerFilters, ledger
+from issues.reading.exports import ledger_table
+from issues.reading.ledgers import LedgerFilters, ledger
 from tests.factories import pushed_issue
 from tests.spreadsheets import read_csv, read_xlsx
 

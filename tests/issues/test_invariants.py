@@ -35,7 +35,6 @@ from hypothesis.stateful import (
 from agencies.models import Level, Role
 from issues import ledger_lines, workflow
 from issues import permissions as perms
-from issues.board import TABS, tab_queryset
 from issues.models import (
     OPEN_ASSIGNMENT_STATES,
     Assignment,
@@ -47,6 +46,7 @@ from issues.models import (
     Participant,
     PartyRole,
 )
+from issues.reading.board import TABS, tab_queryset
 from issues.workflow import record
 from issues.workflow.catalogue import SPECS
 from tests.factories import AgencyFactory, RegionFactory, UserFactory, commission, member, stationed_group

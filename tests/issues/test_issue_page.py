@@ -13,7 +13,7 @@ from agencies.acting import SESSION_KEY
 from issues import attachments as attachment_rules
 from issues import workflow
 from issues.models import AssignmentState, Attachment, IssueEvent
-from issues.pages import assignments_of
+from issues.reading.pages import assignments_of
 from issues.workflow.available import available_actions
 from tests.factories import AgencyFactory, member, pushed_issue
 from tests.issues.tamper import tampering

@@ -15,8 +15,8 @@ from agencies.calendar import working_days_between
 from agencies.models import AgencyKind, Level, Role, SupervisionClass
 from issues import ledger_lines, workflow
 from issues.ledger_lines import LIVE_ASSIGNMENT_STATES, OPEN_ISSUE_STATES
-from issues.ledgers import LedgerFilters, drill_issues, ledger
 from issues.models import OPEN_ASSIGNMENT_STATES, Assignment, Issue, IssueState, Participant
+from issues.reading.ledgers import LedgerFilters, drill_issues, ledger
 from tests.factories import AgencyFactory, RegionFactory, member, pushed_issue
 
 TODAY = dt.date(2026, 3, 15)
@@ -227,7 +227,7 @@ def test_bob_outside_the_commission_sees_zeros(spread, bob, our_agency):
 def test_drill_down_lists_exactly_the_counted_issues(spread, dimension):
     carol, commission = spread["carol"], spread["commission"]
     result = ledger(carol, commission, LedgerFilters(), "issues", dimension, today=TODAY)
-    from issues.ledgers import key_text
+    from issues.reading.ledgers import key_text
 
     for row in result.rows:
         for metric in result.metrics:

@@ -11,8 +11,8 @@ from django.http import Http404
 from agencies.models import Level, Role
 from issues import permissions as perms
 from issues import workflow
-from issues.board import TABS, tab_queryset
 from issues.models import IssueGroupObjectPermission, Participant, PartyRole
+from issues.reading.board import TABS, tab_queryset
 from issues.workflow.catalogue import SPECS
 from tests.factories import AgencyFactory, RegionFactory, commission, member, pushed_issue, stationed_group
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from issues import workflow
-from issues.ledgers import LedgerFilters
-from issues.scores import Score, scores
+from issues.reading.ledgers import LedgerFilters
+from issues.reading.scores import Score, scores
 from tests.factories import pushed_issue
 
 
@@ -80,7 +80,7 @@ def test_nothing_to_count_is_no_score_not_100():
 
 
 def test_the_unscored_are_ranked_apart_after_the_scored():
-    from issues.scores import ranked
+    from issues.reading.scores import ranked
 
     result = ranked([
         Score(1, "甲", 0, 0, 0, 0, 0, 0, 0),

@@ -39,9 +39,9 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region, SupervisionClass
 
-from .ledger_lines import COUNTED_ISSUE_STATES, OPEN_ISSUE_STATES
-from .models import OPEN_ASSIGNMENT_STATES, Issue, LedgerLine, Urge
-from .permissions import VIEW, permitted_issue_ids
+from ..ledger_lines import COUNTED_ISSUE_STATES, OPEN_ISSUE_STATES
+from ..models import OPEN_ASSIGNMENT_STATES, Issue, LedgerLine, Urge
+from ..permissions import VIEW, permitted_issue_ids
 
 
 def _average(value) -> float | None:

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 
-from .deadlines.lights import annotate_light, light_condition
-from .models import OPEN_ISSUE_STATES, Assignment, AssignmentState, IssueState, Participant, PartyRole
-from .permissions import visible_issues
+from ..deadlines.lights import annotate_light, light_condition
+from ..models import OPEN_ISSUE_STATES, Assignment, AssignmentState, IssueState, Participant, PartyRole
+from ..permissions import visible_issues
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@ phrase and icon of its action's catalogue entry."""
 
 from __future__ import annotations
 
-from .workflow import catalogue
-from .workflow.record import verify
+from ..workflow import catalogue
+from ..workflow.record import verify
 
 
 def timeline(issue):

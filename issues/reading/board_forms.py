@@ -16,8 +16,8 @@ from agencies.models import Agency, SupervisionClass
 from agencies.queries import active_agencies, in_directory_order
 from common.forms import BootstrapForm, DateInput
 
+from ..deadlines.lights import Light
 from .board import SORT_LABELS, TAB_SLUGS, BoardFilters
-from .deadlines.lights import Light
 
 DEFAULT_SORT = "updated"
 KEYWORD_MAX_LENGTH = 100

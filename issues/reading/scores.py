@@ -23,8 +23,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ..models import OPEN_ASSIGNMENT_STATES, AssignmentState
 from .ledgers import OPEN_ISSUE_STATES, LedgerFilters, handler_lines, reporting_transaction
-from .models import OPEN_ASSIGNMENT_STATES, AssignmentState
 
 WEIGHTS = {"sign": 40, "close": 60, "overdue": 2, "urges": 1}
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from agencies.acting import user_memberships
 
-from .deadlines.lights import Light, date_light
-from .models import (
+from ..deadlines.lights import Light, date_light
+from ..models import (
     ENDED_ASSIGNMENT_STATES,
     OPEN_ISSUE_STATES,
     AssignmentState,
@@ -17,10 +17,10 @@ from .models import (
     IssueGroupObjectPermission,
     PartyRole,
 )
-from .permissions import SUPERVISE, agency_holds
+from ..permissions import SUPERVISE, agency_holds
+from ..workflow.available import available_actions, comment_corrections
+from ..workflow.catalogue import SPECS, Action
 from .timeline import timeline
-from .workflow.available import available_actions, comment_corrections
-from .workflow.catalogue import SPECS, Action
 
 # Parties in the order a reader looks for them.
 PARTY_ORDER = [
