@@ -15,9 +15,11 @@ from ..permissions import VIEW
 from .catalogue import SPECS, Target
 from .rules import Context
 
-_ON_ASSIGNMENT = [spec for spec in SPECS.values() if spec.target == Target.ASSIGNMENT]
-_ON_ISSUE = [spec for spec in SPECS.values() if spec.target == Target.ISSUE]
-_ON_COMMENT = [spec for spec in SPECS.values() if spec.target == Target.COMMENT]
+
+def _on(target: Target) -> list:
+    """The entries whose buttons act on ``target``, in the catalogue's order (read each time,
+    so the catalogue stays the one place that says it)."""
+    return [spec for spec in SPECS.values() if spec.target == target]
 
 
 @dataclass
@@ -44,12 +46,13 @@ def available_actions(agency, role: str | None, issue: Issue, assignments: list[
     ctx = Context.of(agency, issue, assignments=assignments)
     if not ctx.holds(VIEW):
         return result
+    on_assignment = _on(Target.ASSIGNMENT)
     for assignment in assignments:
         here = ctx.on(assignment=assignment)
-        names = [spec.name for spec in _ON_ASSIGNMENT if spec.may(role) and spec.allowed(here)]
+        names = [spec.name for spec in on_assignment if spec.may(role) and spec.allowed(here)]
         if names:
             result.by_assignment[assignment.pk] = names
-    result.issue_actions = [spec.name for spec in _ON_ISSUE if spec.may(role) and spec.allowed(ctx)]
+    result.issue_actions = [spec.name for spec in _on(Target.ISSUE) if spec.may(role) and spec.allowed(ctx)]
     return result
 
 
@@ -58,4 +61,4 @@ def comment_corrections(user, agency, role: str | None, issue: Issue, comment) -
     if agency is None or role is None:
         return []
     ctx = Context.of(agency, issue, user=user, comment=comment)
-    return [spec.name for spec in _ON_COMMENT if spec.may(role) and spec.allowed(ctx)]
+    return [spec.name for spec in _on(Target.COMMENT) if spec.may(role) and spec.allowed(ctx)]
