@@ -1,7 +1,7 @@
 """Request ids: one id per HTTP request (or Celery task), on its response, its log lines and the
 issue record (DESIGN §11, NetBox's ObjectChange.request_id).
 
-The id travels in a context variable, so the code that writes the record (``issues.workflow``)
+The id travels in a context variable, so the code that writes the issue record (``issues.workflow``)
 and the logging filter read it without every function passing it on. A request that arrives
 with a well-formed ``X-Request-ID`` (set by the proxy in front, so that its access log and ours
 share one id) keeps it; any other gets a new one. Outside a request or task the id is empty.

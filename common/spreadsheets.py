@@ -41,7 +41,7 @@ CONTENT_TYPES = {
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 1_048_576  # Excel's rows per sheet
-# openpyxl refuses the control characters XML 1.0 forbids; a record's raw text may hold them.
+# openpyxl refuses the control characters XML 1.0 forbids; a linked record's raw text may hold them.
 _XML_ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
 
 

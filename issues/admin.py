@@ -1,7 +1,7 @@
 """Issues in the admin: to look, never to change.
 
 Only ``issues.workflow`` changes an issue (DESIGN §5), so the admin offers no add, change or
-delete: administrators read issues, their handlers, parties and record here, and act on the
+delete: administrators read issues, their handlers, parties and issue record here, and act on the
 issue page like everyone else.
 """
 

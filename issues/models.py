@@ -1,4 +1,4 @@
-"""The shared board (DESIGN §5): issues, their handlers' assignments, parties and the record.
+"""The shared board (DESIGN §5): issues, their handlers' assignments, parties and the issue record.
 
 Only ``issues.workflow`` changes these rows; everything else reads them.
 """

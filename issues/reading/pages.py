@@ -1,4 +1,4 @@
-"""What the issue page and the printable record show, gathered in a handful of queries."""
+"""What the issue page and the printable issue record show, gathered in a handful of queries."""
 
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ def action_forms(agency, available, assignments, bound=None):
 
 
 def comment_versions(events) -> dict[int, list[tuple]]:
-    """Each comment's texts in order, read from the record: {comment id: [(time, text), ...]}."""
+    """Each comment's texts in order, read from the issue record: {comment id: [(time, text), ...]}."""
     versions: dict[int, list[tuple]] = {}
     for event in events:
         pk = (event.after or {}).get("comment")

@@ -1,4 +1,4 @@
-"""The record of one issue, laid out for printing or saving as PDF for filing (归档)."""
+"""The issue record of one issue, laid out for printing or saving as PDF for filing (归档)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render

@@ -1,4 +1,4 @@
-"""Correcting mistakes, on the record (DESIGN §5): amend or withdraw one's own comment, withdraw a
+"""Correcting mistakes, on the issue record (DESIGN §5): amend or withdraw one's own comment, withdraw a
 report before it is read.
 
 Nothing is edited in place on the record: the comment's or report's earlier text stays in the

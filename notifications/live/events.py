@@ -4,7 +4,7 @@ Every message the portal sends to open pages is one of the TypedDicts below. Num
 belong to a stream; the stream's name is also the Channels group its subscribers join:
 
 - ``agency.<id>``: an issue the agency is party to changed (the board listens);
-- ``issue.<id>``: the issue itself changed, numbered by its record's own ``seq`` (the issue page);
+- ``issue.<id>``: the issue itself changed, numbered by its issue record's own ``seq`` (the issue page);
 - ``user.<id>``: the user's inbox received notifications (the header bell, the inbox page).
 
 ``type`` names the consumer method that receives the message ("issue.changed" is handled by

@@ -8,7 +8,7 @@ numbers gapless and in commit order; numbering inside the actions would hold eve
 stream lock until the action commits, and two actions could wait on each other.
 
 Which streams a recorded event is announced on, and the streams numbered by their owner (an
-issue's, by its record), are the owning app's to say, through the stream registry (``streams``).
+issue's, by its issue record), are the owning app's to say, through the stream registry (``streams``).
 
 If the relay cannot run (the process died after the commit), the beat task ``relay_live_events``
 picks the rows up. If the channel layer is down, the numbered messages wait in ``LiveEvent`` and

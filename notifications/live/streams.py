@@ -7,7 +7,7 @@ data a consumer checks in the message, rather than having the consumer know docu
 - ``may_read(user_id, pk)``: whether the user may hear stream ``<kind>.<pk>`` now. Asked when a
   page subscribes and again before every message is forwarded, so it should cost one query.
 - ``position(pk)`` and ``replay(stream, pk, after, limit)``: for a stream numbered by its owner
-  (an issue's stream carries its record's own numbers); ``replay`` gives the messages numbered
+  (an issue's stream carries its issue record's own numbers); ``replay`` gives the messages numbered
   after ``after``, at most ``limit``, in order. Without them the outbox numbers the stream itself
   and keeps its messages (``LiveStream``, ``LiveEvent``).
 - ``announce(event_ids)``: for the kind whose events the outbox's rows point at, the messages
