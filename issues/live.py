@@ -1,6 +1,6 @@
 """The board's live streams (DESIGN §6), registered with the live layer by ``IssuesConfig.ready``.
 
-``issue.<id>`` is numbered by the issue's own issue record (``IssueEvent.seq``), so it needs no
+``issue.<id>`` is numbered by the issue record (``IssueEvent.seq``), so it needs no
 numbering of the live layer's; every recorded event is also announced on the streams of the
 issue's parties (``agency.<id>``), which the live layer numbers.
 """
