@@ -23,7 +23,7 @@ PLACEHOLDER = re.compile(r"\{[^}]*\}")
 class Query:
     kind: str
     text: str
-    filters: object  # search.types.Filters
+    filters: object  # search.index.types.Filters
 
 
 def vocabulary() -> list[str]:
@@ -74,7 +74,7 @@ def sample_records(rng: random.Random, count: int, system: str | None = None) ->
 
 
 def _filters(rng: random.Random, record: dict, regions: list[str]):
-    from search.types import Filters
+    from search.index.types import Filters
 
     choice = rng.randrange(4)
     if choice == 0:
@@ -90,7 +90,7 @@ def queries(count: int = 240, seed: int = 1) -> list[Query]:
     """``count`` queries: a sixth each of phrases, two words, names, codes, boolean, and
     filtered ones (any of those kinds with one of the page's filters)."""
     from agencies.models import Region
-    from search.types import Filters
+    from search.index.types import Filters
 
     rng = random.Random(seed)
     words = vocabulary()

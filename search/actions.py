@@ -21,6 +21,8 @@ from issues.models import Issue, Source
 
 from . import exports, governance
 from .clues import clue_words, evidence_csv, evidence_file_name, evidence_records, issue_description
+from .index.query import QuerySyntaxError
+from .index.types import QueryRejected
 from .interpret import read_for
 from .models import (
     AccessAction,
@@ -33,9 +35,7 @@ from .models import (
     Record,
     SavedSearch,
 )
-from .query import QuerySyntaxError
 from .stored_query import as_filters, searched_systems, stored_filters
-from .types import QueryRejected
 
 # --- Clues (问题线索): harvested hits, pushed to the board -------------------------------------
 
@@ -167,7 +167,7 @@ def _require_purpose(accesses, purpose: str) -> None:
 
 def start_export(*, reader: governance.Reader, query: str, filters, sort: str, fmt: str,
                  purpose: str = "", ip: str | None = None, site_url: str = "") -> ExportJob:
-    """An export of the whole result set of ``query`` and ``filters`` (search.types.Filters),
+    """An export of the whole result set of ``query`` and ``filters`` (search.index.types.Filters),
     written in the background; on the access record now, with the number of hits. The file's
     links to records start with ``site_url``, the address the portal is reached at."""
     from . import tasks  # not at the top: tasks import the modules that import this one

@@ -35,11 +35,11 @@ from django.utils.translation import ngettext
 from notifications.inbox import NotificationBatch
 from notifications.models import NotificationKind
 
-from . import backend, governance
+from . import governance, index
 from .exports import owner_reader
+from .index.query import QuerySyntaxError
 from .interpret import read_for
 from .models import AccessAction, SavedSearch, SavedSearchHit
-from .query import QuerySyntaxError
 from .stored_query import as_filters, searched_systems
 
 # Longer than an ingest batch's transaction plus the index's refresh interval (1 s).
@@ -70,7 +70,7 @@ def run_saved_searches(now: dt.datetime | None = None) -> RunReport:
     report = RunReport()
     # Records indexed in the last second are not yet searchable on Elasticsearch; a run queued
     # right after an ingest must see them.
-    backend.refresh()
+    index.refresh()
     with translation.override(settings.LANGUAGE_CODE):
         for pk in SavedSearch.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True):
             told = run_one(pk, now=now)
@@ -110,7 +110,7 @@ def _collect(saved: SavedSearch, reader, since: dt.datetime) -> None:
         ingested_since=since,
     )
     batch: list[SavedSearchHit] = []
-    for hit in backend.scan(tree, filters, sort="date"):
+    for hit in index.scan(tree, filters, sort="date"):
         batch.append(SavedSearchHit(saved_search=saved, record_id=hit.record_id))
         if len(batch) >= 1_000:
             SavedSearchHit.objects.bulk_create(batch, ignore_conflicts=True)

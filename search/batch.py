@@ -3,7 +3,7 @@
 The list comes as a file (.txt or .csv, one term per line; a CSV's first column) or pasted text,
 in UTF-8 or GB18030 (what Excel on Chinese Windows saves). Each term becomes one query of the
 query language's kind (a name is one of a record's names exactly, 名称:"张伟"; a code is
-matched exactly; a keyword as a phrase) and ``backend.count_by_system`` counts its hits per
+matched exactly; a keyword as a phrase) and ``index.count_by_system`` counts its hits per
 system, a chunk of terms at a time, so the progress bar moves and a large list never makes one
 huge request. The matrix is the ``BatchCell`` rows: one per term and system with hits (zero is
 the absence of a row).
@@ -22,10 +22,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import backend, governance
+from . import governance, index
 from .exports import owner_reader
+from .index.query import QuerySyntaxError, parse
 from .models import BatchCell, BatchKind, BatchSearch, JobState
-from .query import QuerySyntaxError, parse
 from .stored_query import as_filters
 
 MAX_TERMS = 2_000
@@ -149,7 +149,7 @@ def _count(batch: BatchSearch) -> None:
     while position < len(batch.terms):
         chunk = batch.terms[position : position + CHUNK]
         trees = [tree_for(batch.kind, term) for term in chunk]
-        counts = backend.count_by_system(trees, filters) if accesses else [{} for _tree in trees]
+        counts = index.count_by_system(trees, filters) if accesses else [{} for _tree in trees]
         cells = [
             BatchCell(batch=batch, position=position + offset, term=term, system=system, hits=hits)
             for offset, (term, by_system) in enumerate(zip(chunk, counts, strict=True))

@@ -1,6 +1,6 @@
 """Whole result sets written to files in the background: CSV (UTF-8 with a BOM) or .xlsx.
 
-An export reads every hit through ``backend.scan`` (one snapshot, page after page: no 10,000
+An export reads every hit through ``index.scan`` (one snapshot, page after page: no 10,000
 ceiling), loads the records a thousand at a time and streams the rows into the file, so memory
 stays flat however large the set. What the owner may see is decided when the export runs: only
 systems they may read *and* export, with ID and phone numbers masked unless their access to the
@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency, Membership, Region
 from common import spreadsheets
 
-from . import backend, governance
+from . import governance, index
+from .index.query import QuerySyntaxError
 from .interpret import read_for
 from .masking import shown_record
 from .models import ExportJob, JobState, Record, SourceSystem
-from .query import QuerySyntaxError
 from .stored_query import as_filters, searched_systems
 
 CHUNK = 1_000  # hits per database read, and rows between two progress updates
@@ -166,8 +166,8 @@ def count(tree, filters) -> int | None:
     (settings.SEARCH_EXACT_COUNT), where the file's rows are known only once it is written."""
     if filters.within_systems == ():
         return 0
-    page = backend.search(tree, filters, size=1, facets=False)
-    backend.close(page.pit)
+    page = index.search(tree, filters, size=1, facets=False)
+    index.close(page.pit)
     return page.total if page.total_exact else None
 
 
@@ -201,7 +201,7 @@ def _write(job: ExportJob) -> None:
     tree, filters, accesses = plan(job)
     total = count(tree, filters)
     ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
-    hits = backend.scan(tree, filters, sort=job.sort) if accesses else iter(())
+    hits = index.scan(tree, filters, sort=job.sort) if accesses else iter(())
     done = 0
     with tempfile.TemporaryFile() as stream:
         writer = spreadsheets.Spreadsheet(job.format, stream, heading(job), header(), _("Records"))

@@ -30,10 +30,10 @@ from agencies.models import Agency
 from common.forms import BootstrapForm, DateInput
 
 from . import governance
+from .index.query import MAX_QUERY_LENGTH, QuerySyntaxError
+from .index.types import SORTS, Filters
 from .interpret import read
 from .models import AccessAction
-from .query import MAX_QUERY_LENGTH, QuerySyntaxError
-from .types import SORTS, Filters
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

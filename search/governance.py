@@ -121,7 +121,7 @@ def shows_identifiers(accesses: dict[str, SystemAccess], codes) -> bool:
 
 def identifiers_shown_in(accesses: dict[str, SystemAccess]) -> tuple[str, ...]:
     """The systems, of these, whose identifiers the reader sees: searched in their text as stored
-    (``search.types.Filters.identifiers_shown``); the others in the masked text."""
+    (``search.index.types.Filters.identifiers_shown``); the others in the masked text."""
     return tuple(sorted(code for code, access in accesses.items() if access.identifiers))
 
 

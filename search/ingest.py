@@ -54,7 +54,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Region
-from search import backend
+from search import index as search_index
 from search.mapping import Mapping, MappingError, RowMapper, RowRejected, region_lookup
 from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSystem
 from search.upsert import upsert
@@ -121,7 +121,7 @@ def ingest_file(
 ) -> Outcome:
     """Load ``path`` into ``system``'s records; IngestError when the file cannot be loaded at all.
 
-    Each batch is also written to the search index (``search.backend.index``) before it commits,
+    Each batch is also written to the search index (``search.index.index``) before it commits,
     so a batch that cannot be indexed is not stored either and the run resumes there. With
     ``index=False`` only the database is loaded: for a bulk load followed by ``search_reindex``.
     """
@@ -464,13 +464,13 @@ class Batches:
                 for record in stored:
                     record.region = self.regions.get(record.region_id)
                 if self.indexer:
-                    indexing = self.indexer.submit(backend.index, stored)
+                    indexing = self.indexer.submit(search_index.index, stored)
                     try:
                         following = self.read()
                     finally:
                         indexing.result()  # waited for even when reading failed; its error rolls back
                 else:
-                    backend.index(stored)
+                    search_index.index(stored)
             if self.on_batch and stored:
                 self.on_batch(stored)
         return following if self.indexer and stored else self.read()

@@ -1,6 +1,6 @@
 """What a parsed query means in this portal: the names people type, turned into what is indexed.
 
-The parser (search.query) knows only the syntax. Here, with the database at hand:
+The parser (search.index.query) knows only the syntax. Here, with the database at hand:
 
 - ``系统:`` takes a linked system's code, name, short name or English name, or a part of its
   name (系统:医保 is 医保结算), among the systems the reader may read only: a system closed to
@@ -28,8 +28,8 @@ from agencies.models import Region
 from common import cjk
 
 from . import governance
+from .index.query import Not, Or, QuerySyntaxError, Term, parse
 from .models import SourceSystem, SynonymGroup
-from .query import Not, Or, QuerySyntaxError, Term, parse
 
 # A query of MAX_TERMS words could, through synonyms and regions, stand for many more; each is
 # a clause of the Elasticsearch query, whose total is bounded (indices.query.bool.max_clause_count).

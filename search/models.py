@@ -122,7 +122,7 @@ class Record(models.Model):
 class MaskedText(models.Model):
     """A record's title, text and names masked, for the records whose masking changes them, and
     the numbers read in them: what the embedded backend matches the words of a reader who may not
-    see identifiers against (search/masked_text.py). Written only with the search index."""
+    see identifiers against (search/index/masked_text.py). Written only with the search index."""
 
     record = models.OneToOneField(Record, primary_key=True, on_delete=models.CASCADE, related_name="+")
     title = models.TextField()

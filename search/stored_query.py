@@ -16,7 +16,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
-from .types import Filters
+from .index.types import Filters
 
 LISTS = {"systems": "system", "regions": "region", "agencies": "agency"}  # stored key → GET name
 DATES = {"occurred_from": "date_from", "occurred_to": "date_to"}
@@ -59,7 +59,7 @@ def stored_filters(filters: Filters) -> dict:
 def as_filters(
     data: dict, *, within_systems=None, identifiers_shown=(), ingested_since: dt.datetime | None = None
 ) -> Filters:
-    """The stored dict as ``search.types.Filters``, limited to ``within_systems`` and searched in
+    """The stored dict as ``search.index.types.Filters``, limited to ``within_systems`` and searched in
     the masked text but in ``identifiers_shown`` (governance)."""
     return Filters(
         systems=tuple(data.get("systems", ())),

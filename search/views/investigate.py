@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .. import backend, governance
+from .. import governance, index
 from ..forms import FACET_PARAMETERS, Cursor, SearchForm
+from ..index.types import FACETS, QueryRejected
 from ..models import AccessAction
-from ..types import FACETS, QueryRejected
 from . import loading
 from .display import facet_labels, shown_hits, system_label
 from .query_help import help_panel
@@ -64,7 +64,7 @@ def search(request):
 def _results(request, reader, form: SearchForm) -> dict:
     cursor = form.cursor
     try:
-        page = backend.search(
+        page = index.search(
             form.tree,
             form.filters(),
             sort=form.sort_key,
@@ -73,7 +73,7 @@ def _results(request, reader, form: SearchForm) -> dict:
             pit=cursor.pit if cursor else None,
         )
         if page.next_after is None:
-            backend.close(page.pit)  # the last page: nothing will ask for this snapshot again
+            index.close(page.pit)  # the last page: nothing will ask for this snapshot again
     except QueryRejected:
         # The parser's and search.interpret's bounds keep every query within what the backends
         # take; should one still be refused, it is the query that needs to change, not the wait.

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import actions, governance
 from ..alerts import told_at, told_stamp
+from ..index.types import Hit
 from ..models import SavedSearch, SavedSearchHit
 from ..stored_query import search_params
-from ..types import Hit
 from ..work_forms import RenameForm, SaveSearchForm
 from . import jobs
 from .display import shown_hits

@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import AgencyKind, Role, SupervisionClass
-from search import backend, governance
+from search import governance, index
 from search.models import Record, Sensitivity, SourceSystem
 from tests.factories import AgencyFactory, RegionFactory, commission, member
 
@@ -101,8 +101,8 @@ def build_world(city) -> World:
             phones=[PHONE] if external_id == "H1" else [],
             names=["明亮照明有限公司"] if external_id == "T1" else [],
         )
-    backend.index(Record.objects.select_related("system", "region"))
-    backend.refresh()
+    index.index(Record.objects.select_related("system", "region"))
+    index.refresh()
     return World(
         leader=member(jw, role=Role.LEADER, username="leader", full_name="纪委领导"),
         staff=member(jw, role=Role.STAFF, username="staff", full_name="纪委干部"),

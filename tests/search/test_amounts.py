@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from portal.templatetags.portal_tags import thousands
 from search import actions, governance, tasks
+from search.index.types import Filters
 from search.models import JobState
-from search.types import Filters
 from tests.search.work_scene import add_records, fresh_index, make_scene  # noqa: F401 - fresh_index: a fixture
 
 AMOUNT = Decimal("1234567.80")

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from search import actions, batch, governance, tasks
+from search.index.query import parse
 from search.models import AccessAction, AccessLog, BatchCell, BatchKind, BatchSearch, JobState
-from search.query import parse
 from tests.search.work_scene import add_records, eager, fresh_index, make_scene  # noqa: F401 - fixtures
 from tests.spreadsheets import read_csv
 
@@ -57,11 +57,11 @@ def cells(found: BatchSearch) -> dict[tuple[str, str], int]:
 
 def brute_force(query: str, systems) -> dict[str, int]:
     """What the search itself finds per system, to hold the matrix to."""
-    from search import backend
-    from search.types import Filters
+    from search import index
+    from search.index.types import Filters
 
     counted: dict[str, int] = {}
-    for hit in backend.scan(parse(query), Filters(within_systems=tuple(systems))):
+    for hit in index.scan(parse(query), Filters(within_systems=tuple(systems))):
         counted[hit.system] = counted.get(hit.system, 0) + 1
     return counted
 

@@ -38,7 +38,7 @@ def test_links_follow_the_address_of_the_request(engine, client, scene, alice, m
 
 def test_without_a_request_the_configured_address(engine, scene, alice, our_agency, settings):
     from search import actions, governance, tasks
-    from search.types import Filters
+    from search.index.types import Filters
 
     settings.WAGTAILADMIN_BASE_URL = "http://portal.example:9000"
     [record] = add_records(scene.tender, [{"external_id": "T1", "title": "路灯 工程"}])

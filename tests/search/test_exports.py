@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from search import actions, exports, governance, tasks
+from search.index.types import Filters
 from search.models import AccessAction, AccessLog, ExportJob, JobState, SystemGrant
-from search.types import Filters
 from search.views.exports import label
 from tests.search.work_scene import add_records, fresh_index, make_scene  # noqa: F401 - fresh_index: a fixture
 from tests.spreadsheets import Read, read

@@ -18,13 +18,14 @@ from django.utils import translation
 from elasticsearch.helpers import BulkIndexError
 
 from agencies.models import Level
-from search import backend, elastic
-from search.connection import elasticsearch_client
+from search import index
 from search.identifiers import is_credit_code, is_id_number
+from search.index import _elastic
+from search.index.connection import elasticsearch_client
+from search.index.query import parse
 from search.ingest import IngestError, ingest_file
 from search.mapping import parse_moment
 from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSystem
-from search.query import parse
 from tests.factories import RegionFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -452,9 +453,9 @@ def engine(request, settings):
 
 def found(text: str) -> dict[str, int]:
     """External id → record id of the records the search backend finds for ``text``."""
-    backend.refresh()
-    page = backend.search(parse(text), size=100)
-    backend.close(page.pit)
+    index.refresh()
+    page = index.search(parse(text), size=100)
+    index.close(page.pit)
     return {hit.external_id: hit.record_id for hit in page.hits}
 
 
@@ -464,8 +465,8 @@ def test_an_ingested_row_is_found_by_search_at_once(engine, system, district, tm
     ingest_file(system, write_csv(tmp_path / "export.csv", rows), batch_size=1)
 
     assert found('"滇池治理"') == {"a": Record.objects.get(external_id="a").pk}
-    page = backend.search(parse("城北"), size=5)
-    backend.close(page.pit)
+    page = index.search(parse("城北"), size=5)
+    index.close(page.pit)
     assert dict(page.facets["region"]) == {"xishan": 1}  # the record's region reached the index
 
 
@@ -479,7 +480,7 @@ def test_a_row_loaded_again_is_indexed_with_its_new_text(engine, system, tmp_pat
 
 
 def blocking_writes(client, blocked: bool) -> None:
-    client.indices.put_settings(index=elastic.alias(), settings={"index.blocks.write": blocked})
+    client.indices.put_settings(index=_elastic.alias(), settings={"index.blocks.write": blocked})
 
 
 @pytest.mark.elasticsearch

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from search.index.query import And, Not, Or, QuerySyntaxError, Term, terms
 from search.interpret import MAX_EXPANDED_TERMS, read
 from search.models import SourceSystem, SynonymGroup
-from search.query import And, Not, Or, QuerySyntaxError, Term, terms
 from tests.factories import RegionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

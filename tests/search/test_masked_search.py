@@ -26,10 +26,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agencies.models import Role
-from search import actions, alerts, backend, batch, exports, governance, masked_text, masking
+from search import actions, alerts, batch, exports, governance, index, masking
+from search.index import masked_text
+from search.index.query import parse
+from search.index.types import Filters
 from search.models import BatchKind, BatchSearch, Record, Sensitivity, SourceSystem
-from search.query import parse
-from search.types import Filters
 from tests.factories import commission, member
 from tests.search.written_numbers import FILLER, FILLER_ALPHABET, FULL_WIDTH, HIDDEN, texts, written_numbers
 
@@ -66,8 +67,8 @@ def _record(title: str, body: str, names: list[str]) -> Record:
         system=SourceSystem.objects.get(code="hotline"), external_id=f"F-{next(_numbers)}", title=title,
         body=body, names=names, occurred_at=timezone.make_aware(dt.datetime(2024, 5, 6, 9, 0)),
     )
-    backend.index([Record.objects.select_related("system", "region").get(pk=record.pk)])
-    backend.refresh()
+    index.index([Record.objects.select_related("system", "region").get(pk=record.pk)])
+    index.refresh()
     return record
 
 
@@ -273,7 +274,7 @@ def test_a_database_made_before_the_masked_text_gets_it_from_migration(settings,
     filters = Filters(within_systems=tuple(accesses), identifiers_shown=shown)
 
     def found(query: str) -> set[int]:
-        return {hit.record_id for hit in backend.search(parse(query), filters).hits}
+        return {hit.record_id for hit in index.search(parse(query), filters).hits}
 
     with connection.cursor() as cursor:
         masked_text.empty(cursor, full_text=connection.vendor == "sqlite")

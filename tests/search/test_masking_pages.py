@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from search import actions, backend, exports, governance
+from search import actions, exports, governance, index
+from search.index.types import Filters
 from search.models import Record, Sensitivity, SourceSystem
-from search.types import Filters
 from tests.factories import commission, member
 from tests.search.written_numbers import FILLER, assert_hidden, queries, texts, written_numbers
 
@@ -63,8 +63,8 @@ def _record(title: str, body: str, names: list[str], numbers) -> Record:
         phones=[number.text for number in numbers if len(number.digits) != 18],
         raw={"身份证号": numbers[0].text, "联系电话": numbers[-1].text, "内容": body},
     )
-    backend.index([Record.objects.select_related("system", "region").get(pk=record.pk)])
-    backend.refresh()
+    index.index([Record.objects.select_related("system", "region").get(pk=record.pk)])
+    index.refresh()
     return record
 
 

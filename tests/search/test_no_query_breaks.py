@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from search.batch import TermListError, read_terms
 from search.forms import ECHO_AROUND, Cursor
+from search.index.query import MAX_QUERY_LENGTH
 from search.models import BatchKind, BatchSearch, ExportJob, SavedSearch
-from search.query import MAX_QUERY_LENGTH
 from tests.search.page_data import _world  # noqa: F401 - the ``world`` fixture
 
 URL = reverse("search:search")

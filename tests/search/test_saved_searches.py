@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification, NotificationKind
-from search import actions, alerts, backend, governance, tasks
+from search import actions, alerts, governance, index, tasks
+from search.index.types import Filters
 from search.models import AccessAction, AccessLog, Record, SavedSearch, SavedSearchHit, SystemGrant
-from search.types import Filters
 from tests.search.work_scene import add_records, fresh_index, make_scene, upsert_records  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +90,8 @@ def test_a_record_committed_after_a_run_started_is_told_by_the_next_run(scene, a
     # Stamped before that run started, but committed (and indexed) only after it had looked.
     late = add_records(scene.hotline, [{"external_id": "LATE", "title": "路灯"}])
     Record.objects.filter(pk=late[0].pk).update(ingested_at=run_started - dt.timedelta(seconds=30))
-    backend.index(Record.objects.select_related("system", "region").filter(pk=late[0].pk))
-    backend.refresh()
+    index.index(Record.objects.select_related("system", "region").filter(pk=late[0].pk))
+    index.refresh()
 
     assert alerts.run_saved_searches(now=run_started + dt.timedelta(minutes=5)).told == {saved.pk: 1}
     assert alerts.run_saved_searches(now=run_started + dt.timedelta(minutes=10)).told == {saved.pk: 0}

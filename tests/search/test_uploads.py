@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from agencies.models import Role
 from portal.celery import app as celery_app
-from search import backend
+from search import index
+from search.index.query import parse
 from search.ingest import ingest_file
 from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSystem
-from search.query import parse
 from search.uploads import ingest_upload, stored_file
 from tests.factories import commission, member
 from tests.spreadsheets import read_csv
@@ -129,8 +129,8 @@ def test_it_loads_the_file_and_lists_the_rejected_rows(
     assert (run.state, run.uploaded_by, run.file_name) == (IngestState.DONE, alice, "tenders.csv")
     assert (run.rows_done, run.rows_loaded, run.rows_rejected) == (4, 3, 1)
     assert set(Record.objects.values_list("external_id", flat=True)) == {"ZB-1", "ZB-2", "ZB-3"}
-    backend.refresh()
-    found = backend.search(parse("城南路灯改造2"), facets=False)
+    index.refresh()
+    found = index.search(parse("城南路灯改造2"), facets=False)
     assert [hit.external_id for hit in found.hits] == ["ZB-2"]  # searchable once loaded
     assert stored_file(run) == settings.MEDIA_ROOT / "uploads" / "tenders" / run.file_sha256 / "tenders.csv"
 

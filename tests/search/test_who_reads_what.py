@@ -21,7 +21,7 @@ from agencies.acting import SESSION_KEY
 from agencies.models import Membership, User
 from demo import city as city_demo
 from demo import records as demo_records
-from search import backend, governance
+from search import governance, index
 from search.models import Record, SourceSystem
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -130,8 +130,8 @@ def demo_city(db, own_search_index):
             occurred_at=timezone.make_aware(dt.datetime(2024, 5, 6, 9, 0)),
             id_numbers=[ID_NUMBER], phones=[PHONE], raw={"证件": ID_NUMBER},
         )
-    backend.index(Record.objects.select_related("system", "region"))
-    backend.refresh()
+    index.index(Record.objects.select_related("system", "region"))
+    index.refresh()
     return records
 
 

@@ -1,8 +1,12 @@
-"""The search layer's one entry point (DESIGN §7): index, remove, search, aggregate, scan.
+"""The search index (DESIGN §7), and this package its one entry point: index, remove, search,
+scan, count_by_system, reindex.
 
 Callers never import a backend: this module hands each call to the one settings chose —
-Elasticsearch when ``ELASTICSEARCH_URL`` is set, else the embedded backend in the database.
-Both keep the meanings in ``search.types``, which tests/search/test_contract.py checks on both.
+Elasticsearch (``_elastic``) when ``ELASTICSEARCH_URL`` is set, else the embedded backend in the
+database (``_embedded``). Both keep the meanings in ``types``, which tests/search/index/test_contract.py
+checks on both. Beside them: the query parser (``query``), the embedded backend's tables of
+masked text and of short words (``masked_text``, ``short_terms``), the marks on a hit
+(``highlight``) and the connection to Elasticsearch (``connection``).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from django.conf import settings
 
 from .types import Filters, Hit, Page
 
-BACKENDS = {"elasticsearch": "search.elastic", "embedded": "search.embedded"}
+BACKENDS = {"elasticsearch": "search.index._elastic", "embedded": "search.index._embedded"}
 
 
 def _backend():
@@ -45,7 +49,7 @@ def search(
     pit: str | None = None,
     facets: bool = True,
 ) -> Page:
-    """One page of hits for the parsed query ``tree`` (search.query.parse). Pass the page's
+    """One page of hits for the parsed query ``tree`` (search.index.query.parse). Pass the page's
     ``next_after`` and ``pit`` back for the next page: paging reaches the very last hit."""
     return _backend().search(
         tree, filters or Filters(), sort=sort, size=size, after=after, pit=pit, facets=facets

@@ -1,6 +1,6 @@
 """What both search backends take and give (DESIGN §7): the filters, one hit, one page.
 
-The contract suite (tests/search/test_contract.py) holds both backends to these meanings.
+The contract suite (tests/search/index/test_contract.py) holds both backends to these meanings.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class Hit:
     record_id: int
     system: str
     external_id: str
-    score: float | None  # why a hit matched is shown by search.highlight, from the masked text
+    score: float | None  # why a hit matched is shown by search.index.highlight, from the masked text
 
 
 @dataclass

@@ -8,7 +8,7 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.query import (
+from search.index.query import (
     MAX_NESTING,
     MAX_QUERY_LENGTH,
     MAX_TERMS,
@@ -59,7 +59,7 @@ from search.query import (
         ("NAME:张伟", Term("张伟", field="names")),
         ("ｎａｍｅ：张伟", Term("张伟", field="names")),  # full-width letters and colon
         ("System:医保", Term("医保", field="system")),
-        # Quoted, a name is exact (search.elastic / search.embedded); unquoted, a part of one.
+        # Quoted, a name is exact (search.index._elastic / search.index._embedded); unquoted, a part of one.
         ('名称:"张伟"', Term("张伟", field="names", phrase=True)),
         (f"{'(' * MAX_NESTING}路灯{')' * MAX_NESTING}", Term("路灯")),
         ("2024-01", Term("2024-01")),

@@ -17,9 +17,9 @@ its record, but nothing less than a whole number does (``masking.whole_number``)
 
 On SQLite the rows are indexed as the ordinary text is: a trigram table over this table
 (``search_record_masked_fts``, external content, so the text is kept once) and a table of short
-terms (``search_record_masked_chars``, see ``search.short_terms``). On PostgreSQL the embedded
+terms (``search_record_masked_chars``, see ``search.index.short_terms``). On PostgreSQL the embedded
 backend scans this table as it scans the records. Both are written with the ordinary tables, by
-``search.embedded``; a record deleted from the database takes its row with it.
+``search.index._embedded``; a record deleted from the database takes its row with it.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..masking import mask_text, numbers_in
 from . import short_terms
-from .masking import mask_text, numbers_in
 
 TABLE = "search_record_masked"
 FTS_TABLE = "search_record_masked_fts"

@@ -1,5 +1,5 @@
 """The embedded backend's own machinery, beside the contract it shares with Elasticsearch
-(tests/search/test_contract.py): the full-text table on SQLite, words the FTS5 query syntax or
+(tests/search/index/test_contract.py): the full-text table on SQLite, words the FTS5 query syntax or
 LIKE would misread, its documented relevance, and search_reindex."""
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from search import backend, embedded
+from search import index
+from search.index import _embedded
+from search.index.query import Term, parse
 from search.models import Record, SourceSystem
-from search.query import Term, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def records(db):
 
 
 def found(tree) -> list[str]:
-    return sorted(hit.external_id for hit in backend.scan(tree))
+    return sorted(hit.external_id for hit in index.scan(tree))
 
 
 def fts_rows() -> int:
@@ -58,15 +59,15 @@ def test_the_full_text_table_exists_only_on_sqlite():
 
 
 def test_indexing_again_replaces_the_row(records):
-    backend.index(records)
-    backend.index(records[:1])
+    index.index(records)
+    index.index(records[:1])
     if connection.vendor == "sqlite":
         assert fts_rows() == len(records)
     assert found(parse("路灯")) == ["A", "B"]
 
 
 def test_wildcards_and_query_syntax_in_words_are_plain_characters(records):
-    backend.index(records)
+    index.index(records)
     assert found(parse("_")) == ["C"]  # not LIKE's "any character"
     assert found(parse("%")) == ["C"]
     assert found(Term('路"灯')) == []  # a quotation mark inside an FTS5 phrase
@@ -77,21 +78,21 @@ def test_wildcards_and_query_syntax_in_words_are_plain_characters(records):
 
 
 def test_relevance_puts_the_title_first(records):
-    backend.index(records)
-    page = backend.search(parse("路灯"), sort="relevance")
+    index.index(records)
+    page = index.search(parse("路灯"), sort="relevance")
     assert [hit.external_id for hit in page.hits] == ["A", "B"]
     assert [hit.score for hit in page.hits] == [1.0, 0.0]
 
 
 def test_the_point_in_time_is_the_newest_record_id(records):
-    backend.index(records)
-    page = backend.search(parse("路灯"), size=1)
+    index.index(records)
+    page = index.search(parse("路灯"), size=1)
     assert page.pit == str(max(record.pk for record in records))
-    embedded.close(page.pit)  # nothing to release; must not fail
+    _embedded.close(page.pit)  # nothing to release; must not fail
 
 
 def test_search_reindex_rebuilds_the_table(records):
-    backend.index(records[:1])
+    index.index(records[:1])
     out, err = StringIO(), StringIO()
     call_command("search_reindex", stdout=out, stderr=err)
     assert f"{len(records)} / {len(records)}" in err.getvalue()
@@ -102,8 +103,8 @@ def test_search_reindex_rebuilds_the_table(records):
 
 
 def test_removed_records_leave_the_table(records):
-    backend.index(records)
-    backend.remove([records[0].pk])
+    index.index(records)
+    index.remove([records[0].pk])
     if connection.vendor == "sqlite":
         assert fts_rows() == len(records) - 1
         assert found(parse("路灯不亮")) == []  # the record row is still there, its text is not
@@ -126,7 +127,7 @@ def thirty(db, settings):
         for number, when in enumerate(moments)
     )
     Record.objects.create(system=system, external_id="OTHER", title="别的", occurred_at=moments[-1])
-    backend.index(Record.objects.select_related("system", "region"))
+    index.index(Record.objects.select_related("system", "region"))
     return list(Record.objects.filter(title__startswith="批量").order_by("-occurred_at", "-pk"))
 
 
@@ -139,9 +140,9 @@ def full_text_reads(queries) -> int:
 @pytest.mark.parametrize("read_ahead", [1, 2, 3, 50])
 @pytest.mark.parametrize("sort", ["relevance", "date", "amount"])
 def test_past_the_bound_the_newest_are_the_same_however_found(thirty, monkeypatch, read_ahead, sort):
-    monkeypatch.setattr(embedded, "READ_AHEAD", read_ahead)
+    monkeypatch.setattr(_embedded, "READ_AHEAD", read_ahead)
     with CaptureQueriesContext(connection) as queries:
-        page = backend.search(parse("批量"), sort=sort, size=7)
+        page = index.search(parse("批量"), sort=sort, size=7)
     assert (page.total, page.total_exact, page.facets_counted) == (10, False, 10)
     if sort != "amount":  # amounts are all empty: listed by id, as keyset paging wants
         assert page.sort == "date"
@@ -151,7 +152,7 @@ def test_past_the_bound_the_newest_are_the_same_however_found(thirty, monkeypatc
     if connection.vendor == "sqlite" and sort != "amount":
         # All in hand, the matches are listed once; otherwise once more by the walk.
         assert full_text_reads(queries) == (1 if read_ahead >= 3 else 2)
-    later = backend.search(parse("批量"), sort=sort, size=7, after=page.next_after, pit=page.pit)
+    later = index.search(parse("批量"), sort=sort, size=7, after=page.next_after, pit=page.pit)
     if sort != "amount":
         assert [hit.external_id for hit in later.hits] == [record.external_id for record in thirty[7:14]]
 
@@ -159,7 +160,7 @@ def test_past_the_bound_the_newest_are_the_same_however_found(thirty, monkeypatc
 def test_within_the_bound_the_page_is_sorted_among_the_hits_in_hand(thirty, settings):
     settings.SEARCH_EXACT_COUNT = 31  # 批量's thirty and OTHER: every hit counted exactly
     with CaptureQueriesContext(connection) as queries:
-        page = backend.search(parse("批量 OR 别的"), sort="date", size=7)
+        page = index.search(parse("批量 OR 别的"), sort="date", size=7)
     assert (page.total, page.total_exact, page.facets_counted) == (31, True, None)
     assert [hit.external_id for hit in page.hits][:1] == ["OTHER"]  # as new as N29, a higher id
     assert [hit.external_id for hit in page.hits][1:] == [record.external_id for record in thirty[:6]]

@@ -7,7 +7,7 @@ straddling a number) and no fragment boundary can show one. The record's text is
 the only markup in what this module returns is its own ``<mark>``.
 
 A word is marked wherever it occurs in the text, ignoring case, and with the spaces between two
-ideographs left out as the search does (``search.embedded.variants``).
+ideographs left out as the search does (``search.index._embedded.variants``).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from .elastic import terms_to_mark
-from .embedded import variants
-from .masking import ShownRecord
+from ..masking import ShownRecord
+from ._elastic import terms_to_mark
+from ._embedded import variants
 
 TEXT_FIELDS = ("title", "body", "names")
 FRAGMENT = 120  # characters of text around the matches

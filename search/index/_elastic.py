@@ -6,7 +6,7 @@ field answers quickly, so phrase queries act as substring search without any plu
 ID numbers and phone numbers are keywords, matched exactly. Only core modules are assumed.
 
 A reader who may not see identifiers in a system searches its records' *masked* text
-(``search.masked_text``): a record whose masking changes its title, text or names also holds
+(``search.index.masked_text``): a record whose masking changes its title, text or names also holds
 them masked (``masked_title``, ``masked_body``, ``masked_names``) and the numbers read in them
 (``numbers``, keywords), and says so (``has_masked``). Such a reader's words are matched
 against the masked fields where ``has_masked`` is true, where a hidden digit matches nothing,
@@ -31,9 +31,9 @@ from elasticsearch import BadRequestError, NotFoundError
 from elasticsearch.dsl import Boolean, Date, Document, Double, Keyword, Long, Q, Text
 from elasticsearch.helpers import bulk
 
+from ..masking import whole_number
 from . import masked_text
 from .connection import elasticsearch_client
-from .masking import whole_number
 from .query import And, Not, Or, Term, reads_text
 from .types import Filters, Hit, Page, QueryRejected
 
@@ -214,7 +214,7 @@ MASKED_FIELDS = {"title": "masked_title", "body": "masked_body", "names": "maske
 
 
 def translate(tree, masked: bool = False) -> Q:
-    """The parsed query (search.query) as an Elasticsearch query; ``masked``: its words looked
+    """The parsed query (search.index.query) as an Elasticsearch query; ``masked``: its words looked
     for in the masked text (see the module's docstring)."""
     if isinstance(tree, Term):
         return _term(tree, masked)

@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from search import elastic
-from search.connection import elasticsearch_client
+from search.index import _elastic
+from search.index.connection import elasticsearch_client
+from search.index.query import parse
 from search.models import Record, SourceSystem
-from search.query import parse
 
 pytestmark = [pytest.mark.elasticsearch, pytest.mark.django_db]
 
@@ -61,12 +61,12 @@ def records(db):
 
 
 def ids(query: str) -> list[str]:
-    response = elastic.RecordDocument.search(index=elastic.alias()).query(elastic.translate(parse(query)))
+    response = _elastic.RecordDocument.search(index=_elastic.alias()).query(_elastic.translate(parse(query)))
     return sorted(hit.external_id for hit in response.execute())
 
 
 def test_phrases_and_codes(records):
-    elastic.index_records(records, refresh=True)
+    _elastic.index_records(records, refresh=True)
     assert ids("路灯") == ["H1"]
     assert ids("城南") == ["H1", "T1"]  # a word inside a longer run of ideographs
     assert ids('"南大道"') == ["H1"]
@@ -82,20 +82,20 @@ def test_phrases_and_codes(records):
 
 
 def test_a_reindex_moves_the_alias_and_drops_the_old_version(records):
-    first = elastic.ensure_index()
-    elastic.index_records(records[:1], refresh=True)
+    first = _elastic.ensure_index()
+    _elastic.index_records(records[:1], refresh=True)
     assert ids("路灯 OR 井盖 OR 城南") == ["H1"]
     seen = []
-    second = elastic.reindex(records, progress=seen.append)
+    second = _elastic.reindex(records, progress=seen.append)
     assert second != first
-    assert elastic.live_versions() == [second]
+    assert _elastic.live_versions() == [second]
     assert not elasticsearch_client().indices.exists(index=first)
     assert seen == [3]
     assert ids("路灯 OR 井盖 OR 城南") == ["H1", "H2", "T1"]
 
 
 def test_the_mapping_is_chinese_with_phrases_and_keywords(records):
-    name = elastic.ensure_index()
+    name = _elastic.ensure_index()
     mapping = elasticsearch_client().indices.get_mapping(index=name)[name]["mappings"]["properties"]
     assert mapping["title"] == {"type": "text", "analyzer": "standard", "index_phrases": True}
     assert mapping["credit_codes"] == {"type": "keyword"}
@@ -103,23 +103,23 @@ def test_the_mapping_is_chinese_with_phrases_and_keywords(records):
 
 
 def test_filters_facets_and_complete_paging(records):
-    elastic.index_records(records, refresh=True)
-    page = elastic.search(parse("城南 OR 井盖"), sort="date", size=2)
+    _elastic.index_records(records, refresh=True)
+    page = _elastic.search(parse("城南 OR 井盖"), sort="date", size=2)
     assert page.total == 3
     assert dict(page.facets["system"]) == {"hotline-12345": 2, "tender": 1}
     assert dict(page.facets["year"]) == {"2024": 1, "2025": 2}
     assert dict(page.facets["agency"]) == {"jz-hotline": 2, "jz-resources": 1}
     first = [hit.external_id for hit in page.hits]
-    rest = elastic.search(parse("城南 OR 井盖"), sort="date", size=2, after=page.next_after, pit=page.pit)
+    rest = _elastic.search(parse("城南 OR 井盖"), sort="date", size=2, after=page.next_after, pit=page.pit)
     assert rest.next_after is None
     assert sorted(first + [hit.external_id for hit in rest.hits]) == ["H1", "H2", "T1"]
-    elastic.close(rest.pit)
+    _elastic.close(rest.pit)
 
-    big = elastic.search(parse("城南"), elastic.Filters(amount_min=Decimal("1000000")))
+    big = _elastic.search(parse("城南"), _elastic.Filters(amount_min=Decimal("1000000")))
     assert [hit.external_id for hit in big.hits] == ["T1"]
-    old = elastic.search(parse("城南 OR 井盖"), elastic.Filters(occurred_to=dt.date(2024, 12, 31)))
+    old = _elastic.search(parse("城南 OR 井盖"), _elastic.Filters(occurred_to=dt.date(2024, 12, 31)))
     assert [hit.external_id for hit in old.hits] == ["H2"]
-    only = elastic.search(parse("城南 OR 井盖"), elastic.Filters(systems=("tender",), years=(2025,)))
+    only = _elastic.search(parse("城南 OR 井盖"), _elastic.Filters(systems=("tender",), years=(2025,)))
     assert [hit.external_id for hit in only.hits] == ["T1"]
 
 
@@ -128,10 +128,10 @@ def test_the_reindex_command_moves_the_alias(records):
 
     from django.core.management import call_command
 
-    before = elastic.ensure_index()
+    before = _elastic.ensure_index()
     out, err = StringIO(), StringIO()
     call_command("search_reindex", stdout=out, stderr=err)
-    after = elastic.live_versions()
+    after = _elastic.live_versions()
     assert after != [before] and len(after) == 1
     assert after[0] in out.getvalue()
     assert "3 / 3" in err.getvalue()
@@ -140,20 +140,20 @@ def test_the_reindex_command_moves_the_alias(records):
 
 def open_points_in_time() -> int:
     """Search contexts held open on our own index: a point in time holds one on its one shard."""
-    name = elastic.live_versions()[0]
+    name = _elastic.live_versions()[0]
     stats = elasticsearch_client().indices.stats(index=name, metric="search")
     return stats["indices"][name]["total"]["search"]["open_contexts"]
 
 
 def test_a_scan_closes_its_point_in_time_even_when_stopped_early(records):
-    elastic.index_records(records, refresh=True)
+    _elastic.index_records(records, refresh=True)
     assert open_points_in_time() == 0
-    everything = elastic.scan(parse("路灯 OR 井盖 OR 城南"), batch=1)
+    everything = _elastic.scan(parse("路灯 OR 井盖 OR 城南"), batch=1)
     next(everything)
     assert open_points_in_time() == 1
     everything.close()  # the reader stops (an export cancelled, a worker failing)
     assert open_points_in_time() == 0
-    assert len(list(elastic.scan(parse("路灯 OR 井盖 OR 城南"), batch=2))) == 3
+    assert len(list(_elastic.scan(parse("路灯 OR 井盖 OR 城南"), batch=2))) == 3
     assert open_points_in_time() == 0
 
 
@@ -164,36 +164,36 @@ def test_there_is_no_ten_thousand_ceiling(db):
         Record(system=system, external_id=str(number), title=f"记录{number}", occurred_at=when)
         for number in range(10_050)
     )
-    elastic.index_records(Record.objects.select_related("system", "region").iterator(chunk_size=2_000),
+    _elastic.index_records(Record.objects.select_related("system", "region").iterator(chunk_size=2_000),
                           refresh=True)
-    assert sum(1 for _hit in elastic.scan(parse("记录"), batch=2_000)) == 10_050
+    assert sum(1 for _hit in _elastic.scan(parse("记录"), batch=2_000)) == 10_050
     seen, after, pit = set(), None, None
     while True:
-        page = elastic.search(parse("记录"), sort="date", size=5_000, after=after, pit=pit, facets=False)
+        page = _elastic.search(parse("记录"), sort="date", size=5_000, after=after, pit=pit, facets=False)
         # Counted to the bound and said to be "more than" it; paging still reaches every hit.
         assert (page.total, page.total_exact) == (10_000, False)
         seen.update(hit.record_id for hit in page.hits)
         if page.next_after is None:
             break
         after, pit = page.next_after, page.pit
-    elastic.close(page.pit)
+    _elastic.close(page.pit)
     assert len(seen) == 10_050
-    assert elastic.count_by_system([parse("记录"), parse("系统:tiny"), parse("无")]) == [
+    assert _elastic.count_by_system([parse("记录"), parse("系统:tiny"), parse("无")]) == [
         {"tiny": 10_050}, {"tiny": 10_050}, {},
     ]
 
 
 def test_a_failed_reindex_drops_its_half_built_version(records, settings):
-    first = elastic.ensure_index()
-    elastic.index_records(records, refresh=True)
+    first = _elastic.ensure_index()
+    _elastic.index_records(records, refresh=True)
 
     def breaking():
         yield from records
         raise RuntimeError("the database went away")
 
     with pytest.raises(RuntimeError):
-        elastic.reindex(breaking())
-    assert elastic.live_versions() == [first]
+        _elastic.reindex(breaking())
+    assert _elastic.live_versions() == [first]
     versions = elasticsearch_client().indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-records-*")
     assert list(versions) == [first]
     assert ids("路灯 OR 井盖 OR 城南") == ["H1", "H2", "T1"]
@@ -202,12 +202,12 @@ def test_a_failed_reindex_drops_its_half_built_version(records, settings):
 def test_a_new_installation_with_nothing_indexed_answers_empty(db):
     """Before the first record arrives there is no index: searches, scans and batch counts
     answer with nothing found instead of failing."""
-    from search import backend
-    from search.query import parse
+    from search import index
+    from search.index.query import parse
 
-    backend.refresh()
-    page = backend.search(parse("路灯"))
-    backend.close(page.pit)
+    index.refresh()
+    page = index.search(parse("路灯"))
+    index.close(page.pit)
     assert (page.total, page.hits) == (0, [])
-    assert list(backend.scan(parse("路灯"))) == []
-    assert backend.count_by_system([parse("路灯"), parse("井盖")]) == [{}, {}]
+    assert list(index.scan(parse("路灯"))) == []
+    assert index.count_by_system([parse("路灯"), parse("井盖")]) == [{}, {}]

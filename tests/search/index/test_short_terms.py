@@ -1,4 +1,4 @@
-"""Words of one or two characters on the embedded backend (search/short_terms.py): answered from
+"""Words of one or two characters on the embedded backend (search/index/short_terms.py): answered from
 the short-term table on SQLite, by a scan on PostgreSQL, and either way exactly the substring
 search that longer words get. The table is kept in step with every write of the trigram table."""
 
@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from search import backend, embedded, short_terms
+from search import index
+from search.index import _embedded, short_terms
+from search.index.query import And, Not, Or, Term, parse
 from search.models import Record, SourceSystem
-from search.query import And, Not, Or, Term, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +45,12 @@ def store(system, texts: dict[str, tuple[str, str, list[str]]]) -> list[Record]:
             defaults={"title": title, "body": body, "names": names, "occurred_at": WHEN},
         )
     records = list(Record.objects.select_related("system", "region").order_by("pk"))
-    backend.index(records)
+    index.index(records)
     return records
 
 
 def found(tree) -> set[str]:
-    return {hit.external_id for hit in backend.scan(tree)}
+    return {hit.external_id for hit in index.scan(tree)}
 
 
 def holds(texts, word: str, field: str | None = None) -> set[str]:
@@ -111,7 +112,7 @@ def sql_run():
 def test_short_words_find_what_a_substring_search_finds(system, texts, words, long_word, field):
     """Each example replaces the records of the one before: the table must forget their text."""
     gone = Record.objects.exclude(external_id__in=list(texts))
-    backend.remove(list(gone.values_list("pk", flat=True)))
+    index.remove(list(gone.values_list("pk", flat=True)))
     gone.delete()
     store(system, texts)
     for word in words:
@@ -134,10 +135,10 @@ def test_replaced_and_removed_records_leave_no_tokens_behind(system):
     assert found(Term("a,")) == {"R2"}
     if connection.vendor == "sqlite":
         assert vocabulary() == expected_vocabulary(records)
-    backend.index(records + records[:1])  # the same record twice in one call
+    index.index(records + records[:1])  # the same record twice in one call
     if connection.vendor == "sqlite":
         assert vocabulary() == expected_vocabulary(records)
-    backend.remove([record.pk for record in records] + [records[0].pk])
+    index.remove([record.pk for record in records] + [records[0].pk])
     if connection.vendor == "sqlite":
         assert found(Term("李")) == found(Term("a,")) == set()
         assert vocabulary() == {}
@@ -151,7 +152,7 @@ def test_reindex_rebuilds_the_short_term_table(system):
         with connection.cursor() as cursor:
             short_terms.forget(cursor, [records[0].pk])  # the table lost a record somehow
     assert found(Term("张")) == (set() if connection.vendor == "sqlite" else {"R1"})
-    backend.reindex(records)
+    index.reindex(records)
     assert found(Term("张")) == {"R1"}
     assert found(Term("王芳")) == {"R2"}
     if connection.vendor == "sqlite":
@@ -181,7 +182,7 @@ def test_fifty_ored_one_character_words_are_one_full_text_query(system):
     store(system, {"R1": ("无关", "", []), "R2": ("彭", "", []), "R3": ("", "", ["章三"])})
     tree = parse(" OR ".join(characters))
     with sql_run() as queries:
-        page = backend.search(tree, facets=True)
+        page = index.search(tree, facets=True)
     assert {hit.external_id for hit in page.hits} == {"R2", "R3"}
     assert page.total == 2
     if connection.vendor == "sqlite":
@@ -199,4 +200,4 @@ def test_words_of_different_lengths_share_an_and(system):
     assert found(parse("城 OR 不亮")) == {"R1", "R2"}
     assert found(parse('"城南 路" OR 噪')) == {"R1", "R2"}  # a word whose two forms are in two tables
     assert found(And((Term("城 南"), Term("路")))) == {"R1"}
-    assert embedded.variants("城 南") == ["城 南", "城南"]
+    assert _embedded.variants("城 南") == ["城 南", "城南"]

@@ -1,4 +1,4 @@
-"""The search contract (DESIGN §7): one suite, run on both backends through search.backend.
+"""The search contract (DESIGN §7): one suite, run on both backends through search.index.
 
 The embedded parameter always runs (SQLite FTS5 by default, PostgreSQL scans in the services
 run); the Elasticsearch parameter carries the ``elasticsearch`` marker and runs where
@@ -16,12 +16,13 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import Region
-from search import backend, highlight
+from search import index
+from search.index import highlight
+from search.index.query import MAX_NESTING, MAX_TERMS, parse
+from search.index.types import Filters
 from search.interpret import MAX_EXPANDED_TERMS, read
 from search.masking import shown_record
 from search.models import Record, SourceSystem, SynonymGroup
-from search.query import MAX_NESTING, MAX_TERMS, parse
-from search.types import Filters
 from tests.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,8 +85,8 @@ def corpus(engine, systems, regions):
     Record.objects.update(ingested_at=local(2026, 1, 1))
     for external_id, when in INGESTED.items():
         Record.objects.filter(external_id=external_id).update(ingested_at=when)
-    backend.index(loaded())
-    backend.refresh()
+    index.index(loaded())
+    index.refresh()
     return {record.external_id: record for record in loaded()}
 
 
@@ -93,12 +94,12 @@ def every_hit(query: str, filters: Filters | None = None, *, sort="relevance", s
     """External ids of every hit, through all pages; no hit may come twice."""
     seen, after, pit = [], None, None
     while True:
-        page = backend.search(parse(query), filters, sort=sort, size=size, after=after, pit=pit)
+        page = index.search(parse(query), filters, sort=sort, size=size, after=after, pit=pit)
         seen += [hit.external_id for hit in page.hits]
         if page.next_after is None:
             break
         after, pit = page.next_after, page.pit
-    backend.close(page.pit)
+    index.close(page.pit)
     assert len(seen) == len(set(seen)), seen
     return seen
 
@@ -165,7 +166,7 @@ def test_field_queries(corpus):
 def read_ids(query: str) -> list[str]:
     """Hits of the query as the pages read it (search.interpret), every system readable."""
     tree = read(query, systems=SourceSystem.objects.all()).tree
-    return sorted(hit.external_id for hit in backend.scan(tree))
+    return sorted(hit.external_id for hit in index.scan(tree))
 
 
 INTERPRETED = {
@@ -236,8 +237,8 @@ def brute_facets(external_ids) -> dict[str, dict[str, int]]:
 ])
 def test_facets_count_what_brute_force_counts(corpus, query, filters):
     expected_ids = ids(query, filters)
-    page = backend.search(parse(query), filters, size=3)
-    backend.close(page.pit)
+    page = index.search(parse(query), filters, size=3)
+    index.close(page.pit)
     assert page.total == len(expected_ids)
     assert {name: dict(buckets) for name, buckets in page.facets.items()} == brute_facets(expected_ids)
     counts = [count for _key, count in page.facets["system"]]
@@ -261,10 +262,10 @@ def test_sort_orders(corpus):
 
 
 def marks_of(query: str, filters: Filters | None = None) -> dict[str, highlight.Marked]:
-    """The hits of ``query`` and their marks, as the search page makes them (search.highlight)."""
+    """The hits of ``query`` and their marks, as the search page makes them (search.index.highlight)."""
     tree = parse(query)
-    page = backend.search(tree, filters, sort="date")
-    backend.close(page.pit)
+    page = index.search(tree, filters, sort="date")
+    index.close(page.pit)
     records = Record.objects.select_related("system").in_bulk([hit.record_id for hit in page.hits])
     words = highlight.words_to_mark(tree)
     return {
@@ -290,27 +291,27 @@ def test_highlights_mark_the_words_and_escape_the_record(corpus):
 
 def test_count_by_system_is_the_brute_force_count(corpus):
     queries = ["路灯", "城南", "名称:李娜", "不存在的词", EVERYTHING]
-    counts = backend.count_by_system([parse(query) for query in queries])
+    counts = index.count_by_system([parse(query) for query in queries])
     brute = [Counter(CORPUS[external_id][0] for external_id in ids(query)) for query in queries]
     assert counts == [dict(count) for count in brute]
-    within = backend.count_by_system([parse("城南")], Filters(within_systems=("tender",)))
+    within = index.count_by_system([parse("城南")], Filters(within_systems=("tender",)))
     assert within == [{"tender": 1}]
 
 
 def test_remove_takes_records_out(corpus):
     gone = corpus["H1"]
     Record.objects.filter(pk=gone.pk).delete()
-    backend.remove([gone.pk])
-    backend.refresh()
+    index.remove([gone.pk])
+    index.refresh()
     assert ids("路灯") == ["T3"]
-    assert sorted(hit.external_id for hit in backend.scan(parse("城南"))) == ["T1", "W2"]
+    assert sorted(hit.external_id for hit in index.scan(parse("城南"))) == ["T1", "W2"]
 
 
 def test_indexing_again_replaces(corpus):
     changed = corpus["T3"]
     Record.objects.filter(pk=changed.pk).update(title="井盖采购", body="采购井盖二百个")
-    backend.index(loaded(Record.objects.filter(pk=changed.pk)))
-    backend.refresh()
+    index.index(loaded(Record.objects.filter(pk=changed.pk)))
+    index.refresh()
     assert ids("路灯") == ["H1"]
     assert ids("井盖") == ["H2", "H3", "T3"]
 
@@ -318,8 +319,8 @@ def test_indexing_again_replaces(corpus):
 def test_reindex_rebuilds_and_keeps_the_answers(corpus):
     before = {query: ids(query) for query in ("路灯", "南路", "代码:91330100MA27XXXX0X", EVERYTHING)}
     seen = []
-    backend.reindex(iter(loaded()), progress=seen.append)
-    backend.refresh()
+    index.reindex(iter(loaded()), progress=seen.append)
+    index.refresh()
     assert seen[-1] == len(CORPUS)
     assert {query: ids(query) for query in before} == before
 
@@ -340,8 +341,8 @@ def many(engine, systems):
         for number in range(250)
     ]
     Record.objects.bulk_create(rows)
-    backend.index(loaded())
-    backend.refresh()
+    index.index(loaded())
+    index.refresh()
     return sorted(record.external_id for record in rows)
 
 
@@ -351,27 +352,27 @@ def test_paging_visits_every_hit_exactly_once(many, sort):
 
 
 def test_pages_keep_their_snapshot_while_records_arrive(many, systems):
-    first = backend.search(parse("批量"), sort="date", size=7)
+    first = index.search(parse("批量"), sort="date", size=7)
     seen = [hit.external_id for hit in first.hits]
     late = Record.objects.create(system=systems["hotline"], external_id="LATE", title="批量迟到",
                                  occurred_at=local(2030, 1, 1))
-    backend.index(loaded(Record.objects.filter(pk=late.pk)))
-    backend.refresh()
+    index.index(loaded(Record.objects.filter(pk=late.pk)))
+    index.refresh()
     after, pit = first.next_after, first.pit
     while after is not None:
-        page = backend.search(parse("批量"), sort="date", size=7, after=after, pit=pit)
+        page = index.search(parse("批量"), sort="date", size=7, after=after, pit=pit)
         seen += [hit.external_id for hit in page.hits]
         after, pit = page.next_after, page.pit
-    backend.close(pit)
+    index.close(pit)
     assert sorted(seen) == many
     assert "LATE" in every_hit("批量")  # a new search sees it
 
 
 @pytest.mark.parametrize("sort", ["date", "amount", "relevance"])
 def test_scan_returns_every_hit_once(many, sort):
-    scanned = [hit.external_id for hit in backend.scan(parse("批量"), sort=sort, batch=9)]
+    scanned = [hit.external_id for hit in index.scan(parse("批量"), sort=sort, batch=9)]
     assert sorted(scanned) == many
-    half = [hit.external_id for hit in backend.scan(parse("批量"), Filters(systems=("tender",)), batch=9)]
+    half = [hit.external_id for hit in index.scan(parse("批量"), Filters(systems=("tender",)), batch=9)]
     assert sorted(half) == [external_id for external_id in many if int(external_id[1:]) % 3 == 1]
 
 
@@ -385,29 +386,29 @@ def bound(settings):
 
 
 def test_a_search_past_the_bound_says_more_than(many, bound):
-    page = backend.search(parse("批量"), size=7)
-    backend.close(page.pit)
+    page = index.search(parse("批量"), size=7)
+    index.close(page.pit)
     assert (page.total, page.total_exact) == (bound, False)
-    tender = backend.search(parse("批量"), Filters(systems=("tender",)), size=7)  # 83 records
-    backend.close(tender.pit)
+    tender = index.search(parse("批量"), Filters(systems=("tender",)), size=7)  # 83 records
+    index.close(tender.pit)
     assert (tender.total, tender.total_exact) == (83, True)
 
 
 def test_the_bound_itself_is_still_exact(many, settings):
     settings.SEARCH_EXACT_COUNT = 250
-    page = backend.search(parse("批量"), size=7)
-    backend.close(page.pit)
+    page = index.search(parse("批量"), size=7)
+    index.close(page.pit)
     assert (page.total, page.total_exact) == (250, True)
     settings.SEARCH_EXACT_COUNT = 249
-    page = backend.search(parse("批量"), size=7)
-    backend.close(page.pit)
+    page = index.search(parse("批量"), size=7)
+    index.close(page.pit)
     assert (page.total, page.total_exact) == (249, False)
 
 
 @pytest.mark.parametrize("sort", ["relevance", "date", "amount"])
 def test_paging_and_scans_past_the_bound_reach_every_hit(many, bound, sort):
     assert sorted(every_hit("批量", sort=sort, size=7)) == many
-    scanned = [hit.external_id for hit in backend.scan(parse("批量"), sort=sort, batch=9)]
+    scanned = [hit.external_id for hit in index.scan(parse("批量"), sort=sort, batch=9)]
     assert sorted(scanned) == many  # exports read every hit, however many the count stopped at
 
 
@@ -417,8 +418,8 @@ def newest(external_ids: list[str], count: int) -> list[str]:
 
 
 def test_past_the_bound_the_order_and_facets_say_what_they_are(many, bound, engine):
-    page = backend.search(parse("批量"), size=20)
-    backend.close(page.pit)
+    page = index.search(parse("批量"), size=20)
+    index.close(page.pit)
     system_counts = dict(page.facets["system"])
     if engine == "elasticsearch":  # ranks and aggregates every hit itself, cheaply
         assert (page.sort, page.facets_counted) == ("relevance", None)
@@ -431,6 +432,6 @@ def test_past_the_bound_the_order_and_facets_say_what_they_are(many, bound, engi
         assert system_counts == dict(Counter(record.system.code for record in counted))
         assert dict(page.facets["year"]) == dict(Counter(
             str(timezone.localtime(record.occurred_at).year) for record in counted))
-    exact = backend.search(parse("批量"), Filters(systems=("tender",)), size=20)
-    backend.close(exact.pit)
+    exact = index.search(parse("批量"), Filters(systems=("tender",)), size=20)
+    index.close(exact.pit)
     assert (exact.sort, exact.facets_counted) == ("relevance", None)

@@ -17,7 +17,7 @@ columns hold a token (``detail=column``), and none of the text (``content=''``).
 Such a contentless table forgets a row only when it is told the row's tokens again: they are
 worked out from the text the trigram table still holds for the record, before that row is
 replaced (``forget``). Both tables are therefore written together, always by this module's
-callers in ``search.embedded``.
+callers in ``search.index._embedded``.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
 )
 """
 # Statements for a table of short terms: this one, or another of the same shape
-# (search.masked_text keeps one for the masked text).
+# (search.index.masked_text keeps one for the masked text).
 _INSERT = "INSERT INTO {table} (rowid, title, body, names) VALUES (%s, %s, %s, %s)"
 _DELETE = "INSERT INTO {table} ({table}, rowid, title, body, names) VALUES ('delete', %s, %s, %s, %s)"
 _EMPTY = "INSERT INTO {table} ({table}) VALUES ('delete-all')"

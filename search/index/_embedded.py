@@ -1,23 +1,23 @@
 """The embedded search backend (DESIGN §4, §7): the database itself, nothing to install.
 
-It keeps the meanings of ``search.elastic`` function for function, and the contract suite
-(tests/search/test_contract.py) runs on both. How it answers:
+It keeps the meanings of ``search.index._elastic`` function for function, and the contract suite
+(tests/search/index/test_contract.py) runs on both. How it answers:
 
 - **SQLite**: an FTS5 table with the trigram tokenizer (``search_record_fts``, one row per
   record, its rowid the record's id, made by migration 0003) holds the searchable text. A word
   of three characters or more is a trigram phrase query, which is a substring search answered
   from the index; a word of one or two characters, which no trigram can hold, is one token of a
-  second table of characters and pairs of characters (``search.short_terms``). The words of one
+  second table of characters and pairs of characters (``search.index.short_terms``). The words of one
   AND or OR that either table answers go to it as one MATCH, not one subquery a word.
 - **A reader who may not see identifiers** in a system has their words matched there against
-  the masked text (``search.masked_text``): each word is one list of record ids, from the
+  the masked text (``search.index.masked_text``): each word is one list of record ids, from the
   tables above for the records that masking leaves unchanged and from their masked twins for
   the others, so no hidden digit makes a record match (``_matches``).
 - **PostgreSQL without Elasticsearch**: a scan of the records table (``strpos`` on the text,
   the names' JSON elements). Correct at any size, fast enough for a small deployment; past
   that, set ``ELASTICSEARCH_URL``.
 
-The query tree means what ``search.elastic.translate`` makes of it: a word or phrase is a
+The query tree means what ``search.index._elastic.translate`` makes of it: a word or phrase is a
 substring of the title, text or names (case-insensitive, as Elasticsearch's analyser lowercases;
 spaces between ideographs in a phrase may be left out, as the standard tokenizer drops them);
 ``title:``, ``body:``, ``names:`` narrow it to one of them; codes, ID and phone numbers are exact
@@ -57,10 +57,10 @@ from django.db.models.expressions import RawSQL
 
 from agencies.models import Region
 
+from ..masking import whole_number
+from ..models import Record, SourceSystem
 from . import masked_text, short_terms
-from .elastic import terms_to_mark
-from .masking import whole_number
-from .models import Record, SourceSystem
+from ._elastic import terms_to_mark
 from .query import And, Not, Or, Term, reads_text
 from .types import Filters, Hit, Page
 
@@ -191,7 +191,7 @@ def reindex(records: Iterable, *, progress: Callable[[int], None] | None = None)
 def _matches(tree, filters: Filters) -> Q:
     """The records the query finds, each searched in the text its reader may see: as stored in
     the systems whose identifiers they see (``filters.identifiers_shown``), else masked, where
-    a hidden digit matches nothing (``search.masked_text``). Without ``within_systems`` (no
+    a hidden digit matches nothing (``search.index.masked_text``). Without ``within_systems`` (no
     reader: internal use), as stored everywhere."""
     stored = _condition(tree)
     if filters.within_systems is None or not reads_text(tree):
@@ -293,7 +293,7 @@ def _full_text_queries(term: Term, masked: bool = False) -> list[tuple[str, tupl
     """(table, FTS5 queries) for each form of a word of the title, text or names, on SQLite: a
     trigram phrase for three characters or more, a token of the short-term table for one or
     two. For a reader who sees identifiers, one query, of the text as stored; for one who does
-    not (``masked``), a second, of the masked text in the table's twin (``search.masked_text``),
+    not (``masked``), a second, of the masked text in the table's twin (``search.index.masked_text``),
     where a number typed whole is looked up among the numbers read in the text. None where no
     full-text table answers: PostgreSQL, other fields, an empty word."""
     if not _uses_fts() or term.field not in (None, *TEXT_FIELDS) or not term.text:
@@ -363,7 +363,7 @@ def _contains(fields: tuple[str, ...], text: str) -> Q:
 
 
 def _masked_contains(fields: tuple[str, ...], text: str) -> Q:
-    """On PostgreSQL: records whose masked row (search.masked_text) holds ``text`` in ``fields``,
+    """On PostgreSQL: records whose masked row (search.index.masked_text) holds ``text`` in ``fields``,
     or, for a number typed whole, among its numbers. A scan, as ``_contains`` is."""
     number = whole_number(text)
     if number is not None:
