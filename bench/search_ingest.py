@@ -7,7 +7,7 @@
     python -m bench.search_ingest load DATA --no-index                # the database alone
     python -m bench.search_ingest index --limit 2000000               # the index alone, from the database
 
-``load`` runs ``search.ingest.ingest_file`` on every file of DATA named after a linked system
+``load`` runs ``search.ingest.files.ingest_file`` on every file of DATA named after a linked system
 (``<code>.jsonl`` or ``.csv``), each file in one process of a pool: exactly what
 ``manage.py ingest`` does, file by file. ``index`` reads records from the database in id order
 and writes them with ``search.index._elastic.index_records`` into a scratch version of the index (not
@@ -54,7 +54,7 @@ def machine() -> dict:
 
 def exports(folder: Path, systems: list[str] | None) -> list[tuple[str, Path]]:
     """(system code, file) for each export in ``folder``, the largest first (the pool ends sooner)."""
-    from search.ingest import FORMATS
+    from search.ingest.files import FORMATS
     from search.models import SourceSystem
 
     known = set(SourceSystem.objects.values_list("code", flat=True))
@@ -67,7 +67,7 @@ def exports(folder: Path, systems: list[str] | None) -> list[tuple[str, Path]]:
 
 def _load_one(job: tuple[str, str, bool]) -> dict:
     """One file, in a pool process (forked after Django started, with fresh connections)."""
-    from search.ingest import ingest_file
+    from search.ingest.files import ingest_file
     from search.models import SourceSystem
 
     code, path, index = job

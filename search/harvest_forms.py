@@ -1,5 +1,5 @@
 """Forms of the clue pages and the upload page: they parse input; ``search.actions`` and
-``search.uploads`` act on it. Pushing a clue reuses the board's new-issue form and its checks."""
+``search.ingest.uploads`` act on it. Pushing a clue reuses the board's new-issue form and its checks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import BootstrapForm
 from issues.forms import TEXT_LIMIT, NewIssueForm
 
-from .uploads import checked_format, max_upload_bytes
+from .ingest.uploads import checked_format, max_upload_bytes
 
 
 class RecordIdsField(forms.Field):

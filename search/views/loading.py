@@ -1,5 +1,5 @@
 """While records load in the background (`make run` loads the demo's beside the portal), the
-search page says so and how far the loading has got (``search.loading``); its bar polls ``status``."""
+search page says so and how far the loading has got (``search.ingest.loading``); its bar polls ``status``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import governance
-from ..loading import Progress, current
+from ..ingest.loading import Progress, current
 from ..models import JobState
 from . import jobs
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agencies.acting import acting_membership
 from common import spreadsheets
 
-from .. import uploads
 from ..harvest_forms import UploadForm
+from ..ingest import uploads
 from ..models import IngestState
 
 REJECTED_PER_PAGE = 50

@@ -13,9 +13,9 @@ from django.core.management import call_command
 from demo.records import Progress, loading_progress, seed_records
 from search import index
 from search.index.query import parse
-from search.ingest import ingest_file
+from search.ingest.files import ingest_file
+from search.ingest.registry import SYSTEMS
 from search.models import IngestRun, IngestState, Record, SourceSystem, SystemGrant
-from search.registry import SYSTEMS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_search_index")]
 

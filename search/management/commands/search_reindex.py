@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from search import index
+from search.ingest.progress import ProgressBar
 from search.models import Record
-from search.progress import ProgressBar
 
 CATCH_UP = dt.timedelta(minutes=1)  # far longer than one batch takes to commit
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from agencies.models import Agency
 
-from .models import Sensitivity, SourceSystem
+from ..models import Sensitivity, SourceSystem
 
 REGION_COLUMN = "所属区县"
 

@@ -20,7 +20,7 @@ What a cell may hold, field by field:
   ``raw`` and is counted in ``RowMapper.unknown_regions`` for the uploader.
 - ``names``, ``credit_codes``, ``id_numbers``, ``phones``: lists; a cell may hold several values
   separated by 、,;；，/ or new lines (a JSON list also works). Credit codes and ID numbers are
-  checked (``search.identifiers``); one that fails rejects the row.
+  checked (``search.ingest.identifiers``); one that fails rejects the row.
 - ``required``: columns that must not be empty.
 """
 
@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Region
-from search.identifiers import is_credit_code, is_id_number, normalise
+from search.ingest.identifiers import is_credit_code, is_id_number, normalise
 from search.models import Record, SourceSystem
 
 TEXT_FIELDS = ("title", "body")

@@ -1,7 +1,7 @@
 """Loading a linked system's export (CSV or JSONL) into its records (DESIGN §7).
 
 ``ingest_file(system, path)`` reads the file as a stream (memory stays flat for files of many
-gigabytes), maps each row through the system's field mapping (``search.mapping``), upserts the
+gigabytes), maps each row through the system's field mapping (``search.ingest.mapping``), upserts the
 good rows by (system, external id) and quarantines the others as ``RejectedRow``s with their
 reasons. Every batch commits in one transaction with its rejected rows and the run's
 ``rows_done``, so a run that stopped (a crash, a kill, a failing indexer) resumes after its last
@@ -55,9 +55,9 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Region
 from search import index as search_index
-from search.mapping import Mapping, MappingError, RowMapper, RowRejected, region_lookup
+from search.ingest.mapping import Mapping, MappingError, RowMapper, RowRejected, region_lookup
+from search.ingest.upsert import upsert
 from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSystem
-from search.upsert import upsert
 
 BATCH_SIZE = 2_000
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}

@@ -15,9 +15,9 @@ from agencies.models import Role
 from portal.celery import app as celery_app
 from search import index
 from search.index.query import parse
-from search.ingest import ingest_file
+from search.ingest.files import ingest_file
+from search.ingest.uploads import ingest_upload, stored_file
 from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSystem
-from search.uploads import ingest_upload, stored_file
 from tests.factories import commission, member
 from tests.spreadsheets import read_csv
 

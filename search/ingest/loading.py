@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from .models import IngestRun, IngestState
+from ..models import IngestRun, IngestState
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from demo.records import seed_records
+from search.ingest.registry import SYSTEMS
 from search.models import SourceSystem, SystemGrant
-from search.registry import SYSTEMS
 from tests.factories import AgencyFactory, member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_search_index")]

@@ -5,9 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from search.mapping import Mapping
+from search.ingest.mapping import Mapping
+from search.ingest.registry import BY_CODE, REGION_COLUMN, SYSTEMS, seed_systems
 from search.models import Sensitivity, SourceSystem
-from search.registry import BY_CODE, REGION_COLUMN, SYSTEMS, seed_systems
 from tests.factories import AgencyFactory
 
 OWNER_CODES = sorted({spec.owner_code for spec in SYSTEMS})

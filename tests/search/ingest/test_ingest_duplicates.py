@@ -13,7 +13,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from search.ingest import ingest_file
+from search.ingest.files import ingest_file
 from search.management.commands.ingest import Command as IngestCommand
 from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSystem
 

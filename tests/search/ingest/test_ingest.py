@@ -19,12 +19,12 @@ from elasticsearch.helpers import BulkIndexError
 
 from agencies.models import Level
 from search import index
-from search.identifiers import is_credit_code, is_id_number
 from search.index import _elastic
 from search.index.connection import elasticsearch_client
 from search.index.query import parse
-from search.ingest import IngestError, ingest_file
-from search.mapping import parse_moment
+from search.ingest.files import IngestError, ingest_file
+from search.ingest.identifiers import is_credit_code, is_id_number
+from search.ingest.mapping import parse_moment
 from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSystem
 from tests.factories import RegionFactory
 
@@ -47,7 +47,7 @@ COLUMNS = ["业务编号", "项目名称", "投诉内容", "处理结果", "受�
            "法定代表人", "投标人", "统一社会信用代码", "身份证号", "联系电话"]
 
 
-# --- valid identifiers, computed here independently of search.identifiers ----------------------
+# --- valid identifiers, computed here independently of search.ingest.identifiers ----------------------
 
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
