@@ -1,5 +1,5 @@
-"""Forms of the clue pages and the upload page: they parse input; ``search.actions`` and
-``search.ingest.uploads`` act on it. Pushing a clue reuses the board's new-issue form and its checks."""
+"""Forms of the clue pages: they parse input; ``search.actions`` acts on it. Pushing a clue reuses
+the board's new-issue form and its checks."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import BootstrapForm
 from issues.forms import TEXT_LIMIT, NewIssueForm
-
-from .ingest.uploads import checked_format, max_upload_bytes
 
 
 class RecordIdsField(forms.Field):
@@ -54,26 +52,3 @@ class PushClueForm(NewIssueForm):
         super().__init__(*args, **kwargs)
         for name in ("title", "description", "source", "attachments"):
             del self.fields[name]
-
-
-class UploadForm(BootstrapForm):
-    system = forms.ModelChoiceField(label=_("Linked system"), queryset=None)
-    file = forms.FileField(label=_("File"))
-
-    def __init__(self, *args, systems, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["system"].queryset = systems
-        self.fields["file"].widget.attrs["accept"] = ".csv,.jsonl,.ndjson,.txt"
-        self.fields["file"].help_text = _(
-            "CSV with a header row, or JSON Lines (one object a line); UTF-8 or GB18030; up to %(size)s."
-        ) % {"size": f"{max_upload_bytes() // (1024 * 1024)} MB"}
-
-    def clean(self):
-        cleaned = super().clean()
-        upload = cleaned.get("file")
-        if upload is not None:
-            try:
-                cleaned["format"] = checked_format(upload)
-            except ValidationError as error:
-                self.add_error("file", error)
-        return cleaned

@@ -6,7 +6,6 @@ from __future__ import annotations
 from celery import shared_task
 
 from . import alerts, batch, exports
-from .ingest.uploads import ingest_upload  # noqa: F401 - the upload page's task, registered with the worker
 
 
 @shared_task(acks_late=True)

@@ -1,4 +1,5 @@
-"""How far a loading run of linked-system records has got, for the records search page.
+"""How far loading has got: one upload's run, for the upload page (``run_status``), and a loading
+run of many linked systems, for the records search page.
 
 A loading run is a set of ingest runs, one a linked system, each expected to commit the same
 number of rows; a program that loads records in the background (the demo's
@@ -13,8 +14,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from ..models import IngestRun, IngestState
+
+
+def run_status(run: IngestRun) -> dict:
+    """The run's progress as the pages' progress poller (search/static/search/jobs.js) reads it."""
+    total = run.rows_total
+    percent = min(100, round(100 * run.rows_done / total)) if total else None
+    if run.state == IngestState.DONE:
+        percent = 100
+    if total:
+        label = _("%(done)s of %(total)s rows") % {"done": f"{run.rows_done:,}", "total": f"{total:,}"}
+    else:
+        label = _("%(done)s rows") % {"done": f"{run.rows_done:,}"}
+    return {"state": run.state, "done": run.rows_done, "total": total, "percent": percent, "label": label}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from portal.celery import app as celery_app
 from search import index
 from search.index.query import parse
 from search.ingest.files import ingest_file
-from search.ingest.uploads import ingest_upload, stored_file
+from search.ingest.storage import stored_file
+from search.ingest.tasks import ingest_upload
 from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSystem
 from tests.factories import commission, member
 from tests.spreadsheets import read_csv
