@@ -15,9 +15,10 @@ from agencies.acting import acting_membership
 from issues import workflow as board
 from issues.workflow.catalogue import SPECS, Action
 
-from .. import actions, governance
-from ..clues import access_clue, clues_of, evidence_records, shown_evidence, with_words
-from ..harvest_forms import AddEvidenceForm, ClueForm, PushClueForm
+from .. import governance
+from ..harvest import actions
+from ..harvest.clues import access_clue, clues_of, evidence_records, shown_evidence, with_words
+from ..harvest.forms import AddEvidenceForm, ClueForm, PushClueForm
 from ..models import Record
 
 PUSHED_FIELDS = ("category", "priority", "deadline", "lead", "co_handlers", "copied")

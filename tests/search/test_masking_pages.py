@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from search import actions, exports, governance, index
+from search.harvest.actions import create_clue
 from search.index.types import Filters
 from search.models import Record, Sensitivity, SourceSystem
 from tests.factories import commission, member
@@ -130,7 +131,7 @@ def test_no_page_or_export_shows_a_hidden_digit(client, engine, reader, scene):
     page = client.get(reverse("search:record", args=[record.pk]))
     assert_hidden(_region(page.content.decode(), 'id="record"', "</article>"), numbers, "the record's page")
 
-    clue = actions.create_clue(acting_user=reader.user, agency=reader.agency, title="线索", summary="",
+    clue = create_clue(acting_user=reader.user, agency=reader.agency, title="线索", summary="",
                                records=[record.pk])
     clue_page = client.get(reverse("search:clue", args=[clue.pk])).content.decode()
     assert_hidden(_region(clue_page, 'id="evidence"', "</ul>"), numbers, "the clue's page")

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from common import spreadsheets
 
-from .governance import Reader, readable, shows_identifiers
-from .masking import mask_text, shown_record
-from .models import Clue, ClueEvidence, Record
+from ..governance import Reader, readable, shows_identifiers
+from ..masking import mask_text, shown_record
+from ..models import Clue, ClueEvidence, Record
 
 
 def clues_of(reader: Reader | None):

@@ -1,5 +1,5 @@
-"""Forms of the clue pages: they parse input; ``search.actions`` acts on it. Pushing a clue reuses
-the board's new-issue form and its checks."""
+"""Forms of the clue pages: they parse input; ``search.harvest.actions`` acts on it. Pushing a
+clue reuses the board's new-issue form and its checks."""
 
 from __future__ import annotations
 
