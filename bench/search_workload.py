@@ -146,6 +146,6 @@ def _values(rng: random.Random, count: int, system: str, field: str) -> list[str
 
 
 def batch_query(kind: str, term: str) -> str:
-    """The query a batch search runs for one term (as search.batch builds it)."""
+    """The query a batch search runs for one term (as search.investigate.batch builds it)."""
     field = {"names": "名称", "credit_codes": "代码"}.get(kind)
     return f'{field}:"{term}"' if field else f'"{term}"'

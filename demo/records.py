@@ -21,10 +21,10 @@ from pathlib import Path
 
 from django.conf import settings
 
-from search.governance import seed_default_grants
 from search.ingest.files import ingest_file
 from search.ingest.loading import Progress, progress_of_runs
 from search.ingest.registry import SYSTEMS, seed_systems
+from search.investigate.permissions import seed_default_grants
 from search.models import IngestRun, IngestState, Record, SourceSystem
 
 from .generator import World, write_system

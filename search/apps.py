@@ -7,6 +7,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Linked-system search")
 
     def ready(self):
-        # Celery's autodiscovery imports only search.tasks; a worker knows the rooms' tasks because
-        # Django imports them here, once the models are loaded (they import models).
-        from .ingest import tasks  # noqa: F401
+        # Celery's autodiscovery looks for search.tasks only: a worker knows the rooms' tasks
+        # because they are imported here, once the models they import are loaded.
+        from .ingest import tasks as ingest_tasks  # noqa: F401
+        from .investigate import tasks as investigate_tasks  # noqa: F401

@@ -1,6 +1,6 @@
 """How ID and phone numbers are masked, and a linked record as its reader may see it (DESIGN §7).
 
-``governance.readable`` decides *whether* a reader sees a system's identifiers; this module
+``permissions.readable`` decides *whether* a reader sees a system's identifiers; this module
 decides *what* is hidden, in one function, ``shown_record``: every page, hit, highlight, excerpt,
 export, clue and issue that shows a linked record's text takes it from there. Highlights and
 excerpts are cut from the masked text (``search.index.highlight``), never the other way round, so no
@@ -284,7 +284,7 @@ def _columns(value) -> set[str]:
 
 def shown_record(record, *, identifiers: bool) -> ShownRecord:
     """The one masking decision: what of ``record`` a reader sees, ``identifiers`` saying
-    whether their access to its system shows ID and phone numbers (governance.readable)."""
+    whether their access to its system shows ID and phone numbers (permissions.readable)."""
     raw = [(column, "" if value is None else str(value)) for column, value in (record.raw or {}).items()]
     if identifiers:
         return ShownRecord(

@@ -1,8 +1,9 @@
 """Every change the harvest makes: clues (问题线索) of harvested hits, pushed to the board (DESIGN §3, §13).
 
 Views and tests call these functions and nothing else. Each takes the acting user and the agency
-they act for keyword-only, checks what the user may read through ``search.governance``,
-changes the data in one transaction and writes what the access record needs.
+they act for keyword-only, checks what the user may read through
+``search.investigate.permissions``, changes the data in one transaction and writes what the access
+record needs.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from issues import workflow as board
 from issues.attachments import files_removed_on_failure
 from issues.models import Issue, Source
 
-from .. import governance
+from ..investigate import permissions
 from ..models import AccessAction, Clue, ClueEvidence, Record
 from .clues import clue_words, evidence_csv, evidence_file_name, evidence_records, issue_description
 
@@ -27,14 +28,14 @@ class ClueError(Exception):
     """The clue cannot be made, added to or pushed; the message, for the user, says why."""
 
 
-def _reader(acting_user, agency) -> governance.Reader:
+def _reader(acting_user, agency) -> permissions.Reader:
     membership = Membership.objects.filter(user=acting_user, agency=agency).select_related("agency").first()
     if membership is None:
         raise ClueError(_("You do not act for this agency."))
-    return governance.Reader.of(membership)
+    return permissions.Reader.of(membership)
 
 
-def _readable_records(reader: governance.Reader, record_ids) -> list[Record]:
+def _readable_records(reader: permissions.Reader, record_ids) -> list[Record]:
     """The records, each readable by the reader; an id that is not answers as if it did not exist."""
     try:
         wanted = list(dict.fromkeys(int(pk) for pk in record_ids))
@@ -42,7 +43,7 @@ def _readable_records(reader: governance.Reader, record_ids) -> list[Record]:
         raise ClueError(_("Choose records from a search.")) from None
     if not wanted:
         raise ClueError(_("Choose at least one record."))
-    codes = list(governance.readable(reader))
+    codes = list(permissions.readable(reader))
     found = Record.objects.filter(pk__in=wanted, system__code__in=codes).select_related("system")
     by_pk = {record.pk: record for record in found}
     missing = [pk for pk in wanted if pk not in by_pk]
@@ -51,11 +52,11 @@ def _readable_records(reader: governance.Reader, record_ids) -> list[Record]:
     return [by_pk[pk] for pk in wanted]
 
 
-def _add(clue: Clue, reader: governance.Reader, records: list[Record], *, query: str, ip) -> int:
+def _add(clue: Clue, reader: permissions.Reader, records: list[Record], *, query: str, ip) -> int:
     made = ClueEvidence.objects.bulk_create(
         [ClueEvidence(clue=clue, record=record) for record in records], ignore_conflicts=True
     )
-    governance.log(reader, AccessAction.HARVEST, systems={r.system.code for r in records}, query=query,
+    permissions.log(reader, AccessAction.HARVEST, systems={r.system.code for r in records}, query=query,
                    hits=len(records), ip=ip)
     return len(made)
 

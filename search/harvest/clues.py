@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from common import spreadsheets
 
-from ..governance import Reader, readable, shows_identifiers
+from ..investigate.permissions import Reader, readable, shows_identifiers
 from ..masking import mask_text, shown_record
 from ..models import Clue, ClueEvidence, Record
 
@@ -80,7 +80,7 @@ class ClueWords:
 
 
 def clue_words(accesses: dict, clue: Clue, codes) -> ClueWords:
-    """Masked unless the reader's access (governance.readable) shows identifiers in every system
+    """Masked unless the reader's access (permissions.readable) shows identifiers in every system
     of the clue's evidence (``codes``): a number typed into a clue is as private as its records."""
     if shows_identifiers(accesses, codes):
         return ClueWords(clue.title, clue.summary, clue.query)

@@ -20,7 +20,7 @@ query is read, before any of it reaches a search backend, so that no query can e
 or be refused by Elasticsearch (whose bool queries nest at most 30 deep).
 
 The parser knows only the syntax. What a system's or a region's name stands for, and which words
-mean the same, is decided by ``search.interpret`` with the database at hand.
+mean the same, is decided by ``search.investigate.interpret`` with the database at hand.
 """
 
 from __future__ import annotations

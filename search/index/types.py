@@ -28,10 +28,10 @@ class Filters:
     occurred_to: dt.date | None = None  # inclusive
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
-    # The systems the searcher may read (governance); None means no limit. Facets are counted
+    # The systems the searcher may read (permissions); None means no limit. Facets are counted
     # within them too, so nobody learns how many hits a closed system holds.
     within_systems: tuple[str, ...] | None = None
-    # Of ``within_systems``, those whose identifiers the searcher sees (governance): their records
+    # Of ``within_systems``, those whose identifiers the searcher sees (permissions): their records
     # are searched in the text as stored; in the others a word is matched against the masked
     # text, so that no hidden digit can make a record match (a number typed whole still does).
     # Not given: masked in every one of ``within_systems``.

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ..investigate.tasks import check_saved_searches
 from ..models import IngestRun, IngestState
-from ..tasks import check_saved_searches
 from .files import IngestError, RunTaken, ingest_file
 from .storage import stored_file
 

@@ -14,8 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from agencies.models import Agency, Region
 
-from .. import governance
 from ..index import highlight
+from ..investigate import permissions
 from ..masking import shown_record
 from ..models import Record, SourceSystem
 
@@ -66,7 +66,7 @@ def _names(names: list[str], marked: dict[int, str]) -> SafeString:
     return mark_safe("、".join(shown))  # noqa: S308 - each part is escaped or marked by search.index.highlight
 
 
-def shown_hits(hits, accesses: dict[str, governance.SystemAccess], tree=None) -> list[ShownHit]:
+def shown_hits(hits, accesses: dict[str, permissions.SystemAccess], tree=None) -> list[ShownHit]:
     """The page's hits with their records loaded (one query), masked per their system's access,
     the words of the query ``tree`` marked in what is shown.
 

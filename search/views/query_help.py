@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from .. import governance
 from ..index.query import FIELDS, MAX_NESTING, MAX_QUERY_LENGTH, MAX_TERMS
-from ..interpret import MAX_EXPANDED_TERMS
+from ..investigate import permissions
+from ..investigate.interpret import MAX_EXPANDED_TERMS
 from ..models import SynonymGroup
 from .display import system_label
 
@@ -27,7 +27,7 @@ FIELD_MEANINGS = {
 }
 
 
-def help_panel(accesses: dict[str, governance.SystemAccess]) -> dict:
+def help_panel(accesses: dict[str, permissions.SystemAccess]) -> dict:
     names: dict[str, list[str]] = {}
     for name, field in FIELDS.items():
         names.setdefault(field, []).append(name)

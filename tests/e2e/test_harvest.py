@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from issues.models import Issue, Source
 from search import index
-from search.governance import seed_default_grants
+from search.investigate.permissions import seed_default_grants
 from search.models import Clue, Record, Sensitivity, SourceSystem
 from tests.e2e.test_issue_flow import sign_in
 from tests.factories import AgencyFactory, RegionFactory, commission, member

@@ -15,8 +15,9 @@ from playwright.sync_api import expect
 
 from agencies import actions as agency_actions
 from agencies.models import Role
-from search import actions, governance, index, tasks
-from search.governance import seed_default_grants
+from search import index
+from search.investigate import actions, permissions, tasks
+from search.investigate.permissions import seed_default_grants
 from search.models import BatchKind, Clue, ClueEvidence, Record, Sensitivity, SourceSystem
 from tests.factories import TEST_PASSWORD, AgencyFactory, RegionFactory, commission, member
 from tests.search.work_scene import fresh_index  # noqa: F401 - a fixture
@@ -99,7 +100,7 @@ def test_counts_show_their_thousands(browser, live_server, cast, language):
     index.index(Record.objects.filter(system=hotline).select_related("system", "region"))
     index.refresh()
     carol = cast["clue"].created_by
-    reader = governance.Reader.of(carol.memberships.get())
+    reader = permissions.Reader.of(carol.memberships.get())
     batch = actions.start_batch_search(reader=reader, name="名单", kind=BatchKind.KEYWORDS,
                                        terms=["井盖", "路灯"], purpose="核查井盖投诉")
     tasks.run_batch_search.apply(args=[batch.pk])

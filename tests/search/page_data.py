@@ -15,7 +15,8 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import AgencyKind, Role, SupervisionClass
-from search import governance, index
+from search import index
+from search.investigate import permissions
 from search.models import Record, Sensitivity, SourceSystem
 from tests.factories import AgencyFactory, RegionFactory, commission, member
 
@@ -77,7 +78,7 @@ def build_world(city) -> World:
     }
     systems["hotline"].owner = hotline_office
     systems["hotline"].save()
-    governance.seed_default_grants()
+    permissions.seed_default_grants()
     rows = [
         ("hotline", "H1", "城南路灯损坏", f"市民反映城南大道路灯不亮，身份证{ID_NUMBER}，电话{PHONE}。",
          when(2024, 3), south, None, {"身份证号": ID_NUMBER, "联系电话": PHONE, "内容": "路灯不亮"}),

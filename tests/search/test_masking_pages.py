@@ -23,9 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from search import actions, exports, governance, index
+from search import index
 from search.harvest.actions import create_clue
 from search.index.types import Filters
+from search.investigate import actions, exports, permissions
 from search.models import Record, Sensitivity, SourceSystem
 from tests.factories import commission, member
 from tests.search.written_numbers import FILLER, assert_hidden, queries, texts, written_numbers
@@ -46,9 +47,9 @@ def reader(city):
         code="hotline", name="12345热线", sensitivity=Sensitivity.INTERNAL,
         field_mapping={"id_numbers": ["身份证号"], "phones": ["联系电话"]},
     )
-    governance.seed_default_grants()
+    permissions.seed_default_grants()
     membership = user.memberships.get()
-    return governance.Reader.of(membership)
+    return permissions.Reader.of(membership)
 
 
 _numbers = itertools.count(1)

@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 from agencies.models import Role
 from issues.models import Issue, IssueEvent, Source
 from issues.permissions import visible_issues
-from search.governance import seed_default_grants
 from search.harvest import actions
+from search.investigate.permissions import seed_default_grants
 from search.models import AccessLog, Clue, ClueEvidence, Record, Sensitivity, SourceSystem, SystemGrant
 from tests.factories import commission, member
 from tests.spreadsheets import read_csv

@@ -20,7 +20,7 @@ from search import index
 from search.index import highlight
 from search.index.query import MAX_NESTING, MAX_TERMS, parse
 from search.index.types import Filters
-from search.interpret import MAX_EXPANDED_TERMS, read
+from search.investigate.interpret import MAX_EXPANDED_TERMS, read
 from search.masking import shown_record
 from search.models import Record, SourceSystem, SynonymGroup
 from tests.factories import RegionFactory
@@ -164,7 +164,7 @@ def test_field_queries(corpus):
 
 
 def read_ids(query: str) -> list[str]:
-    """Hits of the query as the pages read it (search.interpret), every system readable."""
+    """Hits of the query as the pages read it (search.investigate.interpret), every system readable."""
     tree = read(query, systems=SourceSystem.objects.all()).tree
     return sorted(hit.external_id for hit in index.scan(tree))
 

@@ -35,11 +35,12 @@ from django.utils.translation import ngettext
 from notifications.inbox import NotificationBatch
 from notifications.models import NotificationKind
 
-from . import governance, index
+from .. import index
+from ..index.query import QuerySyntaxError
+from ..models import AccessAction, SavedSearch, SavedSearchHit
+from . import permissions
 from .exports import owner_reader
-from .index.query import QuerySyntaxError
 from .interpret import read_for
-from .models import AccessAction, SavedSearch, SavedSearchHit
 from .stored_query import as_filters, searched_systems
 
 # Longer than an ingest batch's transaction plus the index's refresh interval (1 s).
@@ -56,11 +57,11 @@ class RunReport:
         return sum(self.told.values())
 
 
-def searched_accesses(saved: SavedSearch, reader) -> dict[str, governance.SystemAccess]:
+def searched_accesses(saved: SavedSearch, reader) -> dict[str, permissions.SystemAccess]:
     """The systems the saved search reaches for its owner now, with the owner's access to each."""
-    accesses = governance.readable(reader)
+    accesses = permissions.readable(reader)
     codes = searched_systems(saved.filters, accesses)
-    if not governance.purpose_is_given(saved.purpose):
+    if not permissions.purpose_is_given(saved.purpose):
         codes = {code for code in codes if not accesses[code].needs_purpose}
     return {code: accesses[code] for code in codes}
 
@@ -106,7 +107,7 @@ def _collect(saved: SavedSearch, reader, since: dt.datetime) -> None:
     except QuerySyntaxError:
         return  # the query language changed under it: nothing matches (the list page says so)
     filters = as_filters(
-        saved.filters, within_systems=accesses, identifiers_shown=governance.identifiers_shown_in(accesses),
+        saved.filters, within_systems=accesses, identifiers_shown=permissions.identifiers_shown_in(accesses),
         ingested_since=since,
     )
     batch: list[SavedSearchHit] = []
@@ -126,7 +127,7 @@ def _tell(saved: SavedSearch, reader, now: dt.datetime) -> int:
     # (and unseen) until they may read it again.
     untold = SavedSearchHit.objects.filter(
         saved_search=saved, notified_at__isnull=True,
-        record__system__code__in=list(governance.readable(reader)),
+        record__system__code__in=list(permissions.readable(reader)),
     )
     ids = list(untold.values_list("pk", flat=True))
     if not ids:
@@ -146,7 +147,7 @@ def _tell(saved: SavedSearch, reader, now: dt.datetime) -> int:
     )
     box.send()
     systems = SavedSearchHit.objects.filter(pk__in=ids).values_list("record__system__code", flat=True)
-    governance.log(reader, AccessAction.SAVED, systems=set(systems), query=saved.query,
+    permissions.log(reader, AccessAction.SAVED, systems=set(systems), query=saved.query,
                    purpose=saved.purpose, hits=len(ids))
     return len(ids)
 

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification, NotificationKind
-from search import actions, alerts, governance, index, tasks
+from search import index
 from search.index.types import Filters
+from search.investigate import actions, alerts, permissions, tasks
 from search.models import AccessAction, AccessLog, Record, SavedSearch, SavedSearchHit, SystemGrant
 from tests.search.work_scene import add_records, fresh_index, make_scene, upsert_records  # noqa: F401 - a fixture
 
@@ -28,7 +29,7 @@ def scene(request, our_agency, other_agency):
 
 
 def reader_of(user, agency):
-    return governance.Reader.of(user.memberships.get(agency=agency))
+    return permissions.Reader.of(user.memberships.get(agency=agency))
 
 
 def save(user, agency, query="路灯", filters=None, **fields) -> SavedSearch:

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from search import actions, exports, governance, tasks
 from search.index.types import Filters
+from search.investigate import actions, exports, permissions, tasks
 from search.models import AccessAction, AccessLog, ExportJob, JobState, SystemGrant
 from search.views.exports import label
 from tests.search.work_scene import add_records, fresh_index, make_scene  # noqa: F401 - fresh_index: a fixture
@@ -30,7 +30,7 @@ def scene(request, our_agency, other_agency):
 
 def reader_of(user, agency):
     membership = user.memberships.get(agency=agency)
-    return governance.Reader.of(membership)
+    return permissions.Reader.of(membership)
 
 
 def export(reader, query, *, fmt="csv", filters=None, purpose="", sort="date") -> ExportJob:

@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from search import actions, batch, governance, tasks
 from search.index.query import parse
+from search.investigate import actions, batch, permissions, tasks
 from search.models import AccessAction, AccessLog, BatchCell, BatchKind, BatchSearch, JobState
 from tests.search.work_scene import add_records, eager, fresh_index, make_scene  # noqa: F401 - fixtures
 from tests.spreadsheets import read_csv
@@ -41,7 +41,7 @@ def scene(request, our_agency, other_agency):
 
 
 def reader_of(user, agency):
-    return governance.Reader.of(user.memberships.get(agency=agency))
+    return permissions.Reader.of(user.memberships.get(agency=agency))
 
 
 def run(reader, kind, terms, purpose="") -> BatchSearch:

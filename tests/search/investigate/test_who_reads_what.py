@@ -1,7 +1,7 @@
 """The README's table "Who reads what", the default grants and the pages say the same thing.
 
 The table is read from the README itself: its rows must be the default grants
-(``governance.DEFAULT_GRANTS``) plus the owner's row, and then every demo login, signed in over
+(``permissions.DEFAULT_GRANTS``) plus the owner's row, and then every demo login, signed in over
 HTTP for each agency it acts for, must find on the search page and on each record's page exactly
 the systems the table gives it, masked or in full as the table says.
 """
@@ -21,10 +21,11 @@ from agencies.acting import SESSION_KEY
 from agencies.models import Membership, User
 from demo import city as city_demo
 from demo import records as demo_records
-from search import governance, index
+from search import index
+from search.investigate import permissions
 from search.models import Record, SourceSystem
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[3] / "README.md"
 COLUMNS = {"public": "public", "internal": "internal", "sensitive": "sensitive", "restricted": "secret"}
 ANY = {"any class", "any role"}
 ID_NUMBER = "33010619880512271X"
@@ -88,7 +89,7 @@ def test_the_readme_table_is_the_default_grants():
         from_readme.add((opened, *who, values == {"full"}))
     from_code = {
         (frozenset(sensitivities), str(supervision_class), str(kind), str(role), identifiers)
-        for sensitivities, supervision_class, kind, role, identifiers in governance.DEFAULT_GRANTS
+        for sensitivities, supervision_class, kind, role, identifiers in permissions.DEFAULT_GRANTS
     }
     assert from_readme == from_code
     owner_rows = [row for row in rows if row.owner]

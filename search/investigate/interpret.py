@@ -27,9 +27,9 @@ from django.utils.translation import gettext as _
 from agencies.models import Region
 from common import cjk
 
-from . import governance
-from .index.query import Not, Or, QuerySyntaxError, Term, parse
-from .models import SourceSystem, SynonymGroup
+from ..index.query import Not, Or, QuerySyntaxError, Term, parse
+from ..models import SourceSystem, SynonymGroup
+from . import permissions
 
 # A query of MAX_TERMS words could, through synonyms and regions, stand for many more; each is
 # a clause of the Elasticsearch query, whose total is bounded (indices.query.bool.max_clause_count).
@@ -58,10 +58,10 @@ def read(text: str, *, systems: Iterable[SourceSystem]) -> Reading:
     return interpret(parse(text), systems=systems)
 
 
-def read_for(text: str, reader: governance.Reader | None) -> Reading:
+def read_for(text: str, reader: permissions.Reader | None) -> Reading:
     """``read`` for the systems ``reader`` may read now: exports and saved searches, which run
     long after they were asked for, read their query again with the owner's access as it stands."""
-    return read(text, systems=[access.system for access in governance.readable(reader).values()])
+    return read(text, systems=[access.system for access in permissions.readable(reader).values()])
 
 
 def interpret(tree, *, systems: Iterable[SourceSystem]) -> Reading:

@@ -22,10 +22,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import governance, index
+from .. import index
+from ..index.query import QuerySyntaxError, parse
+from ..models import BatchCell, BatchKind, BatchSearch, JobState
+from . import permissions
 from .exports import owner_reader
-from .index.query import QuerySyntaxError, parse
-from .models import BatchCell, BatchKind, BatchSearch, JobState
 from .stored_query import as_filters
 
 MAX_TERMS = 2_000
@@ -112,12 +113,12 @@ def tree_for(kind: str, term: str):
 # --- running -------------------------------------------------------------------------------------
 
 
-def searched_accesses(batch: BatchSearch) -> dict[str, governance.SystemAccess]:
+def searched_accesses(batch: BatchSearch) -> dict[str, permissions.SystemAccess]:
     """The systems the batch's owner reads now, of those it was started on."""
     reader = owner_reader(batch)
     if reader is None:
         return {}
-    readable = governance.readable(reader)
+    readable = permissions.readable(reader)
     return {code: readable[code] for code in batch.systems if code in readable}
 
 
@@ -143,7 +144,7 @@ def run(batch_id: int) -> BatchSearch | None:
 def _count(batch: BatchSearch) -> None:
     accesses = searched_accesses(batch)
     filters = as_filters(
-        {}, within_systems=accesses, identifiers_shown=governance.identifiers_shown_in(accesses)
+        {}, within_systems=accesses, identifiers_shown=permissions.identifiers_shown_in(accesses)
     )
     position = batch.terms_done
     while position < len(batch.terms):

@@ -1,4 +1,4 @@
-"""What a query means here (search.interpret): system and region names, years, and synonyms."""
+"""What a query means here (search.investigate.interpret): system and region names, years, and synonyms."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from search.index.query import And, Not, Or, QuerySyntaxError, Term, terms
-from search.interpret import MAX_EXPANDED_TERMS, read
+from search.investigate.interpret import MAX_EXPANDED_TERMS, read
 from search.models import SourceSystem, SynonymGroup
 from tests.factories import RegionFactory, UserFactory
 

@@ -26,11 +26,12 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency, Membership, Region
 from common import spreadsheets
 
-from . import governance, index
-from .index.query import QuerySyntaxError
+from .. import index
+from ..index.query import QuerySyntaxError
+from ..masking import shown_record
+from ..models import ExportJob, JobState, Record, SourceSystem
+from . import permissions
 from .interpret import read_for
-from .masking import shown_record
-from .models import ExportJob, JobState, Record, SourceSystem
 from .stored_query import as_filters, searched_systems
 
 CHUNK = 1_000  # hits per database read, and rows between two progress updates
@@ -58,7 +59,7 @@ def record_link(pk: int) -> str:
     return site.rstrip("/") + reverse("search:record", args=[pk])
 
 
-def record_row(record: Record, access: governance.SystemAccess) -> list:
+def record_row(record: Record, access: permissions.SystemAccess) -> list:
     """One record as the export's cells, masked as its system's access says."""
     seen = shown_record(record, identifiers=access.identifiers)
     return [
@@ -83,7 +84,7 @@ def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def rows(hits: Iterable, accesses: dict[str, governance.SystemAccess]) -> Iterator[list]:
+def rows(hits: Iterable, accesses: dict[str, permissions.SystemAccess]) -> Iterator[list]:
     """The rows of ``hits`` (in their order), records loaded a chunk at a time.
 
     A hit whose record is gone from the database (removed since it was indexed) is left out."""
@@ -126,18 +127,18 @@ def heading(job: ExportJob) -> spreadsheets.Heading:
 # --- running one export -------------------------------------------------------------------------
 
 
-def owner_reader(job) -> governance.Reader | None:
+def owner_reader(job) -> permissions.Reader | None:
     """The job's owner as they act for the job's agency today, or None if they no longer do."""
     membership = (
         Membership.objects.select_related("user", "agency")
         .filter(user_id=job.owner_id, agency_id=job.agency_id, agency__is_active=True, user__is_active=True)
         .first()
     )
-    return governance.Reader.of(membership) if membership else None
+    return permissions.Reader.of(membership) if membership else None
 
 
-def exportable(reader) -> dict[str, governance.SystemAccess]:
-    return {code: access for code, access in governance.readable(reader).items() if access.export}
+def exportable(reader) -> dict[str, permissions.SystemAccess]:
+    return {code: access for code, access in permissions.readable(reader).items() if access.export}
 
 
 def plan(job: ExportJob):
@@ -153,10 +154,10 @@ def plan(job: ExportJob):
     accesses = exportable(reader)
     codes = searched_systems(job.filters, accesses)
     accesses = {code: accesses[code] for code in codes}
-    if governance.needs_purpose(accesses.values()) and not governance.purpose_is_given(job.purpose):
+    if permissions.needs_purpose(accesses.values()) and not permissions.purpose_is_given(job.purpose):
         raise ExportRefused(_("These linked systems need a stated purpose (查询事由)."))
     filters = as_filters(
-        job.filters, within_systems=codes, identifiers_shown=governance.identifiers_shown_in(accesses)
+        job.filters, within_systems=codes, identifiers_shown=permissions.identifiers_shown_in(accesses)
     )
     return tree, filters, accesses
 

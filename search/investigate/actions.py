@@ -1,8 +1,11 @@
-"""Every change the search app makes to its own data happens here (DESIGN §3, §11).
+"""Every change the investigator's background work makes: exports, batch searches and saved
+searches (DESIGN §3, §11).
 
-Views, tasks and tests call these functions and nothing else. Each takes the acting user
-keyword-only, checks what the user may do through ``search.governance``, changes the data in
-one transaction and writes what the access record needs.
+Views, tasks and tests call these functions and nothing else. Each takes the reader
+(``permissions.Reader``: the acting user, the agency they act for and their role) or the acting
+user keyword-only, checks what they may do through ``search.investigate.permissions``, changes the
+data in one transaction and writes what the access record needs. The background work is enqueued
+when the transaction commits, so a worker never looks for a row that is not there yet.
 """
 
 from __future__ import annotations
@@ -12,11 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import exports, governance
-from .index.query import QuerySyntaxError
-from .index.types import QueryRejected
-from .interpret import read_for
-from .models import (
+from ..index.query import QuerySyntaxError
+from ..index.types import QueryRejected
+from ..models import (
     AccessAction,
     BatchKind,
     BatchSearch,
@@ -24,13 +25,9 @@ from .models import (
     ExportJob,
     SavedSearch,
 )
+from . import exports, permissions, tasks
+from .interpret import read_for
 from .stored_query import as_filters, searched_systems, stored_filters
-
-# --- Exports, batch searches, saved searches -------------------------------------------------
-#
-# These take the reader (``governance.Reader``: the acting user, the agency they act for and
-# their role) keyword-only. The background work is enqueued when the transaction commits, so a
-# worker never looks for a row that is not there yet.
 
 
 class WorkError(Exception):
@@ -38,7 +35,7 @@ class WorkError(Exception):
     for the user, says why."""
 
 
-def _parsed(query: str, reader: governance.Reader):
+def _parsed(query: str, reader: permissions.Reader):
     try:
         return read_for(query, reader).tree
     except QuerySyntaxError as error:
@@ -46,19 +43,17 @@ def _parsed(query: str, reader: governance.Reader):
 
 
 def _require_purpose(accesses, purpose: str) -> None:
-    if governance.needs_purpose(accesses) and not governance.purpose_is_given(purpose):
+    if permissions.needs_purpose(accesses) and not permissions.purpose_is_given(purpose):
         raise WorkError(
             _("State the purpose of this search (查询事由): some of these linked systems require it.")
         )
 
 
-def start_export(*, reader: governance.Reader, query: str, filters, sort: str, fmt: str,
+def start_export(*, reader: permissions.Reader, query: str, filters, sort: str, fmt: str,
                  purpose: str = "", ip: str | None = None, site_url: str = "") -> ExportJob:
     """An export of the whole result set of ``query`` and ``filters`` (search.index.types.Filters),
     written in the background; on the access record now, with the number of hits. The file's
     links to records start with ``site_url``, the address the portal is reached at."""
-    from . import tasks  # not at the top: tasks import the modules that import this one
-
     if fmt not in ExportFormat.values:
         raise WorkError(_("Choose CSV or Excel."))
     tree = _parsed(query, reader)
@@ -69,7 +64,7 @@ def start_export(*, reader: governance.Reader, query: str, filters, sort: str, f
         raise WorkError(_("You may not export records of these linked systems."))
     _require_purpose([allowed[code] for code in codes], purpose)
     try:
-        shown = governance.identifiers_shown_in({code: allowed[code] for code in codes})
+        shown = permissions.identifiers_shown_in({code: allowed[code] for code in codes})
         hits = exports.count(tree, as_filters(data, within_systems=codes, identifiers_shown=shown))
     except QueryRejected as error:
         raise WorkError(_("The search service cannot run this query as written: it is too complex. "
@@ -81,22 +76,20 @@ def start_export(*, reader: governance.Reader, query: str, filters, sort: str, f
             owner=reader.user, agency=reader.agency, query=query.strip(), filters=data, sort=sort,
             format=fmt, purpose=(purpose or "").strip(), rows_total=hits,
         )
-        governance.log(reader, AccessAction.EXPORT, systems=codes, query=job.query, purpose=job.purpose,
+        permissions.log(reader, AccessAction.EXPORT, systems=codes, query=job.query, purpose=job.purpose,
                        hits=hits, ip=ip)
         transaction.on_commit(lambda: tasks.export_records.delay(job.pk, site_url))
     return job
 
 
-def start_batch_search(*, reader: governance.Reader, name: str, kind: str, terms: list[str],
+def start_batch_search(*, reader: permissions.Reader, name: str, kind: str, terms: list[str],
                        purpose: str = "", ip: str | None = None) -> BatchSearch:
     """A batch search of ``terms`` against every system the reader may read, in the background."""
-    from . import tasks
-
     if kind not in BatchKind.values:
         raise WorkError(_("Choose what the list holds."))
     if not terms:
         raise WorkError(_("The list holds no terms: write one a line."))
-    accesses = governance.readable(reader)
+    accesses = permissions.readable(reader)
     if not accesses:
         raise WorkError(_("You may not read any linked system."))
     _require_purpose(accesses.values(), purpose)
@@ -107,22 +100,22 @@ def start_batch_search(*, reader: governance.Reader, name: str, kind: str, terms
             owner=reader.user, agency=reader.agency, name=name, kind=kind, terms=list(terms),
             systems=sorted(accesses), purpose=(purpose or "").strip(),
         )
-        governance.log(reader, AccessAction.BATCH, systems=accesses, query="\n".join(terms),
+        permissions.log(reader, AccessAction.BATCH, systems=accesses, query="\n".join(terms),
                        purpose=batch.purpose, ip=ip)
         transaction.on_commit(lambda: tasks.run_batch_search.delay(batch.pk))
     return batch
 
 
-def save_search(*, reader: governance.Reader, name: str, query: str, filters, purpose: str = "",
+def save_search(*, reader: permissions.Reader, name: str, query: str, filters, purpose: str = "",
                 alerts: bool = True) -> SavedSearch:
     """Keep a search; with alerts on, records ingested from now on that match are told to the
-    reader (search.alerts). What exists already is the search page's business, not an alert."""
+    reader (search.investigate.alerts). What exists already is the search page's business, not an alert."""
     _parsed(query, reader)
     name = (name or "").strip()
     if not name:
         raise WorkError(_("Give the saved search a name."))
     data = stored_filters(filters)
-    accesses = governance.readable(reader)
+    accesses = permissions.readable(reader)
     codes = searched_systems(data, accesses)
     if not codes:
         raise WorkError(_("You may not read any of these linked systems."))

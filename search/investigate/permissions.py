@@ -1,4 +1,5 @@
-"""Who may read which linked system, what they see of it, and the record of every reading (§7).
+"""Permissions of linked systems: who may read which system, what they see of it, and the record
+of every reading (§7).
 
 A reader is a user acting for one agency in one role (``agencies.acting``). They may read a
 system when a ``SystemGrant`` matches their agency and role, or when their agency owns it and it
@@ -22,7 +23,7 @@ from django.http import Http404
 from agencies.acting import acting_membership
 from agencies.models import AgencyKind, Membership, Role, SupervisionClass
 
-from .models import AccessLog, Record, Sensitivity, SourceSystem, SystemGrant
+from ..models import AccessLog, Record, Sensitivity, SourceSystem, SystemGrant
 
 PURPOSE_NEEDED = frozenset({Sensitivity.SENSITIVE, Sensitivity.SECRET})
 PURPOSE_MIN_LENGTH = 4  # "核查线索" is the shortest honest purpose
@@ -167,7 +168,7 @@ def log(reader: Reader, action: str, *, systems=(), query: str = "", purpose: st
 # --- the grants a new installation starts with ------------------------------------------------
 
 # (sensitivities, supervision class, agency kind, role, may see identifiers): the README's table
-# "Who reads what", row for row (tests/search/test_who_reads_what.py holds them to each other).
+# "Who reads what", row for row (tests/search/investigate/test_who_reads_what.py holds them to each other).
 # Commission leaders see everything in full; every commission member and stationed group reads
 # all but the restricted system, masked; audit and financial supervision what is not sensitive;
 # every supervisory body what is public. A system's owner reads it as ``readable`` says.

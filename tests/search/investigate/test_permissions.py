@@ -1,5 +1,6 @@
-"""Governance on the investigator's pages: masking per role, the stated purpose, systems a reader
-may not read being invisible, the append-only access record and the commission's review of it."""
+"""Permissions of linked systems on the investigator's pages: masking per role, the stated
+purpose, systems a reader may not read being invisible, the append-only access record and the
+commission's review of it."""
 
 from __future__ import annotations
 

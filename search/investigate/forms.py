@@ -29,11 +29,11 @@ from django.utils.translation import pgettext_lazy
 from agencies.models import Agency
 from common.forms import BootstrapForm, DateInput
 
-from . import governance
-from .index.query import MAX_QUERY_LENGTH, QuerySyntaxError
-from .index.types import SORTS, Filters
+from ..index.query import MAX_QUERY_LENGTH, QuerySyntaxError
+from ..index.types import SORTS, Filters
+from ..models import AccessAction
+from . import permissions
 from .interpret import read
-from .models import AccessAction
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -132,13 +132,13 @@ class SearchForm(BootstrapForm):
     after = forms.CharField(required=False)
     size = forms.IntegerField(required=False, min_value=1)
 
-    def __init__(self, data, *, accesses: dict[str, governance.SystemAccess]):
-        """``accesses`` is what the reader may read (governance.readable): it bounds the systems."""
+    def __init__(self, data, *, accesses: dict[str, permissions.SystemAccess]):
+        """``accesses`` is what the reader may read (permissions.readable): it bounds the systems."""
         super().__init__(data)
         self.accesses = accesses
         self.syntax_error: QuerySyntaxError | None = None
         self.tree = None
-        self.notes = ()  # what some terms were taken to mean (search.interpret.Note)
+        self.notes = ()  # what some terms were taken to mean (search.investigate.interpret.Note)
         self.fields["q"].widget.attrs.update({
             "data-max-chars": MAX_QUERY_LENGTH,
             "data-too-long": _("The query is too long: %(count)s characters, at most %(limit)s.") % {
@@ -247,7 +247,7 @@ class SearchForm(BootstrapForm):
         return values
 
     @property
-    def searched_systems(self) -> list[governance.SystemAccess]:
+    def searched_systems(self) -> list[permissions.SystemAccess]:
         """The systems this search reads: the chosen ones the reader may read, else all of those."""
         chosen = self.chosen("system")
         codes = chosen or sorted(self.accesses)
@@ -255,11 +255,11 @@ class SearchForm(BootstrapForm):
 
     @property
     def needs_purpose(self) -> bool:
-        return governance.needs_purpose(self.searched_systems)
+        return permissions.needs_purpose(self.searched_systems)
 
     @property
     def purpose_missing(self) -> bool:
-        return self.needs_purpose and not governance.purpose_is_given(self.stated_purpose)
+        return self.needs_purpose and not permissions.purpose_is_given(self.stated_purpose)
 
     def filters(self) -> Filters:
         return Filters(
@@ -272,7 +272,7 @@ class SearchForm(BootstrapForm):
             amount_min=self._value("amount_min"),
             amount_max=self._value("amount_max"),
             within_systems=tuple(sorted(self.accesses)),
-            identifiers_shown=governance.identifiers_shown_in(self.accesses),
+            identifiers_shown=permissions.identifiers_shown_in(self.accesses),
         )
 
     def query_string(self, **changes) -> str:
@@ -333,10 +333,10 @@ class PurposeForm(forms.Form):
 
     def clean_purpose(self) -> str:
         purpose = self.cleaned_data["purpose"].strip()
-        if not governance.purpose_is_given(purpose):
+        if not permissions.purpose_is_given(purpose):
             raise forms.ValidationError(
                 _("Say why you need it, in at least %(count)d characters.")
-                % {"count": governance.PURPOSE_MIN_LENGTH},
+                % {"count": permissions.PURPOSE_MIN_LENGTH},
                 code="too_short",
             )
         return purpose

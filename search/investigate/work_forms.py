@@ -1,7 +1,7 @@
 """Forms of the investigator's background work: batch searches and saved searches.
 
 Exports need no form of their own: they take the search page's query string, read by the
-search page's own form (search.forms.SearchForm), so an export means what the page showed.
+search page's own form (search.investigate.forms.SearchForm), so an export means what the page showed.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import BootstrapForm
 
+from ..models import BatchKind
 from .batch import MAX_TERMS, MAX_UPLOAD_BYTES, TermListError, decode, read_terms
-from .models import BatchKind
 
 SEARCH_NAME = pgettext_lazy("a saved or batch search", "Search name")
 

@@ -3,9 +3,9 @@
 Exports and saved searches run long after the request that asked for them (in a Celery task,
 every few minutes for months), so they keep what the user typed, not a parsed tree or a
 ``Filters`` object: the query is parsed again and the filters rebuilt when they run, and the
-systems the owner may read are decided again at that moment (governance can change meanwhile).
+systems the owner may read are decided again at that moment (permissions can change meanwhile).
 
-The search page's GET parameters (search.forms.SearchForm), which the stored dict mirrors: q,
+The search page's GET parameters (search.investigate.forms.SearchForm), which the stored dict mirrors: q,
 system, region, agency, year (each repeatable), date_from, date_to (ISO dates), amount_min,
 amount_max, sort, purpose.
 """
@@ -16,7 +16,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
-from .index.types import Filters
+from ..index.types import Filters
 
 LISTS = {"systems": "system", "regions": "region", "agencies": "agency"}  # stored key → GET name
 DATES = {"occurred_from": "date_from", "occurred_to": "date_to"}
@@ -40,7 +40,7 @@ def _amount(text: str | None) -> Decimal | None:
 
 def stored_filters(filters: Filters) -> dict:
     """The user's own filters (the search form's ``filters()``) as a JSON-able dict; the limits
-    governance adds (``within_systems``) are not kept: they are decided again at each run."""
+    permissions add (``within_systems``) are not kept: they are decided again at each run."""
     data: dict = {}
     for key in LISTS:
         if values := list(getattr(filters, key)):
@@ -60,7 +60,7 @@ def as_filters(
     data: dict, *, within_systems=None, identifiers_shown=(), ingested_since: dt.datetime | None = None
 ) -> Filters:
     """The stored dict as ``search.index.types.Filters``, limited to ``within_systems`` and searched in
-    the masked text but in ``identifiers_shown`` (governance)."""
+    the masked text but in ``identifiers_shown`` (permissions)."""
     return Filters(
         systems=tuple(data.get("systems", ())),
         regions=tuple(data.get("regions", ())),

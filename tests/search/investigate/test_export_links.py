@@ -37,12 +37,12 @@ def test_links_follow_the_address_of_the_request(engine, client, scene, alice, m
 
 
 def test_without_a_request_the_configured_address(engine, scene, alice, our_agency, settings):
-    from search import actions, governance, tasks
     from search.index.types import Filters
+    from search.investigate import actions, permissions, tasks
 
     settings.WAGTAILADMIN_BASE_URL = "http://portal.example:9000"
     [record] = add_records(scene.tender, [{"external_id": "T1", "title": "路灯 工程"}])
-    reader = governance.Reader.of(alice.memberships.get(agency=our_agency))
+    reader = permissions.Reader.of(alice.memberships.get(agency=our_agency))
     job = actions.start_export(reader=reader, query="路灯", filters=Filters(), sort="date", fmt="csv")
     tasks.export_records.apply(args=[job.pk])
     job.refresh_from_db()
