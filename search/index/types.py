@@ -61,7 +61,7 @@ class Page:
     total: int
     facets: dict[str, list[tuple[str, int]]]
     next_after: list | None  # give it back as ``after`` for the next page; None on the last
-    pit: str | None  # give it back with ``after``; close it with backend.close when done
+    pit: str | None  # give it back with ``after``; close it with search.index.close when done
     # False past settings.SEARCH_EXACT_COUNT hits: ``total`` is then that bound, and there are more.
     total_exact: bool = True
     # The order the hits are in: the one asked for, except that the embedded backend lists a
