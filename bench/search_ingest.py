@@ -7,10 +7,10 @@
     python -m bench.search_ingest load DATA --no-index                # the database alone
     python -m bench.search_ingest index --limit 2000000               # the index alone, from the database
 
-``load`` runs ``search.ingest.ingest_file`` on every file of DATA named after a linked system
+``load`` runs ``search.ingest.files.ingest_file`` on every file of DATA named after a linked system
 (``<code>.jsonl`` or ``.csv``), each file in one process of a pool: exactly what
 ``manage.py ingest`` does, file by file. ``index`` reads records from the database in id order
-and writes them with ``search.elastic.index_records`` into a scratch version of the index (not
+and writes them with ``search.index._elastic.index_records`` into a scratch version of the index (not
 the live one; refresh off, as ``search_reindex`` builds a version), then deletes it unless
 ``--keep``. Rates are rows (records) a second of wall time, for the whole run.
 """
@@ -42,7 +42,7 @@ def machine() -> dict:
             cursor.execute("SELECT sqlite_version()")
             facts["sqlite"] = cursor.fetchone()[0]
     if settings.SEARCH_BACKEND == "elasticsearch":
-        from search.connection import elasticsearch_client
+        from search.index.connection import elasticsearch_client
 
         nodes = elasticsearch_client().nodes.info(metric="jvm")["nodes"].values()
         facts["elasticsearch"] = [
@@ -54,7 +54,7 @@ def machine() -> dict:
 
 def exports(folder: Path, systems: list[str] | None) -> list[tuple[str, Path]]:
     """(system code, file) for each export in ``folder``, the largest first (the pool ends sooner)."""
-    from search.ingest import FORMATS
+    from search.ingest.files import FORMATS
     from search.models import SourceSystem
 
     known = set(SourceSystem.objects.values_list("code", flat=True))
@@ -67,7 +67,7 @@ def exports(folder: Path, systems: list[str] | None) -> list[tuple[str, Path]]:
 
 def _load_one(job: tuple[str, str, bool]) -> dict:
     """One file, in a pool process (forked after Django started, with fresh connections)."""
-    from search.ingest import ingest_file
+    from search.ingest.files import ingest_file
     from search.models import SourceSystem
 
     code, path, index = job
@@ -83,7 +83,7 @@ def _load_one(job: tuple[str, str, bool]) -> dict:
 def _fresh_process() -> None:
     from django.db import connections
 
-    from search.connection import elasticsearch_client
+    from search.index.connection import elasticsearch_client
 
     connections.close_all()  # the parent's sockets are not this process's to use
     elasticsearch_client.cache_clear()
@@ -93,7 +93,7 @@ def load(folder: Path, *, systems: list[str] | None, processes: int, index: bool
     from django.conf import settings
     from django.db import connections
 
-    from search import elastic
+    from search.index import _elastic
     from search.models import Record
 
     jobs = [(code, str(path), index) for code, path in exports(folder, systems)]
@@ -101,7 +101,7 @@ def load(folder: Path, *, systems: list[str] | None, processes: int, index: bool
         raise SystemExit(f"No export of a known linked system in {folder}.")
     before = Record.objects.count()
     if index and settings.SEARCH_BACKEND == "elasticsearch":
-        elastic.ensure_index()  # once, here: two processes must not each create a first version
+        _elastic.ensure_index()  # once, here: two processes must not each create a first version
     connections.close_all()
     print(f"Loading {len(jobs)} files with {processes} process(es), indexing {'on' if index else 'off'}; "
           f"{before:,} records before.", flush=True)
@@ -121,13 +121,13 @@ def load(folder: Path, *, systems: list[str] | None, processes: int, index: bool
 
 def index_only(limit: int | None, keep: bool) -> dict:
     """The index alone: records read from the database and bulk-indexed into a scratch version."""
-    from search import elastic
-    from search.connection import elasticsearch_client
+    from search.index import _elastic
+    from search.index.connection import elasticsearch_client
     from search.models import Record
 
     client = elasticsearch_client()
-    name = f"{elastic.alias()}-scratch-{int(time.time())}"
-    elastic._create_version(name)
+    name = f"{_elastic.alias()}-scratch-{int(time.time())}"
+    _elastic._create_version(name)
     client.indices.put_settings(index=name, settings={"refresh_interval": "-1"})
     records = Record.objects.select_related("system", "region").order_by("pk")
     if limit:
@@ -136,11 +136,11 @@ def index_only(limit: int | None, keep: bool) -> dict:
     for record in records.iterator(chunk_size=2_000):
         batch.append(record)
         if len(batch) == 2_000:
-            done += elastic.index_records(batch, index=name)
+            done += _elastic.index_records(batch, index=name)
             batch = []
             if done % 200_000 == 0:
                 print(f"  {done:,} indexed, {done / (time.perf_counter() - started):,.0f} rows/s", flush=True)
-    done += elastic.index_records(batch, index=name) if batch else 0
+    done += _elastic.index_records(batch, index=name) if batch else 0
     client.indices.refresh(index=name)
     seconds = time.perf_counter() - started
     if not keep:

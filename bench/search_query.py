@@ -1,4 +1,4 @@
-"""Search latency and batch search on the loaded records, through ``search.backend`` (DESIGN §9).
+"""Search latency and batch search on the loaded records, through ``search.index`` (DESIGN §9).
 
     export DATABASE_URL=postgres://…/portal_search_bench ELASTICSEARCH_URL=http://127.0.0.1:9200 \\
            SEARCH_INDEX_PREFIX=bench PORTAL_DEMO=1
@@ -7,15 +7,15 @@
     python -m bench.search_query ored --terms 50          # 50 one-character words ORed, 10 times
 
 ``queries`` runs each query of ``bench.search_workload.queries`` once through
-``search.backend.search(tree, filters, facets=True)`` (20 hits, highlights, the four facets,
+``search.index.search(tree, filters, facets=True)`` (20 hits, highlights, the four facets,
 the total counted to ``SEARCH_EXACT_COUNT``; the point in time it opens is closed outside the
 timing), after ``--warmup`` other queries; times are wall clock in Python, parse included. ``batch`` times
-``search.backend.count_by_system`` over the whole list, as the batch search's matrix does.
+``search.index.count_by_system`` over the whole list, as the batch search's matrix does.
 ``ored`` times queries of many one-character words joined by OR (distinct ideographs of the
 generator's vocabulary, drawn anew for each query), the first page with facets as ``queries``.
 Either backend: whichever the settings choose (``ELASTICSEARCH_URL`` set or not).
 ``queries --reader masked`` runs the same queries as a reader of every system who sees no
-identifiers (words matched in the masked text where a record has one, search.masked_text);
+identifiers (words matched in the masked text where a record has one, search.index.masked_text);
 ``--reader full`` as one who sees them all; by default, with no reader's limits at all.
 """
 
@@ -56,21 +56,21 @@ def as_reader(filters, reader: str):
 
 def run_queries(count: int, warmup: int, seed: int, verbose: bool = False, reader: str = "everyone") -> dict:
     from bench.search_workload import queries
-    from search import backend
-    from search.query import parse
-    from search.types import Filters
+    from search import index
+    from search.index.query import parse
+    from search.index.types import Filters
 
     for query in queries(warmup, seed=seed + 1000):
-        page = backend.search(parse(query.text), as_reader(query.filters, reader), facets=True)
-        backend.close(page.pit)
+        page = index.search(parse(query.text), as_reader(query.filters, reader), facets=True)
+        index.close(page.pit)
     timings: dict[str, list[float]] = {}
     totals: dict[str, list[int]] = {}
     for query in queries(count, seed=seed):
         filters = as_reader(query.filters, reader)
         started = time.perf_counter()
-        page = backend.search(parse(query.text), filters, facets=True)
+        page = index.search(parse(query.text), filters, facets=True)
         elapsed = (time.perf_counter() - started) * 1000
-        backend.close(page.pit)
+        index.close(page.pit)
         timings.setdefault(query.kind, []).append(elapsed)
         totals.setdefault(query.kind, []).append(page.total)
         if verbose:
@@ -87,13 +87,13 @@ def run_queries(count: int, warmup: int, seed: int, verbose: bool = False, reade
 
 def run_batch(count: int, seed: int) -> dict:
     from bench.search_workload import batch_query, batch_terms
-    from search import backend
-    from search.query import parse
+    from search import index
+    from search.index.query import parse
 
     terms = batch_terms(count, seed=seed)
     trees = [parse(batch_query(kind, term)) for kind, term in terms]
     started = time.perf_counter()
-    counts = backend.count_by_system(trees)
+    counts = index.count_by_system(trees)
     seconds = time.perf_counter() - started
     kinds = {kind for kind, _term in terms}
     return {
@@ -114,8 +114,8 @@ def run_ored(count: int, terms: int, seed: int, verbose: bool = False) -> dict:
     import random
 
     from bench.search_workload import vocabulary
-    from search import backend
-    from search.query import parse
+    from search import index
+    from search.index.query import parse
 
     rng = random.Random(seed)
     characters = sorted({character for word in vocabulary() for character in word})
@@ -123,9 +123,9 @@ def run_ored(count: int, terms: int, seed: int, verbose: bool = False) -> dict:
     for _number in range(count):
         text = ored_query(rng, characters, terms)
         started = time.perf_counter()
-        page = backend.search(parse(text), facets=True)
+        page = index.search(parse(text), facets=True)
         elapsed = (time.perf_counter() - started) * 1000
-        backend.close(page.pit)
+        index.close(page.pit)
         timings.append(elapsed)
         totals.append(page.total)
         if verbose:

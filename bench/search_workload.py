@@ -23,7 +23,7 @@ PLACEHOLDER = re.compile(r"\{[^}]*\}")
 class Query:
     kind: str
     text: str
-    filters: object  # search.types.Filters
+    filters: object  # search.index.types.Filters
 
 
 def vocabulary() -> list[str]:
@@ -74,7 +74,7 @@ def sample_records(rng: random.Random, count: int, system: str | None = None) ->
 
 
 def _filters(rng: random.Random, record: dict, regions: list[str]):
-    from search.types import Filters
+    from search.index.types import Filters
 
     choice = rng.randrange(4)
     if choice == 0:
@@ -90,7 +90,7 @@ def queries(count: int = 240, seed: int = 1) -> list[Query]:
     """``count`` queries: a sixth each of phrases, two words, names, codes, boolean, and
     filtered ones (any of those kinds with one of the page's filters)."""
     from agencies.models import Region
-    from search.types import Filters
+    from search.index.types import Filters
 
     rng = random.Random(seed)
     words = vocabulary()
@@ -146,6 +146,6 @@ def _values(rng: random.Random, count: int, system: str, field: str) -> list[str
 
 
 def batch_query(kind: str, term: str) -> str:
-    """The query a batch search runs for one term (as search.batch builds it)."""
+    """The query a batch search runs for one term (as search.investigate.batch builds it)."""
     field = {"names": "名称", "credit_codes": "代码"}.get(kind)
     return f'{field}:"{term}"' if field else f'"{term}"'

@@ -10,7 +10,7 @@ class DemoConfig(AppConfig):
 
     def ready(self):
         # Here and not at the top: these import models, which exist only once the apps are ready.
-        from search import loading
+        from search.ingest import loading
 
         from .records import background_progress
 

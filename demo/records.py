@@ -1,12 +1,12 @@
 """The demo city's linked systems and about fifty thousand of their records (``manage.py seed_demo``).
 
 The records are generated (``demo.generator``, a fixed seed: the same demo every time, with its
-planted patterns) and loaded through ``search.ingest.ingest_file`` like any export: validated,
+planted patterns) and loaded through ``search.ingest.files.ingest_file`` like any export: validated,
 upserted and indexed exactly as real data is.
 
 `make run` loads them in the background once the portal answers (``manage.py load_demo_records``,
 started by ``portal.serve``), so the search page tells how far the loading has got
-(``loading_progress``, which ``demo.apps`` registers with ``search.loading`` for the page
+(``loading_progress``, which ``demo.apps`` registers with ``search.ingest.loading`` for the page
 to ask in demo mode). Loading resumes where it stopped: the systems load one after the other,
 each from a file named after the demo (``DEMO_FILE``) whose run ``ingest_file`` resumes after its
 last committed batch, and a system whose demo run is done is not loaded again. A database that
@@ -21,11 +21,11 @@ from pathlib import Path
 
 from django.conf import settings
 
-from search.governance import seed_default_grants
-from search.ingest import ingest_file
-from search.loading import Progress, progress_of_runs
+from search.ingest.files import ingest_file
+from search.ingest.loading import Progress, progress_of_runs
+from search.ingest.registry import SYSTEMS, seed_systems
+from search.investigate.permissions import seed_default_grants
 from search.models import IngestRun, IngestState, Record, SourceSystem
-from search.registry import SYSTEMS, seed_systems
 
 from .generator import World, write_system
 

@@ -20,7 +20,7 @@ from notifications.live.routing import websocket_urlpatterns  # noqa: E402
 # repeats the address it came from in Referer. A long query in ideographs (nine bytes each in an
 # address) with its stated purpose and filters, twice, is more than the 16 KiB of request line
 # and headers that daphne's HTTP layer (twisted) reads by default; past it the request is cut
-# off with no page at all. The portal's own limits (search.query.MAX_QUERY_LENGTH) fit in this.
+# off with no page at all. The portal's own limits (search.index.query.MAX_QUERY_LENGTH) fit in this.
 twisted_http.HTTPChannel.totalHeadersSize = settings.REQUEST_HEAD_LIMIT
 twisted_http.HTTPChannel.MAX_LENGTH = settings.REQUEST_HEAD_LIMIT  # one line, the address
 

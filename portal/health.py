@@ -52,6 +52,6 @@ def _celery() -> dict:
 
 
 def _search() -> dict:
-    from search.connection import ping
+    from search.index.connection import ping
 
     return {"ok": ping(), "backend": settings.SEARCH_BACKEND}

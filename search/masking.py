@@ -1,9 +1,9 @@
 """How ID and phone numbers are masked, and a linked record as its reader may see it (DESIGN §7).
 
-``governance.readable`` decides *whether* a reader sees a system's identifiers; this module
+``permissions.readable`` decides *whether* a reader sees a system's identifiers; this module
 decides *what* is hidden, in one function, ``shown_record``: every page, hit, highlight, excerpt,
 export, clue and issue that shows a linked record's text takes it from there. Highlights and
-excerpts are cut from the masked text (``search.highlight``), never the other way round, so no
+excerpts are cut from the masked text (``search.index.highlight``), never the other way round, so no
 query and no fragment boundary can bring a hidden digit back.
 
 What is recognised in free text (titles, bodies, names, the row as received):
@@ -34,7 +34,7 @@ What is recognised in free text (titles, bodies, names, the row as received):
 
 What is decided here is what a reader *sees*, and so also what their searches may *find*: in a
 system whose identifiers a reader does not see, the words of their query are matched against
-the masked text (``search.masked_text``, and the masked fields of the Elasticsearch index), so
+the masked text (``search.index.masked_text``, and the masked fields of the Elasticsearch index), so
 no part of a hidden number, typed as digits or as written, finds a record, alone or beside other
 words; what a hidden digit cannot match, a NOT keeps. Still found, deliberately, because looking
 up a known number is an investigator's work and each search is on the access record with its
@@ -284,7 +284,7 @@ def _columns(value) -> set[str]:
 
 def shown_record(record, *, identifiers: bool) -> ShownRecord:
     """The one masking decision: what of ``record`` a reader sees, ``identifiers`` saying
-    whether their access to its system shows ID and phone numbers (governance.readable)."""
+    whether their access to its system shows ID and phone numbers (permissions.readable)."""
     raw = [(column, "" if value is None else str(value)) for column, value in (record.raw or {}).items()]
     if identifiers:
         return ShownRecord(

@@ -122,7 +122,7 @@ class Record(models.Model):
 class MaskedText(models.Model):
     """A record's title, text and names masked, for the records whose masking changes them, and
     the numbers read in them: what the embedded backend matches the words of a reader who may not
-    see identifiers against (search/masked_text.py). Written only with the search index."""
+    see identifiers against (search/index/masked_text.py). Written only with the search index."""
 
     record = models.OneToOneField(Record, primary_key=True, on_delete=models.CASCADE, related_name="+")
     title = models.TextField()
@@ -205,11 +205,11 @@ class RejectedRow(models.Model):
         return f"{self.run_id}:{self.line}"
 
 
-# --- governance ----------------------------------------------------------------------------
+# --- permissions of linked systems -----------------------------------------------------------
 
 
 class SystemGrant(models.Model):
-    """Who may search one linked system (DESIGN §7, governance).
+    """Who may search one linked system (DESIGN §7, permissions).
 
     A grant matches the agency a user acts for and their role in it. Blank fields match
     anything: a grant with only a supervision class opens the system to every role of every
@@ -507,7 +507,7 @@ class ClueEvidence(models.Model):
 
 class SynonymGroup(models.Model):
     """Words that mean the same to an investigator (低保、最低生活保障): an unquoted search for any
-    of them finds records holding any of them (search.interpret). Administrators keep the list."""
+    of them finds records holding any of them (search.investigate.interpret). Administrators keep the list."""
 
     MAX_WORDS = 8
     MAX_WORD_LENGTH = 30

@@ -135,7 +135,7 @@ def _probe(marker: str) -> str | None:
             finally:
                 client.close()
         elif marker == "elasticsearch":
-            from search.connection import elasticsearch_client
+            from search.index.connection import elasticsearch_client
 
             elasticsearch_client().options(request_timeout=5).cluster.health()
     except Exception as exc:  # noqa: BLE001 - reported as a test failure below
@@ -247,7 +247,7 @@ def own_search_index(settings):
     yield settings.SEARCH_INDEX_PREFIX
     if not settings.ELASTICSEARCH_URL:
         return
-    from search.connection import elasticsearch_client
+    from search.index.connection import elasticsearch_client
 
     client = elasticsearch_client()
     # Deleting by wildcard is refused (destructive_requires_name): name each index.

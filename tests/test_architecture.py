@@ -1,13 +1,16 @@
 """The architecture is a contract (DESIGN §3, pyproject.toml's [tool.importlinter]): apps depend
-downward only (common → agencies → notifications → issues → search → portal) and the modules of
-an app import one another without cycles. Import Linter reads every import statement, those
-inside functions too, so a cycle cannot be dodged by importing late."""
+downward only (common → agencies → notifications → issues → search → portal), so do the rooms of
+search (harvest and ingest above investigate above index), and the modules of an app import one
+another without cycles. Import Linter reads every import statement, those inside functions too,
+so a cycle cannot be dodged by importing late."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = str(Path(sys.executable).parent / "lint-imports")
@@ -50,3 +53,16 @@ def test_a_product_import_of_the_demo_breaks_them():
                              "def late():\n    from demo import city  # noqa: F401\n")
     assert result.returncode == 1
     assert "search._demo_import_probe -> demo.city" in result.stdout
+
+
+@pytest.mark.parametrize(("probe", "source", "caught"), [
+    # The rooms of search depend downward: the index importing the permissions is caught.
+    ("search.index._upward_import_probe", "def late():\n    from search.investigate import permissions\n",
+     "search.investigate.permissions"),
+    # The harvest and ingestion sit side by side and import nothing of each other.
+    ("search.harvest._sideways_import_probe", "from search.ingest import storage\n", "search.ingest.storage"),
+], ids=["upward", "sideways"])
+def test_the_rooms_of_search_depend_downward_only(probe, source, caught):
+    result = lint_with_probe(probe, source)
+    assert result.returncode == 1
+    assert f"{probe} -> {caught}" in result.stdout

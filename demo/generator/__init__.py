@@ -1,7 +1,7 @@
 """Realistic, deterministic rows for every linked system of the registry, with planted patterns.
 
 ``rows(code, seed=…, count=…)`` yields ``count`` rows of one system's export: dicts keyed by the
-columns of its ``SystemSpec`` (``search.registry``), exactly what its field mapping reads. The
+columns of its ``SystemSpec`` (``search.ingest.registry``), exactly what its field mapping reads. The
 same seed and count give the same rows, byte for byte; rows stream in constant memory, in
 date order like a real export, at well over 50,000 a second. ``write_system()`` writes them as
 CSV (UTF-8, a header row) or JSONL (one object a line); ``manage.py generate_records`` writes

@@ -6,7 +6,7 @@ import datetime
 import hashlib
 from collections.abc import Callable
 
-from search.registry import REGION_COLUMN
+from search.ingest.registry import REGION_COLUMN
 
 REGION = REGION_COLUMN
 

@@ -9,7 +9,7 @@ import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from search.registry import BY_CODE
+from search.ingest.registry import BY_CODE
 
 from . import businesses, residents
 from .planted import PlantedFacts, World

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from search.identifiers import CREDIT_CODE_CHARSET, credit_code_check
+from search.ingest.identifiers import CREDIT_CODE_CHARSET, credit_code_check
 
 from . import words as W
 from .basics import _SCRAMBLE, COMPACT, _mix, day_of

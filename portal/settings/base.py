@@ -224,7 +224,8 @@ CELERY_BEAT_SCHEDULE = {
     # Live updates whose on-commit relay did not run (a process died): sent within a minute.
     "live-relay": {"task": "notifications.tasks.relay_live_events", "schedule": 30.0},
     "live-prune": {"task": "notifications.tasks.prune_live_events", "schedule": 3600.0},
-    # Saved searches told about the linked records ingested since they last looked (search.alerts).
+    # Saved searches told about the linked records ingested since they last looked
+    # (search.investigate.alerts).
     "saved-searches": {"task": "search.tasks.check_saved_searches", "schedule": 300.0},
 }
 # Numbered live messages are kept this long for clients that reconnect (notifications.live.outbox);

@@ -1,7 +1,7 @@
 """The embedded search backend's full-text table (DESIGN §4, §7): SQLite FTS5 with trigrams.
 
 One row per indexed record, its rowid the record's id. Only SQLite gets it: on PostgreSQL the
-embedded backend scans the records table itself (search/embedded.py), and with Elasticsearch
+embedded backend scans the records table itself (search/index/_embedded.py), and with Elasticsearch
 the table is not used at all.
 """
 

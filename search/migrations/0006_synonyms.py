@@ -1,8 +1,8 @@
-"""Short names of the linked systems and the query language's synonyms (search.interpret).
+"""Short names of the linked systems and the query language's synonyms (search.investigate.interpret).
 
 The seeded synonym groups are the abbreviations investigators type most; administrators change
 them in the admin. The short names fill in the seeded systems that have none yet (a copy of
-search.registry.SHORT_NAMES as it stood: a migration does not follow later code)."""
+search.ingest.registry.SHORT_NAMES as it stood: a migration does not follow later code)."""
 
 from django.db import migrations, models
 

@@ -1,4 +1,4 @@
-"""The embedded backend's index of one- and two-character words on SQLite (search/short_terms.py).
+"""The embedded backend's index of one- and two-character words on SQLite (search/index/short_terms.py).
 
 Made beside the trigram table of migration 0003 and filled from it, so a database holding
 records answers short words from the index at once. Only SQLite gets it, as the trigram table.
@@ -6,7 +6,7 @@ records answers short words from the index at once. Only SQLite gets it, as the 
 
 from django.db import migrations
 
-from search import short_terms
+from search.index import short_terms
 
 DROP = f"DROP TABLE IF EXISTS {short_terms.TABLE}"
 

@@ -1,4 +1,4 @@
-"""The masked text a reader without the right to identifiers searches (search/masked_text.py).
+"""The masked text a reader without the right to identifiers searches (search/index/masked_text.py).
 
 A table of the masked title, text and names of the records whose masking changes them, on every
 database, and on SQLite its trigram and short-term indexes; filled from the records already
@@ -12,7 +12,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from search import masked_text
+from search.index import masked_text
 
 
 def create_indexes_and_fill(apps, schema_editor):

@@ -3,10 +3,10 @@
 from django import template
 
 from agencies.acting import acting_membership
-from search.clues import clues_of, with_words
-from search.governance import readable, reader_for
+from search.harvest.clues import clues_of, with_words
+from search.ingest.permissions import uploadable_systems
+from search.investigate.permissions import readable, reader_for
 from search.masking import mask_text
-from search.uploads import uploadable_systems
 
 register = template.Library()
 

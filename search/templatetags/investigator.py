@@ -2,7 +2,7 @@
 
 from django import template
 
-from .. import governance
+from ..investigate import permissions
 
 register = template.Library()
 
@@ -17,6 +17,6 @@ def may_search_records(context) -> bool:
         return False
     cached = getattr(request, _CACHE_ATTR, None)
     if cached is None:
-        cached = governance.may_read_any(governance.reader_for(request))
+        cached = permissions.may_read_any(permissions.reader_for(request))
         setattr(request, _CACHE_ATTR, cached)
     return cached

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET
 from common import spreadsheets
 from common.forms import chosen_filters
 
-from .. import governance
-from ..forms import AccessRecordForm
+from ..investigate import permissions
+from ..investigate.forms import AccessRecordForm
 from ..masking import mask_text
 from ..models import AccessLog, SourceSystem
 from .display import system_label
@@ -27,10 +27,10 @@ CSV_BATCH = 2_000
 @login_required
 @require_GET
 def access_record(request):
-    reviewer = governance.reader_for(request)
-    if not governance.may_review_access_record(reviewer):
+    reviewer = permissions.reader_for(request)
+    if not permissions.may_review_access_record(reviewer):
         raise Http404
-    accesses = governance.readable(reviewer)
+    accesses = permissions.readable(reviewer)
     form = AccessRecordForm(request.GET)
     entries = form.filtered(
         AccessLog.objects.select_related("user", "agency", "record").order_by("-at", "-id")
@@ -39,7 +39,7 @@ def access_record(request):
     if request.GET.get("format") == "csv":
         heading = spreadsheets.Heading(
             title=_("Access record"),
-            exported_by=spreadsheets.exporter(request.user, governance.reader_for(request).agency),
+            exported_by=spreadsheets.exporter(request.user, permissions.reader_for(request).agency),
             filters=chosen_filters(form),
         )
         return _csv(entries, names, accesses, heading)
@@ -58,8 +58,8 @@ def access_record(request):
 
 
 def _typed(entry: AccessLog, accesses) -> tuple[str, str]:
-    """The entry's query and purpose as the reviewer may read them (governance.shows_identifiers)."""
-    if governance.shows_identifiers(accesses, entry.systems):
+    """The entry's query and purpose as the reviewer may read them (permissions.shows_identifiers)."""
+    if permissions.shows_identifiers(accesses, entry.systems):
         return entry.query, entry.purpose
     return mask_text(entry.query), mask_text(entry.purpose)
 

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from common import spreadsheets
 
-from .. import actions, governance
-from ..batch import matrix
+from ..investigate import actions, permissions
+from ..investigate.batch import matrix
+from ..investigate.stored_query import search_params
+from ..investigate.work_forms import BatchSearchForm
 from ..models import BatchSearch, JobState
-from ..stored_query import search_params
-from ..work_forms import BatchSearchForm
 from . import jobs
 from .display import system_label
 
@@ -29,8 +29,8 @@ def _own(request, pk: int) -> BatchSearch:
     return get_object_or_404(BatchSearch, pk=pk, owner=request.user)
 
 
-def _readable(request) -> dict[str, governance.SystemAccess]:
-    accesses = governance.readable(governance.reader_for(request))
+def _readable(request) -> dict[str, permissions.SystemAccess]:
+    accesses = permissions.readable(permissions.reader_for(request))
     if not accesses:
         raise Http404  # no linked system is open to this reader
     return accesses
@@ -54,8 +54,8 @@ def batch_new(request):
         data = form.cleaned_data
         try:
             batch = actions.start_batch_search(
-                reader=governance.reader_for(request), name=data["name"], kind=data["kind"],
-                terms=data["terms"], purpose=data["purpose"], ip=governance.client_ip(request),
+                reader=permissions.reader_for(request), name=data["name"], kind=data["kind"],
+                terms=data["terms"], purpose=data["purpose"], ip=permissions.client_ip(request),
             )
         except actions.WorkError as error:
             form.add_error(None, str(error))
@@ -88,7 +88,7 @@ def _columns(batch: BatchSearch, accesses) -> list[tuple[str, str]]:
 @require_GET
 def batch_page(request, pk: int):
     batch = _own(request, pk)
-    accesses = governance.readable(governance.reader_for(request))
+    accesses = permissions.readable(permissions.reader_for(request))
     columns = _columns(batch, accesses)
     rows = matrix(batch, [code for code, _name in columns]) if batch.state == JobState.DONE else []
     for row in rows:
@@ -125,8 +125,8 @@ def batch_csv(request, pk: int):
     batch = _own(request, pk)
     if batch.state != JobState.DONE:
         raise Http404
-    reader = governance.reader_for(request)
-    columns = _columns(batch, governance.readable(reader))
+    reader = permissions.reader_for(request)
+    columns = _columns(batch, permissions.readable(reader))
     heading = spreadsheets.Heading(
         title=_("Batch search “%(name)s”") % {"name": batch.name},
         exported_by=spreadsheets.exporter(request.user, reader.agency if reader else None),

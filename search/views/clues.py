@@ -15,18 +15,19 @@ from agencies.acting import acting_membership
 from issues import workflow as board
 from issues.workflow.catalogue import SPECS, Action
 
-from .. import actions, governance
-from ..clues import access_clue, clues_of, evidence_records, shown_evidence, with_words
-from ..harvest_forms import AddEvidenceForm, ClueForm, PushClueForm
+from ..harvest import actions
+from ..harvest.clues import access_clue, clues_of, evidence_records, shown_evidence, with_words
+from ..harvest.forms import AddEvidenceForm, ClueForm, PushClueForm
+from ..investigate import permissions
 from ..models import Record
 
 PUSHED_FIELDS = ("category", "priority", "deadline", "lead", "co_handlers", "copied")
 
 
-def _harvester(request) -> governance.Reader:
+def _harvester(request) -> permissions.Reader:
     """Whoever reads at least one linked system may harvest; to anyone else the pages do not exist."""
-    reader = governance.reader_for(request)
-    if reader is None or not governance.readable(reader):
+    reader = permissions.reader_for(request)
+    if reader is None or not permissions.readable(reader):
         raise Http404
     return reader
 
@@ -64,7 +65,7 @@ def clue_new(request):
                 clue = actions.create_clue(
                     acting_user=request.user, agency=reader.agency, title=form.cleaned_data["title"],
                     summary=form.cleaned_data["summary"], records=form.cleaned_data["records"],
-                    query=form.cleaned_data["query"], ip=governance.client_ip(request),
+                    query=form.cleaned_data["query"], ip=permissions.client_ip(request),
                 )
             except actions.ClueError as error:
                 form.add_error(None, str(error))
@@ -78,7 +79,7 @@ def clue_new(request):
         form = ClueForm(initial={"records": ticked, "query": request.POST.get("q", "")})
         status = 200
     ids = form["records"].value() or []
-    accesses = governance.readable(reader)
+    accesses = permissions.readable(reader)
     try:
         chosen = Record.objects.filter(pk__in=[int(pk) for pk in ids], system__code__in=list(accesses))
     except (TypeError, ValueError):
@@ -103,7 +104,7 @@ def clue_add(request):
     try:
         added = actions.add_evidence(
             acting_user=request.user, agency=reader.agency, clue=clue, records=form.cleaned_data["record"],
-            query=form.cleaned_data["q"], ip=governance.client_ip(request),
+            query=form.cleaned_data["q"], ip=permissions.client_ip(request),
         )
     except actions.ClueError as error:
         messages.error(request, str(error))

@@ -1,7 +1,7 @@
 """Records as a reader may see them: masked unless their access allows identifiers, escaped always.
 
 What a hit shows comes from ``masking.shown_record`` (the one masking decision); the marks and
-excerpts are then cut from that masked text by ``search.highlight``, which escapes the record's
+excerpts are then cut from that masked text by ``search.index.highlight``, which escapes the record's
 text and adds only its own <mark>. Everything else is escaped by the template or here.
 """
 
@@ -14,7 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from agencies.models import Agency, Region
 
-from .. import governance, highlight
+from ..index import highlight
+from ..investigate import permissions
 from ..masking import shown_record
 from ..models import Record, SourceSystem
 
@@ -48,7 +49,7 @@ class ShownHit:
 
 
 def _safe(marked_html: str) -> SafeString:
-    return mark_safe(marked_html)  # noqa: S308 - escaped by search.highlight, <mark> its only markup
+    return mark_safe(marked_html)  # noqa: S308 - escaped by search.index.highlight, <mark> its only markup
 
 
 def _preview(body: str) -> list[SafeString]:
@@ -62,10 +63,10 @@ def _preview(body: str) -> list[SafeString]:
 def _names(names: list[str], marked: dict[int, str]) -> SafeString:
     """Every name of the record, those that matched with their marks."""
     shown = [_safe(marked[index]) if index in marked else escape(name) for index, name in enumerate(names)]
-    return mark_safe("、".join(shown))  # noqa: S308 - each part is escaped or marked by search.highlight
+    return mark_safe("、".join(shown))  # noqa: S308 - each part is escaped or marked by search.index.highlight
 
 
-def shown_hits(hits, accesses: dict[str, governance.SystemAccess], tree=None) -> list[ShownHit]:
+def shown_hits(hits, accesses: dict[str, permissions.SystemAccess], tree=None) -> list[ShownHit]:
     """The page's hits with their records loaded (one query), masked per their system's access,
     the words of the query ``tree`` marked in what is shown.
 

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import actions, governance
-from ..exports import download_name
+from ..investigate import actions, permissions
+from ..investigate.exports import download_name
 from ..models import ExportJob, JobState
 from . import jobs
 
@@ -32,7 +32,7 @@ def start(request):
         job = actions.start_export(
             reader=reader, query=form.query_text, filters=form.filters(), sort=form.sort_key,
             fmt=request.POST.get("format", ""), purpose=form.stated_purpose,
-            ip=governance.client_ip(request), site_url=request.build_absolute_uri("/"),
+            ip=permissions.client_ip(request), site_url=request.build_absolute_uri("/"),
         )
     except actions.WorkError as error:
         messages.error(request, str(error))

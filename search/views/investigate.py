@@ -1,9 +1,9 @@
 """The investigator's search page: query box, facets, ranges, sorting and complete paging.
 
-Governance decides everything the page may show (search.governance): the systems searched are
-always within what the reader may read, a search of a sensitive system waits for a stated
-purpose, identifiers are masked unless the reader's access allows them, and each search is
-written to the access record.
+The permissions of linked systems decide everything the page may show
+(search.investigate.permissions): the systems searched are always within what the reader may
+read, a search of a sensitive system waits for a stated purpose, identifiers are masked unless
+the reader's access allows them, and each search is written to the access record.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .. import backend, governance
-from ..forms import FACET_PARAMETERS, Cursor, SearchForm
+from .. import index
+from ..index.types import FACETS, QueryRejected
+from ..investigate import permissions
+from ..investigate.forms import FACET_PARAMETERS, Cursor, SearchForm
 from ..models import AccessAction
-from ..types import FACETS, QueryRejected
 from . import loading
 from .display import facet_labels, shown_hits, system_label
 from .query_help import help_panel
@@ -32,8 +33,8 @@ logger = logging.getLogger(__name__)
 @login_required
 @require_GET
 def search(request):
-    reader = governance.reader_for(request)
-    accesses = governance.readable(reader)
+    reader = permissions.reader_for(request)
+    accesses = permissions.readable(reader)
     if not accesses:
         raise Http404  # no linked system is open to this reader: for them the page does not exist
     form = SearchForm(request.GET, accesses=accesses)
@@ -64,7 +65,7 @@ def search(request):
 def _results(request, reader, form: SearchForm) -> dict:
     cursor = form.cursor
     try:
-        page = backend.search(
+        page = index.search(
             form.tree,
             form.filters(),
             sort=form.sort_key,
@@ -73,9 +74,9 @@ def _results(request, reader, form: SearchForm) -> dict:
             pit=cursor.pit if cursor else None,
         )
         if page.next_after is None:
-            backend.close(page.pit)  # the last page: nothing will ask for this snapshot again
+            index.close(page.pit)  # the last page: nothing will ask for this snapshot again
     except QueryRejected:
-        # The parser's and search.interpret's bounds keep every query within what the backends
+        # The parser's and search.investigate.interpret's bounds keep every query within what the backends
         # take; should one still be refused, it is the query that needs to change, not the wait.
         logger.warning("The search backend refused query %r", form.query_text, exc_info=True)
         return {"backend_error": "paging" if cursor else "rejected"}
@@ -87,14 +88,14 @@ def _results(request, reader, form: SearchForm) -> dict:
     if cursor is None:
         # Logged once per search: the first page runs the query; the pages after it read on
         # through the same result set and are not written to the access record again.
-        governance.log(
+        permissions.log(
             reader,
             AccessAction.SEARCH,
             systems=[access.system.code for access in form.searched_systems],
             query=form.query_text,
             purpose=form.stated_purpose,
             hits=page.total if page.total_exact else None,  # past the exact count: not known
-            ip=governance.client_ip(request),
+            ip=permissions.client_ip(request),
         )
     number = cursor.page if cursor else 1
     labels = facet_labels(page.facets, form.accesses, _chosen_codes(form))

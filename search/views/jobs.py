@@ -6,17 +6,17 @@ from __future__ import annotations
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 
-from .. import governance
-from ..forms import SearchForm
+from ..investigate import permissions
+from ..investigate.forms import SearchForm
 from ..models import JobState
 
 
-def search_behind(request) -> tuple[governance.Reader, SearchForm, str]:
+def search_behind(request) -> tuple[permissions.Reader, SearchForm, str]:
     """The search whose result set an action takes (export, save), read from the query string
     by the search page's own form, and the link back to that search. 404 for a reader who may
     read no linked system, as the search page itself."""
-    reader = governance.reader_for(request)
-    accesses = governance.readable(reader)
+    reader = permissions.reader_for(request)
+    accesses = permissions.readable(reader)
     if not accesses:
         raise Http404
     form = SearchForm(request.GET, accesses=accesses)

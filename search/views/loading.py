@@ -1,5 +1,5 @@
 """While records load in the background (`make run` loads the demo's beside the portal), the
-search page says so and how far the loading has got (``search.loading``); its bar polls ``status``."""
+search page says so and how far the loading has got (``search.ingest.loading``); its bar polls ``status``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .. import governance
-from ..loading import Progress, current
+from ..ingest.loading import Progress, current
+from ..investigate import permissions
 from ..models import JobState
 from . import jobs
 
@@ -38,7 +38,7 @@ def label(loading: Progress | None) -> str:
 @login_required
 @require_GET
 def status(request):
-    if not governance.readable(governance.reader_for(request)):
+    if not permissions.readable(permissions.reader_for(request)):
         raise Http404  # as the search page itself
     loading = progress()
     if loading is None:

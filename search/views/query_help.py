@@ -1,15 +1,15 @@
 """The search page's help panel: how to write a query, the fields with what each matches, the
 linked systems the reader may search with their codes (only those: a closed system is not
-named), the synonym groups, and the limits a query must keep (search.query)."""
+named), the synonym groups, and the limits a query must keep (search.index.query)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from .. import governance
-from ..interpret import MAX_EXPANDED_TERMS
+from ..index.query import FIELDS, MAX_NESTING, MAX_QUERY_LENGTH, MAX_TERMS
+from ..investigate import permissions
+from ..investigate.interpret import MAX_EXPANDED_TERMS
 from ..models import SynonymGroup
-from ..query import FIELDS, MAX_NESTING, MAX_QUERY_LENGTH, MAX_TERMS
 from .display import system_label
 
 # What each field matches, in the order the panel lists them.
@@ -27,7 +27,7 @@ FIELD_MEANINGS = {
 }
 
 
-def help_panel(accesses: dict[str, governance.SystemAccess]) -> dict:
+def help_panel(accesses: dict[str, permissions.SystemAccess]) -> dict:
     names: dict[str, list[str]] = {}
     for name, field in FIELDS.items():
         names.setdefault(field, []).append(name)

@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from .. import governance, masking
-from ..forms import PurposeForm
+from .. import masking
+from ..investigate import permissions
+from ..investigate.forms import PurposeForm
 from ..models import AccessAction
 from .display import system_label
 
@@ -43,8 +44,8 @@ def remember_purpose(request, pk: int, purpose: str) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def record(request, pk: int):
-    reader = governance.reader_for(request)
-    record, access = governance.readable_record(reader, pk)  # 404 for a record the reader may not read
+    reader = permissions.reader_for(request)
+    record, access = permissions.readable_record(reader, pk)  # 404 for a record the reader may not read
     back = _back_link(request)
     if request.method == "POST":
         form = PurposeForm(request.POST)
@@ -55,19 +56,19 @@ def record(request, pk: int):
         form = PurposeForm()
         # A link from a search that stated a purpose carries it: the same purpose covers the record.
         given = request.GET.get("purpose", "").strip()
-        if governance.purpose_is_given(given):
+        if permissions.purpose_is_given(given):
             remember_purpose(request, pk, given)
     purpose = remembered_purpose(request, pk)
     context = {"record": record, "access": access, "system_name": system_label(access.system), "back": back}
     if access.needs_purpose and not purpose:
         return render(request, "search/record_purpose.html", {**context, "form": form})
-    governance.log(
+    permissions.log(
         reader,
         AccessAction.VIEW,
         systems=[record.system.code],
         purpose=purpose,
         record=record,
-        ip=governance.client_ip(request),
+        ip=permissions.client_ip(request),
     )
     return render(request, "search/record.html", {**context, **shown_record(record, access)})
 

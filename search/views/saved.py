@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import actions, governance
-from ..alerts import told_at, told_stamp
+from ..index.types import Hit
+from ..investigate import actions, permissions
+from ..investigate.alerts import told_at, told_stamp
+from ..investigate.stored_query import search_params
+from ..investigate.work_forms import RenameForm, SaveSearchForm
 from ..models import SavedSearch, SavedSearchHit
-from ..stored_query import search_params
-from ..types import Hit
-from ..work_forms import RenameForm, SaveSearchForm
 from . import jobs
 from .display import shown_hits
 
@@ -70,7 +70,7 @@ def saved_list(request):
 def saved_page(request, pk: int):
     """The saved search's hits, newest first; ``?told=`` keeps those one notification told of."""
     saved = get_object_or_404(SavedSearch, pk=pk, owner=request.user)
-    accesses = governance.readable(governance.reader_for(request))
+    accesses = permissions.readable(permissions.reader_for(request))
     moment = told_at(request.GET.get("told"))
     hits = (
         SavedSearchHit.objects.filter(saved_search=saved, notified_at__isnull=False,

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from demo.generator import planted_facts, rows
-from search.registry import BY_CODE, SYSTEMS
+from search.ingest.registry import BY_CODE, SYSTEMS
 
 
 def generate(tmp_path, *args):

@@ -9,10 +9,10 @@ import pytest
 
 from demo import generator
 from demo.generator import MIN_COUNT, World, cases, planted_facts, rows
-from search.identifiers import is_credit_code, is_id_number
-from search.mapping import Mapping, RowMapper, RowRejected
+from search.ingest.identifiers import is_credit_code, is_id_number
+from search.ingest.mapping import Mapping, RowMapper, RowRejected
+from search.ingest.registry import BY_CODE, SYSTEMS
 from search.models import SourceSystem
-from search.registry import BY_CODE, SYSTEMS
 
 COUNT = 1_000
 SEED = 2026

@@ -11,11 +11,11 @@ import pytest
 from django.core.management import call_command
 
 from demo.records import Progress, loading_progress, seed_records
-from search import backend
-from search.ingest import ingest_file
+from search import index
+from search.index.query import parse
+from search.ingest.files import ingest_file
+from search.ingest.registry import SYSTEMS
 from search.models import IngestRun, IngestState, Record, SourceSystem, SystemGrant
-from search.query import parse
-from search.registry import SYSTEMS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_search_index")]
 
@@ -26,13 +26,13 @@ def test_it_loads_every_system_through_ingestion_and_the_index():
     assert SourceSystem.objects.count() == len(SYSTEMS)
     assert SystemGrant.objects.exists()
     assert IngestRun.objects.filter(rows_loaded=6).count() == len(SYSTEMS)  # one run a system
-    backend.refresh()
-    page = backend.search(parse("系统:hotline-12345"), size=1)
-    backend.close(page.pit)
+    index.refresh()
+    page = index.search(parse("系统:hotline-12345"), size=1)
+    index.close(page.pit)
     assert page.total == 6
     record = Record.objects.filter(system__code="market-entities").order_by("pk").first()
-    found = backend.search(parse(f'"{record.title[:4]}"'), size=100)
-    backend.close(found.pit)
+    found = index.search(parse(f'"{record.title[:4]}"'), size=100)
+    index.close(found.pit)
     assert record.pk in {hit.record_id for hit in found.hits}
 
 

@@ -16,7 +16,7 @@ from agencies import calendar
 from agencies.models import Agency, Role
 from issues import workflow as board
 from issues.models import Issue, Source
-from search.governance import seed_default_grants
+from search.investigate.permissions import seed_default_grants
 from search.models import Clue, ClueEvidence, Record, Sensitivity, SourceSystem
 from tests.e2e.sessions import signed_in
 from tests.e2e.test_issue_flow import sign_in

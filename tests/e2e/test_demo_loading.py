@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from demo.records import seed_records
+from search.ingest.registry import SYSTEMS
 from search.models import SourceSystem, SystemGrant
-from search.registry import SYSTEMS
 from tests.e2e.test_issue_flow import sign_in
 from tests.factories import AgencyFactory, member
 

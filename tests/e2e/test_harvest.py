@@ -12,8 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from issues.models import Issue, Source
-from search import backend
-from search.governance import seed_default_grants
+from search import index
+from search.investigate.permissions import seed_default_grants
 from search.models import Clue, Record, Sensitivity, SourceSystem
 from tests.e2e.test_issue_flow import sign_in
 from tests.factories import AgencyFactory, RegionFactory, commission, member
@@ -35,8 +35,8 @@ def cast(transactional_db, own_search_index):
         Record.objects.create(system=hotline, external_id=f"RX-{n}", title=title, occurred_at=when)
         for n, title in enumerate(["城南路灯长期不亮", "城南路灯改造工程质量差", "城北道路积水"], 1)
     ]
-    backend.index(Record.objects.select_related("system", "region"))
-    backend.refresh()
+    index.index(Record.objects.select_related("system", "region"))
+    index.refresh()
     return records
 
 

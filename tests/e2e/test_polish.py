@@ -15,8 +15,9 @@ from playwright.sync_api import expect
 
 from agencies import actions as agency_actions
 from agencies.models import Role
-from search import actions, backend, governance, tasks
-from search.governance import seed_default_grants
+from search import index
+from search.investigate import actions, permissions, tasks
+from search.investigate.permissions import seed_default_grants
 from search.models import BatchKind, Clue, ClueEvidence, Record, Sensitivity, SourceSystem
 from tests.factories import TEST_PASSWORD, AgencyFactory, RegionFactory, commission, member
 from tests.search.work_scene import fresh_index  # noqa: F401 - a fixture
@@ -44,8 +45,8 @@ def cast(transactional_db, own_search_index, fresh_index):  # noqa: F811
         system=hotline, external_id="RX-0001", title="城南路灯改造工程款支付异常", amount=AMOUNT,
         occurred_at=timezone.make_aware(dt.datetime(2024, 3, 5, 9, 30)),
     )
-    backend.index(Record.objects.filter(pk=record.pk).select_related("system", "region"))
-    backend.refresh()
+    index.index(Record.objects.filter(pk=record.pk).select_related("system", "region"))
+    index.refresh()
     clue = Clue.objects.create(title="城南路灯工程款线索", created_by=carol, agency=city_commission)
     ClueEvidence.objects.create(clue=clue, record=record)
     return {"record": record, "clue": clue, "bureau": bureau, "finance": finance}
@@ -96,10 +97,10 @@ def test_counts_show_their_thousands(browser, live_server, cast, language):
         Record(system=hotline, external_id=f"RX-{n:05d}", title=f"井盖缺失 第{n}号", occurred_at=when)
         for n in range(1, 1_235)
     )
-    backend.index(Record.objects.filter(system=hotline).select_related("system", "region"))
-    backend.refresh()
+    index.index(Record.objects.filter(system=hotline).select_related("system", "region"))
+    index.refresh()
     carol = cast["clue"].created_by
-    reader = governance.Reader.of(carol.memberships.get())
+    reader = permissions.Reader.of(carol.memberships.get())
     batch = actions.start_batch_search(reader=reader, name="名单", kind=BatchKind.KEYWORDS,
                                        terms=["井盖", "路灯"], purpose="核查井盖投诉")
     tasks.run_batch_search.apply(args=[batch.pk])

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from search import actions
+from search.harvest import actions
 from tests.e2e.threads import in_own_thread  # the actions publish through async_to_sync
 from tests.factories import TEST_PASSWORD, RegionFactory
 from tests.search.page_data import ID_NUMBER, MASKED_ID, MASKED_PHONE, PHONE, build_world

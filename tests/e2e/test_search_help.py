@@ -10,8 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from search.index.query import MAX_QUERY_LENGTH
 from search.models import SynonymGroup
-from search.query import MAX_QUERY_LENGTH
 from tests.e2e.test_search import sign_in
 from tests.e2e.threads import in_own_thread
 from tests.factories import RegionFactory

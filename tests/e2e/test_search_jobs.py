@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from portal.celery import app as celery_app
-from search import backend
+from search import index
 from search.models import ExportJob, JobState, Record, Sensitivity, SourceSystem, SystemGrant
 from tests.e2e.test_issue_flow import sign_in
 from tests.factories import AgencyFactory, RegionFactory, member
@@ -38,8 +38,8 @@ def investigator(transactional_db, fresh_index):  # noqa: F811
                phones=["13812345678"])
         for n in range(ROWS)
     )
-    backend.index(Record.objects.select_related("system", "region"))
-    backend.refresh()
+    index.index(Record.objects.select_related("system", "region"))
+    index.refresh()
     return office
 
 

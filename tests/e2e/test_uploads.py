@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.celery import app as celery_app
-from search.ingest import ingest_file
+from search.ingest.files import ingest_file
 from search.models import IngestRun, IngestState, Record, SourceSystem
 from tests.e2e.test_issue_flow import sign_in
 from tests.factories import AgencyFactory, RegionFactory, member

@@ -20,8 +20,8 @@ from issues.models import Category, DeadlinePolicy, Priority
 from issues.reading.board_forms import BoardForm
 from issues.views.ledgers import LedgerForm
 from issues.workflow import forms as action_forms
-from search.forms import AccessRecordForm, SearchForm
-from search.harvest_forms import PushClueForm
+from search.harvest.forms import PushClueForm
+from search.investigate.forms import AccessRecordForm, SearchForm
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,8 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import AgencyKind, Role, SupervisionClass
-from search import backend, governance
+from search import index
+from search.investigate import permissions
 from search.models import Record, Sensitivity, SourceSystem
 from tests.factories import AgencyFactory, RegionFactory, commission, member
 
@@ -77,7 +78,7 @@ def build_world(city) -> World:
     }
     systems["hotline"].owner = hotline_office
     systems["hotline"].save()
-    governance.seed_default_grants()
+    permissions.seed_default_grants()
     rows = [
         ("hotline", "H1", "城南路灯损坏", f"市民反映城南大道路灯不亮，身份证{ID_NUMBER}，电话{PHONE}。",
          when(2024, 3), south, None, {"身份证号": ID_NUMBER, "联系电话": PHONE, "内容": "路灯不亮"}),
@@ -101,8 +102,8 @@ def build_world(city) -> World:
             phones=[PHONE] if external_id == "H1" else [],
             names=["明亮照明有限公司"] if external_id == "T1" else [],
         )
-    backend.index(Record.objects.select_related("system", "region"))
-    backend.refresh()
+    index.index(Record.objects.select_related("system", "region"))
+    index.refresh()
     return World(
         leader=member(jw, role=Role.LEADER, username="leader", full_name="纪委领导"),
         staff=member(jw, role=Role.STAFF, username="staff", full_name="纪委干部"),

@@ -10,9 +10,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from portal.templatetags.portal_tags import thousands
-from search import actions, governance, tasks
+from search.index.types import Filters
+from search.investigate import actions, permissions, tasks
 from search.models import JobState
-from search.types import Filters
 from tests.search.work_scene import add_records, fresh_index, make_scene  # noqa: F401 - fresh_index: a fixture
 
 AMOUNT = Decimal("1234567.80")
@@ -59,7 +59,7 @@ def test_pages_group_the_digits(engine, client, scene, alice):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_exports_keep_amounts_numeric(engine, scene, alice, our_agency, fmt):
     add_records(scene.tender, [{"external_id": "T1", "title": "路灯 工程", "amount": AMOUNT}])
-    reader = governance.Reader.of(alice.memberships.get(agency=our_agency))
+    reader = permissions.Reader.of(alice.memberships.get(agency=our_agency))
     job = actions.start_export(reader=reader, query="路灯", filters=Filters(), sort="date", fmt=fmt,
                                purpose="")
     tasks.export_records.apply(args=[job.pk])

@@ -26,10 +26,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agencies.models import Role
-from search import actions, alerts, backend, batch, exports, governance, masked_text, masking
+from search import index, masking
+from search.index import masked_text
+from search.index.query import parse
+from search.index.types import Filters
+from search.investigate import actions, alerts, batch, exports, permissions
 from search.models import BatchKind, BatchSearch, Record, Sensitivity, SourceSystem
-from search.query import parse
-from search.types import Filters
 from tests.factories import commission, member
 from tests.search.written_numbers import FILLER, FILLER_ALPHABET, FULL_WIDTH, HIDDEN, texts, written_numbers
 
@@ -50,11 +52,11 @@ def readers(city):
         code="hotline", name="12345热线", sensitivity=Sensitivity.INTERNAL,
         field_mapping={"id_numbers": ["身份证号"], "phones": ["联系电话"]},
     )
-    governance.seed_default_grants()
-    masked_reader = governance.Reader.of(masked.memberships.get())
-    full_reader = governance.Reader.of(full.memberships.get())
-    assert not governance.readable(masked_reader)["hotline"].identifiers
-    assert governance.readable(full_reader)["hotline"].identifiers
+    permissions.seed_default_grants()
+    masked_reader = permissions.Reader.of(masked.memberships.get())
+    full_reader = permissions.Reader.of(full.memberships.get())
+    assert not permissions.readable(masked_reader)["hotline"].identifiers
+    assert permissions.readable(full_reader)["hotline"].identifiers
     return masked_reader, full_reader
 
 
@@ -66,8 +68,8 @@ def _record(title: str, body: str, names: list[str]) -> Record:
         system=SourceSystem.objects.get(code="hotline"), external_id=f"F-{next(_numbers)}", title=title,
         body=body, names=names, occurred_at=timezone.make_aware(dt.datetime(2024, 5, 6, 9, 0)),
     )
-    backend.index([Record.objects.select_related("system", "region").get(pk=record.pk)])
-    backend.refresh()
+    index.index([Record.objects.select_related("system", "region").get(pk=record.pk)])
+    index.refresh()
     return record
 
 
@@ -268,12 +270,12 @@ def test_a_database_made_before_the_masked_text_gets_it_from_migration(settings,
     masked, _full = readers
     records = [_record(f"来电{n}", f"联系电话138-7788-{5670 + n}", ["张伟"]) for n in range(5)]
     records.append(_record("来电", "无号码", ["李娜"]))
-    accesses = governance.readable(masked)
-    shown = governance.identifiers_shown_in(accesses)
+    accesses = permissions.readable(masked)
+    shown = permissions.identifiers_shown_in(accesses)
     filters = Filters(within_systems=tuple(accesses), identifiers_shown=shown)
 
     def found(query: str) -> set[int]:
-        return {hit.record_id for hit in backend.search(parse(query), filters).hits}
+        return {hit.record_id for hit in index.search(parse(query), filters).hits}
 
     with connection.cursor() as cursor:
         masked_text.empty(cursor, full_text=connection.vendor == "sqlite")

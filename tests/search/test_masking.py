@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search import highlight
+from search.index import highlight
 from search.masking import ShownRecord, mask_identifier, mask_text
 from tests.search.written_numbers import FILLER, assert_hidden, queries, texts, written_numbers
 
@@ -89,7 +89,7 @@ def test_marks_and_excerpts_cut_from_the_masked_text_keep_no_hidden_digit(number
         id_numbers=[], phones=[], raw=[], identifiers=False,
     )
     query = data.draw(queries(numbers))
-    from search.query import parse
+    from search.index.query import parse
 
     marked = highlight.marked(shown, highlight.words_to_mark(parse(query)))
     for piece in [marked.title or "", *marked.fragments, *marked.names.values()]:

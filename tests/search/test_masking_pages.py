@@ -23,9 +23,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from search import actions, backend, exports, governance
+from search import index
+from search.harvest.actions import create_clue
+from search.index.types import Filters
+from search.investigate import actions, exports, permissions
 from search.models import Record, Sensitivity, SourceSystem
-from search.types import Filters
 from tests.factories import commission, member
 from tests.search.written_numbers import FILLER, assert_hidden, queries, texts, written_numbers
 
@@ -45,9 +47,9 @@ def reader(city):
         code="hotline", name="12345热线", sensitivity=Sensitivity.INTERNAL,
         field_mapping={"id_numbers": ["身份证号"], "phones": ["联系电话"]},
     )
-    governance.seed_default_grants()
+    permissions.seed_default_grants()
     membership = user.memberships.get()
-    return governance.Reader.of(membership)
+    return permissions.Reader.of(membership)
 
 
 _numbers = itertools.count(1)
@@ -63,8 +65,8 @@ def _record(title: str, body: str, names: list[str], numbers) -> Record:
         phones=[number.text for number in numbers if len(number.digits) != 18],
         raw={"身份证号": numbers[0].text, "联系电话": numbers[-1].text, "内容": body},
     )
-    backend.index([Record.objects.select_related("system", "region").get(pk=record.pk)])
-    backend.refresh()
+    index.index([Record.objects.select_related("system", "region").get(pk=record.pk)])
+    index.refresh()
     return record
 
 
@@ -130,7 +132,7 @@ def test_no_page_or_export_shows_a_hidden_digit(client, engine, reader, scene):
     page = client.get(reverse("search:record", args=[record.pk]))
     assert_hidden(_region(page.content.decode(), 'id="record"', "</article>"), numbers, "the record's page")
 
-    clue = actions.create_clue(acting_user=reader.user, agency=reader.agency, title="线索", summary="",
+    clue = create_clue(acting_user=reader.user, agency=reader.agency, title="线索", summary="",
                                records=[record.pk])
     clue_page = client.get(reverse("search:clue", args=[clue.pk])).content.decode()
     assert_hidden(_region(clue_page, 'id="evidence"', "</ul>"), numbers, "the clue's page")

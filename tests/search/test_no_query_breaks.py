@@ -18,10 +18,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search.batch import TermListError, read_terms
-from search.forms import ECHO_AROUND, Cursor
+from search.index.query import MAX_QUERY_LENGTH
+from search.investigate.batch import TermListError, read_terms
+from search.investigate.forms import ECHO_AROUND, Cursor
 from search.models import BatchKind, BatchSearch, ExportJob, SavedSearch
-from search.query import MAX_QUERY_LENGTH
 from tests.search.page_data import _world  # noqa: F401 - the ``world`` fixture
 
 URL = reverse("search:search")

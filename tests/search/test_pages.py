@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from search.forms import Cursor
+from search.investigate.forms import Cursor
 from search.models import AccessLog
 from tests.search.page_data import ID_NUMBER, _world  # noqa: F401 - fixtures
 

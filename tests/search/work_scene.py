@@ -4,7 +4,7 @@ alice investigates for our agency: she reads the hotline (identifiers masked, ma
 welfare register (sensitive: a stated purpose is needed; identifiers shown; may not export) and
 the tender system (identifiers shown, may export). bob, of another agency, reads only the
 hotline. Nobody is granted the closed system. Records are written to the database and to the
-search index through ``search.backend`` as ingestion does. Tests that run on both backends use
+search index through ``search.index`` as ingestion does. Tests that run on both backends use
 the contract suite's ``engine`` fixture.
 """
 
@@ -18,7 +18,7 @@ import pytest
 from django.utils import timezone
 
 from portal.celery import app as celery_app
-from search import backend
+from search import index
 from search.models import Record, Sensitivity, SourceSystem, SystemGrant
 
 
@@ -37,11 +37,11 @@ def fresh_index(settings):
     if settings.SEARCH_BACKEND != "elasticsearch":
         yield
         return
-    from search import elastic
-    from search.connection import elasticsearch_client
+    from search.index import _elastic
+    from search.index.connection import elasticsearch_client
 
     settings.SEARCH_INDEX_PREFIX = f"test-work-{uuid.uuid4().hex[:10]}"
-    elastic.ensure_index()  # as a deployed portal has it, from its first ingest or search_reindex
+    _elastic.ensure_index()  # as a deployed portal has it, from its first ingest or search_reindex
     yield
     client = elasticsearch_client()
     for name in client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-records-*"):
@@ -76,8 +76,8 @@ def add_records(system: SourceSystem, rows: list[dict]) -> list[Record]:
             system=system, external_id__in=[record.external_id for record in made]
         )
     )
-    backend.index(stored)
-    backend.refresh()
+    index.index(stored)
+    index.refresh()
     return stored
 
 
@@ -92,8 +92,8 @@ def upsert_records(system: SourceSystem, rows: list[dict]) -> list[Record]:
         )
         stored.append(record)
     loaded = list(Record.objects.select_related("system", "region").filter(pk__in=[r.pk for r in stored]))
-    backend.index(loaded)
-    backend.refresh()
+    index.index(loaded)
+    index.refresh()
     return loaded
 
 

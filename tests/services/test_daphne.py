@@ -94,10 +94,10 @@ def test_the_longest_search_a_page_can_send_is_answered(daphne, city):
     from django.urls import reverse
 
     from agencies.models import Role
-    from search.governance import seed_default_grants
+    from search.index.query import MAX_QUERY_LENGTH
+    from search.ingest.registry import BY_CODE
+    from search.investigate.permissions import seed_default_grants
     from search.models import SourceSystem
-    from search.query import MAX_QUERY_LENGTH
-    from search.registry import BY_CODE
     from tests.factories import commission, member
 
     SourceSystem.objects.create(code="hotline", name="12345热线", owner_code="hotline-office")

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from elasticsearch_dsl import Document, Index, Keyword, Text
 
-from search.connection import elasticsearch_client
+from search.index.connection import elasticsearch_client
 
 pytestmark = pytest.mark.elasticsearch
 

@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from demo.generator import FORMATS, MIN_COUNT, World, write_system
-from search.progress import ProgressBar
-from search.registry import BY_CODE, SYSTEMS
+from search.ingest.progress import ProgressBar
+from search.ingest.registry import BY_CODE, SYSTEMS
 
 
 def count(value: str) -> int:

@@ -5,10 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from search.ingest import BATCH_SIZE, FORMATS, IngestError, ingest_file
+from search.ingest.files import BATCH_SIZE, FORMATS, IngestError, ingest_file
+from search.ingest.progress import ProgressBar
+from search.investigate.tasks import check_saved_searches
 from search.models import IngestRun, SourceSystem
-from search.progress import ProgressBar
-from search.tasks import check_saved_searches
 
 REJECTIONS_SHOWN = 10
 REGIONS_SHOWN = 10

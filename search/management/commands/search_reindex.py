@@ -1,8 +1,8 @@
 """``manage.py search_reindex``: rebuild the search index from the records in the database.
 
 With Elasticsearch a new version of the index is built while the old one keeps answering, then
-the alias moves to it in one step (``search.elastic.reindex``); the embedded backend rebuilds
-its full-text table in one transaction (``search.embedded.reindex``). Either way searches never
+the alias moves to it in one step (``search.index._elastic.reindex``); the embedded backend rebuilds
+its full-text table in one transaction (``search.index._embedded.reindex``). Either way searches never
 see an empty or half-built index.
 
 Ingestion may go on meanwhile. A record changed after the rebuild had read it was written to the
@@ -17,9 +17,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from search import backend
+from search import index
+from search.ingest.progress import ProgressBar
 from search.models import Record
-from search.progress import ProgressBar
 
 CATCH_UP = dt.timedelta(minutes=1)  # far longer than one batch takes to commit
 
@@ -33,11 +33,11 @@ class Command(BaseCommand):
         records = Record.objects.select_related("system", "region").defer("raw").order_by("pk")
         bar = ProgressBar(self.stderr._out, label=_("records"), total=records.count())
         try:
-            name = backend.reindex(records.iterator(chunk_size=2_000), progress=bar.show)
+            name = index.reindex(records.iterator(chunk_size=2_000), progress=bar.show)
         finally:
             bar.close()
         late = records.filter(ingested_at__gte=started - CATCH_UP)
-        backend.index(late.iterator(chunk_size=2_000))
+        index.index(late.iterator(chunk_size=2_000))
         self.stdout.write(self.style.SUCCESS(
             _("The search index now answers from %(index)s.") % {"index": name}
         ))

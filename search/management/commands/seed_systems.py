@@ -1,4 +1,4 @@
-"""``manage.py seed_systems``: the city's 27 linked systems (``search.registry``).
+"""``manage.py seed_systems``: the city's 27 linked systems (``search.ingest.registry``).
 
 Safe to run again: systems already there are left as an administrator made them; only a missing
 owner link is filled in once its agency exists (run ``seed_demo`` first for the demo city).
@@ -7,8 +7,8 @@ owner link is filled in once its agency exists (run ``seed_demo`` first for the 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from search.governance import seed_default_grants
-from search.registry import seed_systems
+from search.ingest.registry import seed_systems
+from search.investigate.permissions import seed_default_grants
 
 
 class Command(BaseCommand):
