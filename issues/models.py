@@ -138,7 +138,7 @@ class Issue(models.Model):
     pushed_at = models.DateTimeField(_("pushed"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # Hash of the issue's latest event: the chain must end here, so a dropped tail shows too.
-    record_head = models.CharField(_("record head"), max_length=64, blank=True)
+    record_head = models.CharField(_("issue record head"), max_length=64, blank=True)
     event_count = models.PositiveIntegerField(_("events"), default=0)
 
     class Meta:

@@ -48,7 +48,7 @@ def _readable_records(reader: permissions.Reader, record_ids) -> list[Record]:
     by_pk = {record.pk: record for record in found}
     missing = [pk for pk in wanted if pk not in by_pk]
     if missing:
-        raise ClueError(_("Record %(id)s does not exist.") % {"id": missing[0]})
+        raise ClueError(_("Linked record %(id)s does not exist.") % {"id": missing[0]})
     return [by_pk[pk] for pk in wanted]
 
 
