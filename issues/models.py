@@ -48,7 +48,7 @@ OPEN_ASSIGNMENT_STATES = (
     AssignmentState.AWAITING_APPROVAL,
     AssignmentState.REPORTED,
 )
-# Finished without a result: kept on the record, no longer counted.
+# Finished without a result: kept on the issue record, no longer counted.
 ENDED_ASSIGNMENT_STATES = (
     AssignmentState.DECLINED,
     AssignmentState.TRANSFERRED,
@@ -447,7 +447,7 @@ class Comment(models.Model):
         "agencies.Agency", verbose_name=_("for agency"), on_delete=models.PROTECT, related_name="+"
     )
     # The current text. Amending and withdrawing are actions (issues.workflow.corrections): the
-    # record keeps every earlier text, and ``revision`` lets them compare-and-set.
+    # issue record keeps every earlier text, and ``revision`` lets them compare-and-set.
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     revision = models.PositiveIntegerField(_("revision"), default=1)

@@ -479,7 +479,7 @@ SPECS: dict[str, Spec] = {
             icon="chat-left-dots",
         ),
         # A deadline rule urges (issues.deadlines.reminders); no person acts as one. Its event
-        # is an urge on the record, read by the urge's phrase.
+        # is an urge on the issue record, read by the urge's phrase.
         Spec(Action.AUTO_URGE, frozenset(), rules.may_auto_urge, Target.NONE),
         # Opening the issue page as the verifying agency marks its waiting reports read (any
         # member); not a step of the work, so not on the record.

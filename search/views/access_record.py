@@ -1,4 +1,5 @@
-"""The commission's review of the access record: every search, record view and export, newest first."""
+"""The commission's review of the search log: every search, linked record view and export, newest
+first."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def _typed(entry: AccessLog, accesses) -> tuple[str, str]:
 
 
 def _csv(entries, names, accesses, heading):
-    """The filtered entries as CSV, streamed in batches so a long record never sits in memory."""
+    """The filtered entries as CSV, streamed in batches so a long search log never sits in memory."""
     columns = [
         _("When"), _("User"), _("Agency"), _("Action"), _("Linked systems"), _("Query"),
         _("Stated purpose"), _("Hits"), _("Linked record"), _("IP address"),
