@@ -15,6 +15,10 @@ import time
 from datetime import date, timedelta
 from typing import Literal
 
+from chinese_calendar import constants
+
+from .models import CalendarDay
+
 Unit = Literal["working", "natural"]
 
 # A correction made in another process reaches this one at the latest after this long.
@@ -37,8 +41,6 @@ def _exceptions() -> tuple[dict[date, bool], list[date]]:
     cached = _cache
     if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
         return cached[1], cached[2]
-    from .models import CalendarDay  # the calendar is imported by models' neighbours at start-up
-
     days = dict(CalendarDay.objects.values_list("date", "is_working_day"))
     ordered = sorted(days)
     with _lock:
@@ -130,8 +132,6 @@ def package_days() -> dict[date, tuple[bool, str]]:
     administrator why a week looks short. Working weekend days are named after the holiday
     they make up for (调休).
     """
-    from chinese_calendar import constants
-
     def chinese(name) -> str:
         return _HOLIDAY_NAMES.get(str(name), str(name))
 

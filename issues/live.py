@@ -37,7 +37,7 @@ def replay(stream: str, pk: int, after: int, limit: int) -> list[events.IssueCha
 
 def announce(event_ids: Iterable[int]) -> dict[int, list[streams.Announcement]]:
     """Each recorded event, to its issue's parties (numbered by the live layer) and to the
-    issue's own stream (with the record's number)."""
+    issue's own stream (with the issue record's number)."""
     recorded = IssueEvent.objects.filter(pk__in=event_ids).values_list("pk", "issue_id", "action", "seq")
     recorded = list(recorded)
     parties: dict[int, set[int]] = {}

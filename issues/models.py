@@ -48,7 +48,7 @@ OPEN_ASSIGNMENT_STATES = (
     AssignmentState.AWAITING_APPROVAL,
     AssignmentState.REPORTED,
 )
-# Finished without a result: kept on the record, no longer counted.
+# Finished without a result: kept on the issue record, no longer counted.
 ENDED_ASSIGNMENT_STATES = (
     AssignmentState.DECLINED,
     AssignmentState.TRANSFERRED,
@@ -138,7 +138,7 @@ class Issue(models.Model):
     pushed_at = models.DateTimeField(_("pushed"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # Hash of the issue's latest event: the chain must end here, so a dropped tail shows too.
-    record_head = models.CharField(_("record head"), max_length=64, blank=True)
+    record_head = models.CharField(_("issue record head"), max_length=64, blank=True)
     event_count = models.PositiveIntegerField(_("events"), default=0)
 
     class Meta:
@@ -447,7 +447,7 @@ class Comment(models.Model):
         "agencies.Agency", verbose_name=_("for agency"), on_delete=models.PROTECT, related_name="+"
     )
     # The current text. Amending and withdrawing are actions (issues.workflow.corrections): the
-    # record keeps every earlier text, and ``revision`` lets them compare-and-set.
+    # issue record keeps every earlier text, and ``revision`` lets them compare-and-set.
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     revision = models.PositiveIntegerField(_("revision"), default=1)

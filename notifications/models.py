@@ -41,7 +41,7 @@ class NotificationKind(models.TextChoices):
     EXTENSION_REFUSED = "extension_refused", _("Extension refused")
     REOPENED = "reopened", _("Reopened")
     WITHDRAWN = "withdrawn", _("Withdrawn")
-    SAVED_SEARCH = "saved_search", _("New records for a saved search")
+    SAVED_SEARCH = "saved_search", _("New linked records for a saved search")
 
 
 # The ladder's steps wait for working hours; an event's notification goes out when it happens.

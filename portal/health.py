@@ -10,6 +10,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from search.index.connection import ping
+
+from .models import ServiceHeartbeat
+
 
 def component_status() -> dict[str, dict]:
     return {
@@ -42,8 +46,6 @@ def _channel_layer() -> dict:
 
 
 def _celery() -> dict:
-    from .models import ServiceHeartbeat
-
     beat = ServiceHeartbeat.objects.filter(name="celery").first()
     # Beat ticks every minute; three missed ticks mean the worker or beat is down. Not required
     # for serving pages, so it degrades the report without failing it.
@@ -52,6 +54,4 @@ def _celery() -> dict:
 
 
 def _search() -> dict:
-    from search.index.connection import ping
-
     return {"ok": ping(), "backend": settings.SEARCH_BACKEND}

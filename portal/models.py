@@ -15,7 +15,9 @@ from wagtail.models import Page
 from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 
+from agencies.summary import agency_summary
 from common.cjk import cjk_spaced
+from issues.reading.board import TABS, count_label, tab_counts
 
 # Entries per page on the circular and policy indexes and in page search results.
 PAGE_SIZE = 20
@@ -49,8 +51,6 @@ class HomePage(Page):
         verbose_name = _("portal home page")
 
     def get_context(self, request, *args, **kwargs):
-        from agencies.summary import agency_summary
-
         context = super().get_context(request, *args, **kwargs)
         context["latest_circulars"] = (
             CircularPage.objects.live().public().descendant_of(self)
@@ -60,8 +60,6 @@ class HomePage(Page):
         context["policy_index"] = PolicyIndexPage.objects.live().child_of(self).first()
         context["agency_summary"] = summary = agency_summary(request)
         if summary is not None:
-            from issues.reading.board import TABS, count_label, tab_counts
-
             counts = tab_counts(request.user, summary["agency"])
             context["board_tabs"] = [(tab, count_label(counts[tab.slug])) for tab in TABS]
         return context

@@ -17,6 +17,8 @@ from wagtail.search.query import And, Phrase, PlainText, SearchQuery
 
 from common.cjk import cjk_pieces
 
+from .models import CircularPage, PolicyPage
+
 _WORD = re.compile(r"\w+")
 
 MAX_QUERY_TERMS = 12
@@ -43,8 +45,6 @@ def page_query(query_string: str) -> SearchQuery | None:
 
 def search_pages(query_string: str, *, page_types=None):
     """Live pages of ``page_types`` (default: circulars and policies) matching the query, best first."""
-    from .models import CircularPage, PolicyPage
-
     query = page_query(query_string)
     if query is None:
         return Page.objects.none()

@@ -1,5 +1,5 @@
 """Administration of the linked systems (owner, sensitivity, field mapping), of who may read each
-(access grants), of the query language's synonyms, and a read-only view of the access record,
+(access grants), of the query language's synonyms, and a read-only view of the search log,
 which nobody edits, not even here."""
 
 from django.contrib import admin
@@ -37,7 +37,7 @@ class SynonymGroupAdmin(admin.ModelAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
-    """The access record as it was written: no adding, changing or deleting."""
+    """The search log as it was written: no adding, changing or deleting."""
 
     list_display = ("at", "user", "agency", "action", "systems", "query", "purpose", "hits", "record", "ip")
     list_filter = ("action", "at")

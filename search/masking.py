@@ -37,7 +37,7 @@ system whose identifiers a reader does not see, the words of their query are mat
 the masked text (``search.index.masked_text``, and the masked fields of the Elasticsearch index), so
 no part of a hidden number, typed as digits or as written, finds a record, alone or beside other
 words; what a hidden digit cannot match, a NOT keeps. Still found, deliberately, because looking
-up a known number is an investigator's work and each search is on the access record with its
+up a known number is an investigator's work and each search is in the search log with its
 stated purpose:
 
 - a number typed **whole** in the query box (``whole_number``: as digits, or as written with

@@ -1,12 +1,13 @@
-"""Linked systems and their records (DESIGN §7).
+"""Linked systems and their linked records (DESIGN §7).
 
 A ``SourceSystem`` is one of the city's linked government systems: who owns it, how sensitive
-its data is, and how a row of its exports maps onto a ``Record``. Records are upserted by
-(system, external id); the database holds them and the search index is rebuilt from it.
+its data is, and how a row of its exports maps onto a ``Record``, a linked record. Linked
+records are upserted by (system, external id); the database holds them and the search index is
+rebuilt from it.
 An ``IngestRun`` is one file being loaded, resumable from the last row it committed; a
 ``RejectedRow`` is a row of it that could not be used, kept with its reason for the uploader.
 
-The field mapping (``SourceSystem.field_mapping``) names, for each field of a record, the
+The field mapping (``SourceSystem.field_mapping``) names, for each field of a linked record, the
 column(s) of the system's export it comes from::
 
     {
@@ -99,7 +100,7 @@ class Record(models.Model):
     phones = models.JSONField(_("phone numbers"), default=list, blank=True)
     raw = models.JSONField(_("row as received"), default=dict)
     ingested_at = models.DateTimeField(_("ingested"), auto_now=True, db_index=True)
-    # The load and the line of its file that last wrote the record: a later row of the same file
+    # The load and the line of its file that last wrote the linked record: a later row of the same file
     # with the same external id is then known as a duplicate, across batches and resumed runs.
     # No constraint or index: it is only ever compared with the run being loaded.
     ingest_run = models.ForeignKey(
@@ -109,8 +110,8 @@ class Record(models.Model):
     ingest_line = models.PositiveIntegerField(_("line in the file"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("record")
-        verbose_name_plural = _("records")
+        verbose_name = _("linked record")
+        verbose_name_plural = _("linked records")
         constraints = [
             models.UniqueConstraint(fields=["system", "external_id"], name="one_record_per_external_id"),
         ]
@@ -120,7 +121,7 @@ class Record(models.Model):
 
 
 class MaskedText(models.Model):
-    """A record's title, text and names masked, for the records whose masking changes them, and
+    """A linked record's title, text and names masked, for those whose masking changes them, and
     the numbers read in them: what the embedded backend matches the words of a reader who may not
     see identifiers against (search/index/masked_text.py). Written only with the search index."""
 
@@ -163,7 +164,7 @@ class IngestRun(models.Model):
     )
     rows_total = models.PositiveIntegerField(_("rows in the file"), null=True, blank=True)
     rows_done = models.PositiveIntegerField(_("rows read"), default=0)
-    # Every row read is counted once: loaded (a new record), updated (it replaced a record loaded
+    # Every row read is counted once: loaded (a new linked record), updated (it replaced one loaded
     # before this run), duplicate (a later row of the file has the same external id and replaced
     # it) or rejected. The four add up to rows_done.
     rows_loaded = models.PositiveIntegerField(_("rows loaded"), default=0)
@@ -247,7 +248,7 @@ class SystemGrant(models.Model):
 
 class AccessAction(models.TextChoices):
     SEARCH = "search", _("Search")
-    VIEW = "view", _("Record viewed")
+    VIEW = "view", _("Linked record viewed")
     EXPORT = "export", _("Export")
     BATCH = "batch", _("Batch search")
     SAVED = "saved", _("Saved search")
@@ -255,10 +256,11 @@ class AccessAction(models.TextChoices):
 
 
 class AccessLog(models.Model):
-    """One search, record view or export: written once, never changed or deleted.
+    """One entry of the search log: a search, linked record view or export, written once, never
+    changed or deleted.
 
     ``save`` refuses an update and ``delete`` refuses; on PostgreSQL a trigger refuses
-    UPDATE and DELETE as well, so not even raw SQL rewrites the record.
+    UPDATE and DELETE as well, so not even raw SQL rewrites the search log.
     """
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
@@ -277,14 +279,15 @@ class AccessLog(models.Model):
     query = models.TextField(_("query"), blank=True)
     purpose = models.TextField(_("stated purpose"), blank=True)
     record = models.ForeignKey(
-        Record, verbose_name=_("record"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Record, verbose_name=_("linked record"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
     )
     hits = models.PositiveIntegerField(_("hits"), null=True, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("access record entry")
-        verbose_name_plural = _("access record")
+        verbose_name = _("search log entry")
+        verbose_name_plural = _("search log")
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
@@ -292,11 +295,11 @@ class AccessLog(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise PermissionError("The access record is append-only.")
+            raise PermissionError("The search log is append-only.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise PermissionError("The access record is append-only.")
+        raise PermissionError("The search log is append-only.")
 
 
 # --- investigators' work: saved searches, batch searches, exports ---------------------------
@@ -310,7 +313,8 @@ class JobState(models.TextChoices):
 
 
 class SavedSearch(models.Model):
-    """A query kept by its owner and run against newly ingested records; each new hit is told once."""
+    """A query kept by its owner and run against newly ingested linked records; each new hit is told
+    once."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -327,7 +331,7 @@ class SavedSearch(models.Model):
     purpose = models.TextField(_("stated purpose"), blank=True)
     is_active = models.BooleanField(_("alerts on"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    # Records ingested at or after this moment are the next run's "new records".
+    # Linked records ingested at or after this moment are the next run's new ones.
     checked_until = models.DateTimeField(_("checked until"), null=True, blank=True)
 
     class Meta:
@@ -340,7 +344,7 @@ class SavedSearch(models.Model):
 
 
 class SavedSearchHit(models.Model):
-    """A record a saved search has matched; the unique pair is what makes "once" hold."""
+    """A linked record a saved search has matched; the unique pair is what makes "once" hold."""
 
     saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="hits")
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="+")
@@ -397,7 +401,7 @@ class BatchSearch(models.Model):
 
 
 class BatchCell(models.Model):
-    """One cell of a batch search's matrix: how many records of a system match one term."""
+    """One cell of a batch search's matrix: how many linked records of a system match one term."""
 
     batch = models.ForeignKey(BatchSearch, on_delete=models.CASCADE, related_name="cells")
     position = models.PositiveIntegerField(_("term number"))
@@ -488,7 +492,9 @@ class Clue(models.Model):
 
 class ClueEvidence(models.Model):
     clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="evidence")
-    record = models.ForeignKey(Record, verbose_name=_("record"), on_delete=models.PROTECT, related_name="+")
+    record = models.ForeignKey(
+        Record, verbose_name=_("linked record"), on_delete=models.PROTECT, related_name="+"
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
 
@@ -507,7 +513,8 @@ class ClueEvidence(models.Model):
 
 class SynonymGroup(models.Model):
     """Words that mean the same to an investigator (低保、最低生活保障): an unquoted search for any
-    of them finds records holding any of them (search.investigate.interpret). Administrators keep the list."""
+    of them finds linked records holding any of them (search.investigate.interpret).
+    Administrators keep the list."""
 
     MAX_WORDS = 8
     MAX_WORD_LENGTH = 30

@@ -5,7 +5,7 @@ from django.urls import include, path
 app_name = "search"
 
 urlpatterns = [
-    path("", include("search.urls_investigate")),  # search page, record page, access record
+    path("", include("search.urls_investigate")),  # search page, linked record page, search log
     path("", include("search.urls_work")),  # exports, batch searches, saved searches
     path("", include("search.urls_harvest")),  # clues and uploads
 ]

@@ -1,4 +1,4 @@
-"""The investigator's pages: search, one record, and the commission's review of the access record."""
+"""The investigator's pages: search, one linked record, and the commission's review of the search log."""
 
 from django.urls import path
 

@@ -31,7 +31,7 @@ class ReminderStep(models.Model):
 
     code = models.SlugField(
         _("rule"), max_length=60, unique=True,
-        help_text=_("Shown on the record as the rule that acted, for example deadline-day."),
+        help_text=_("Shown on the issue record as the rule that acted, for example deadline-day."),
     )
     offset_working_days = models.SmallIntegerField(
         _("working days from the deadline"),

@@ -462,7 +462,7 @@ SPECS: dict[str, Spec] = {
             forms.AmendCommentForm,
             ("text",),
             style="link",
-            done=_("Comment amended; the record keeps the earlier text."),
+            done=_("Comment amended; the issue record keeps the earlier text."),
             phrase=_("amended a comment"),
             icon="pencil",
         ),
@@ -474,12 +474,12 @@ SPECS: dict[str, Spec] = {
             forms.WithdrawCommentForm,
             ("reason",),
             style="link",
-            done=_("Comment withdrawn; the record keeps what it said."),
+            done=_("Comment withdrawn; the issue record keeps what it said."),
             phrase=_("withdrew a comment"),
             icon="chat-left-dots",
         ),
         # A deadline rule urges (issues.deadlines.reminders); no person acts as one. Its event
-        # is an urge on the record, read by the urge's phrase.
+        # is an urge on the issue record, read by the urge's phrase.
         Spec(Action.AUTO_URGE, frozenset(), rules.may_auto_urge, Target.NONE),
         # Opening the issue page as the verifying agency marks its waiting reports read (any
         # member); not a step of the work, so not on the record.

@@ -1,7 +1,7 @@
 """Correcting mistakes, on the issue record (DESIGN §5): amend or withdraw one's own comment, withdraw a
 report before it is read.
 
-Nothing is edited in place on the record: the comment's or report's earlier text stays in the
+Nothing is edited in place on the issue record: the comment's or report's earlier text stays in the
 events that wrote it (and in this action's ``before``), and the correction is one more event.
 
 When is a report "read"? Once a member of the verifying agency (the initiator, which accepts or
@@ -91,7 +91,8 @@ def amend_comment(*, acting_user, agency: Agency, issue, comment, text: str) -> 
 @performs(Action.WITHDRAW_COMMENT)
 @transaction.atomic
 def withdraw_comment(*, acting_user, agency: Agency, issue, comment, reason: str = "") -> Comment:
-    """Take back one's own comment: the page marks it withdrawn; the record keeps what it said."""
+    """Take back one's own comment: the page marks it withdrawn; the issue record keeps what it
+    said."""
     actor = _actor(Action.WITHDRAW_COMMENT, acting_user, agency)
     issue = _lock(issue)
     comment = _comment(issue, comment)
@@ -119,7 +120,7 @@ def withdraw_comment(*, acting_user, agency: Agency, issue, comment, reason: str
 def note_report_read(*, acting_user, agency: Agency, issue) -> int:
     """The verifying agency has the issue open: its waiting reports are read from now on.
 
-    Not a step of the work, so not an event on the record: it only closes the window in which
+    Not a step of the work, so not an event on the issue record: it only closes the window in which
     the handler may withdraw a report (``withdraw_report`` compares against it). One
     conditional UPDATE; returns how many reports became read.
     """

@@ -97,7 +97,7 @@ def append(
     two actions racing on one issue cannot both append event N.
 
     The event carries the id of the request (or Celery task) that took the action, so that the
-    record and the logs meet; an action from a command has none.
+    issue record and the logs meet; an action from a command has none.
     """
     event = IssueEvent(
         issue=issue,
@@ -125,7 +125,7 @@ def append(
     if not moved:
         raise Conflict(_("Someone else changed this issue at the same moment; nothing was saved."))
     issue.event_count, issue.record_head, issue.due_date = event.seq, event.hash, due_date
-    if event.request_id:  # a request's or task's log meets its record; commands stay quiet
+    if event.request_id:  # a request's or task's log meets the issue record; commands stay quiet
         logger.info("issue %s: event #%s %s by %s", issue.number, event.seq, action, event.actor_name)
     return event
 

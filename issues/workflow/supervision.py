@@ -69,7 +69,7 @@ def consult(*, acting_user, agency: Agency, issue, bodies: Iterable[Agency], que
     """会商: invite bodies in to read and comment.
 
     The question opens the conversation as the first comment; the consultation is one event on
-    the record (the question is its reason), not two.
+    the issue record (the question is its reason), not two.
     """
     actor = _actor(Action.CONSULT, acting_user, agency)
     issue = _lock(issue)
@@ -94,7 +94,7 @@ def consult(*, acting_user, agency: Agency, issue, bodies: Iterable[Agency], que
 @performs(Action.URGE)
 @transaction.atomic
 def urge(*, acting_user, agency: Agency, issue, assignment, text: str, due_date: dt.date) -> Urge:
-    """督办: a supervisor presses a handler, on the record, with a due date.
+    """督办: a supervisor presses a handler, on the issue record, with a due date.
 
     A supervisor urges the handlers it supervises: a stationed group the departments it is
     stationed at, a commission those of its jurisdiction. Being a supervisor of the issue (for
@@ -152,7 +152,7 @@ def comment(*, acting_user, agency: Agency, issue, text: str) -> Comment:
 def auto_urge(*, assignment_id: int, rule: str, due_date: dt.date, by_agency_id: int | None = None) -> Urge:
     """督办 by a deadline rule (issues.deadlines.reminders), not a person.
 
-    On the record the actor is empty and ``automation_rule`` names the rule. The urging body is
+    On the issue record the actor is empty and ``automation_rule`` names the rule. The urging body is
     ``by_agency_id`` (an escalation: the commission one level up) or else the handler's first
     supervisor, its stationed group where it has one. It must supervise the handler.
     """
@@ -181,7 +181,7 @@ def auto_urge(*, assignment_id: int, rule: str, due_date: dt.date, by_agency_id:
     event = record.append(
         issue,
         None,
-        Action.URGE,  # an urge on the record, as a person's; its rule is what differs
+        Action.URGE,  # an urge on the issue record, as a person's; its rule is what differs
         after={"urge": created.pk, "due_date": due_date.isoformat(), "by_agency": supervisors[0].pk},
         reason=text,
         assignment=assignment,

@@ -14,7 +14,7 @@ from .base import *  # noqa: E402,F403
 # Hashing passwords slowly is the point in production and wasted time in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SEARCH_INDEX_PREFIX = "test-portal"
-# seed_demo loads no generated records in tests; tests/demo/test_records.py asks for a few.
+# seed_demo loads no generated linked records in tests; tests/demo/test_records.py asks for a few.
 DEMO_RECORDS_PER_SYSTEM = 0
 
 # Tests that enqueue work must neither leave it for the worker of `make run` (it would run it

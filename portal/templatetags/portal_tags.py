@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
@@ -29,8 +30,6 @@ def portal_sections(context) -> list[dict]:
     cached = getattr(request, "_portal_sections", None)
     if cached is not None:
         return cached
-    from django.apps import apps
-
     sections = []
     site = Site.find_for_request(request)
     if site is not None:

@@ -2,8 +2,8 @@
 
 Views and tests call these functions and nothing else. Each takes the acting user and the agency
 they act for keyword-only, checks what the user may read through
-``search.investigate.permissions``, changes the data in one transaction and writes what the access
-record needs.
+``search.investigate.permissions``, changes the data in one transaction and writes what the search
+log needs.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def _reader(acting_user, agency) -> permissions.Reader:
 
 
 def _readable_records(reader: permissions.Reader, record_ids) -> list[Record]:
-    """The records, each readable by the reader; an id that is not answers as if it did not exist."""
+    """The linked records, each readable by the reader; an id that is not answers as if it did not exist."""
     try:
         wanted = list(dict.fromkeys(int(pk) for pk in record_ids))
     except (TypeError, ValueError):
@@ -48,7 +48,7 @@ def _readable_records(reader: permissions.Reader, record_ids) -> list[Record]:
     by_pk = {record.pk: record for record in found}
     missing = [pk for pk in wanted if pk not in by_pk]
     if missing:
-        raise ClueError(_("Record %(id)s does not exist.") % {"id": missing[0]})
+        raise ClueError(_("Linked record %(id)s does not exist.") % {"id": missing[0]})
     return [by_pk[pk] for pk in wanted]
 
 
@@ -63,7 +63,7 @@ def _add(clue: Clue, reader: permissions.Reader, records: list[Record], *, query
 
 def create_clue(*, acting_user, agency, title: str, summary: str, records, query: str = "",
                 ip: str | None = None) -> Clue:
-    """A new clue of ``agency`` with ``records`` (ids) as its evidence, and the harvest on the record."""
+    """A new clue of ``agency`` with ``records`` (ids) as its evidence, and the harvest in the search log."""
     reader = _reader(acting_user, agency)
     title = (title or "").strip()
     if not title:
@@ -77,7 +77,7 @@ def create_clue(*, acting_user, agency, title: str, summary: str, records, query
 
 
 def add_evidence(*, acting_user, agency, clue: Clue, records, query: str = "", ip: str | None = None) -> int:
-    """Add records to a clue not yet pushed; returns how many were new to it."""
+    """Add linked records to a clue not yet pushed; returns how many were new to it."""
     reader = _reader(acting_user, agency)
     chosen = _readable_records(reader, records)
     with transaction.atomic():

@@ -2,7 +2,7 @@
 
 The board's parties may not be allowed to see ID and phone numbers, so what a clue carries onto
 the board (the evidence CSV, the issue's evidence section) is always masked; on the clue's own
-pages a record is shown only to a reader of its system, masked unless their access allows
+pages a linked record is shown only to a reader of its system, masked unless their access allows
 identifiers; other members of the agency see that it is there and from which system.
 """
 
@@ -45,8 +45,8 @@ def evidence_records(clue: Clue) -> list[Record]:
 @dataclass(frozen=True)
 class Evidence:
     """One evidence record of a clue as a reader may see it: a reader of its system sees the
-    record (masked as their access says) and may open it; anyone else learns only that there is
-    one, and from which system."""
+    linked record (masked as their access says) and may open it; anyone else learns only that
+    there is one, and from which system."""
 
     record: Record
     readable: bool

@@ -12,7 +12,7 @@ from issues.forms import TEXT_LIMIT, NewIssueForm
 
 
 class RecordIdsField(forms.Field):
-    """Record ids posted as repeated values (the search page's ticked hits)."""
+    """Linked record ids posted as repeated values (the search page's ticked hits)."""
 
     widget = forms.MultipleHiddenInput
 

@@ -1,5 +1,5 @@
 """How far loading has got: one upload's run, for the upload page (``run_status``), and a loading
-run of many linked systems, for the records search page.
+run of many linked systems, for the linked record search page.
 
 A loading run is a set of ingest runs, one a linked system, each expected to commit the same
 number of rows; a program that loads records in the background (the demo's

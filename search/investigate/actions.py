@@ -4,7 +4,7 @@ searches (DESIGN §3, §11).
 Views, tasks and tests call these functions and nothing else. Each takes the reader
 (``permissions.Reader``: the acting user, the agency they act for and their role) or the acting
 user keyword-only, checks what they may do through ``search.investigate.permissions``, changes the
-data in one transaction and writes what the access record needs. The background work is enqueued
+data in one transaction and writes what the search log needs. The background work is enqueued
 when the transaction commits, so a worker never looks for a row that is not there yet.
 """
 
@@ -52,8 +52,8 @@ def _require_purpose(accesses, purpose: str) -> None:
 def start_export(*, reader: permissions.Reader, query: str, filters, sort: str, fmt: str,
                  purpose: str = "", ip: str | None = None, site_url: str = "") -> ExportJob:
     """An export of the whole result set of ``query`` and ``filters`` (search.index.types.Filters),
-    written in the background; on the access record now, with the number of hits. The file's
-    links to records start with ``site_url``, the address the portal is reached at."""
+    written in the background; in the search log now, with the number of hits. The file's
+    links to linked records start with ``site_url``, the address the portal is reached at."""
     if fmt not in ExportFormat.values:
         raise WorkError(_("Choose CSV or Excel."))
     tree = _parsed(query, reader)

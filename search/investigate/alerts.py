@@ -139,8 +139,8 @@ def _tell(saved: SavedSearch, reader, now: dt.datetime) -> int:
         issue_id=None,
         kind=NotificationKind.SAVED_SEARCH,
         text=ngettext(
-            "Saved search “%(name)s”: %(count)d new record.",
-            "Saved search “%(name)s”: %(count)d new records.",
+            "Saved search “%(name)s”: %(count)d new linked record.",
+            "Saved search “%(name)s”: %(count)d new linked records.",
             len(ids),
         ) % {"name": saved.name, "count": len(ids)},
         link=told_link(saved, now),

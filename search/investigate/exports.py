@@ -205,7 +205,7 @@ def _write(job: ExportJob) -> None:
     hits = index.scan(tree, filters, sort=job.sort) if accesses else iter(())
     done = 0
     with tempfile.TemporaryFile() as stream:
-        writer = spreadsheets.Spreadsheet(job.format, stream, heading(job), header(), _("Records"))
+        writer = spreadsheets.Spreadsheet(job.format, stream, heading(job), header(), _("Linked records"))
         for cells in rows(hits, accesses):
             writer.append(cells)
             done += 1
@@ -229,4 +229,4 @@ def _finish(job: ExportJob, state: str, *, rows: int | None = None, file: str | 
 def download_name(job: ExportJob) -> str:
     """The file's name as the owner's browser saves it: Chinese is fine (RFC 5987, FileResponse)."""
     stamp = timezone.localtime(job.created_at).strftime("%Y%m%d-%H%M")
-    return f"{_('records')}-{stamp}.{job.format}"
+    return f"{_('linked records')}-{stamp}.{job.format}"

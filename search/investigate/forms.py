@@ -343,7 +343,7 @@ class PurposeForm(forms.Form):
 
 
 class AccessRecordForm(BootstrapForm):
-    """The commission's filters over the access record; a bad value is reported and left out."""
+    """The commission's filters over the search log; a bad value is reported and left out."""
 
     user = forms.CharField(label=_("User"), required=False, max_length=150,
                            widget=forms.TextInput(attrs={"placeholder": _("Name or user name")}))

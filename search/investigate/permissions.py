@@ -1,14 +1,14 @@
-"""Permissions of linked systems: who may read which system, what they see of it, and the record
-of every reading (§7).
+"""Permissions of linked systems: who may read which system, what they see of it, and the
+search log of every reading (§7).
 
 A reader is a user acting for one agency in one role (``agencies.acting``). They may read a
 system when a ``SystemGrant`` matches their agency and role, or when their agency owns it and it
 is not restricted (a restricted system is read only by the roles its grants name). ID numbers and
 phone numbers are masked unless a matching grant lets them be seen; ownership never unmasks.
-What a masked record shows is decided in ``search.masking``.
+What a masked linked record shows is decided in ``search.masking``.
 Searching a sensitive or restricted system needs a stated purpose (查询事由). Every search,
-record view, export, batch search and harvest is written to the append-only ``AccessLog``,
-which members of a discipline commission review.
+linked record view, export, batch search and harvest is written to the append-only search log
+(``AccessLog``), which members of a discipline commission review.
 
 Views and tasks call only this module for these decisions, so that one rule holds everywhere.
 """
@@ -136,12 +136,12 @@ def purpose_is_given(purpose: str | None) -> bool:
 
 
 def may_review_access_record(reader: Reader | None) -> bool:
-    """The commission reviews the access record: any member of a discipline commission."""
+    """The commission reviews the search log: any member of a discipline commission."""
     return reader is not None and reader.agency.is_commission
 
 
 def readable_record(reader: Reader | None, pk: int) -> tuple[Record, SystemAccess]:
-    """The record and the reader's access to its system; 404 when they may not read it."""
+    """The linked record and the reader's access to its system; 404 when they may not read it."""
     record = Record.objects.select_related("system", "region").filter(pk=pk).first()
     access = readable(reader).get(record.system.code) if record else None
     if access is None:
@@ -149,7 +149,7 @@ def readable_record(reader: Reader | None, pk: int) -> tuple[Record, SystemAcces
     return record, access
 
 
-# --- the access record ---------------------------------------------------------------------
+# --- the search log ------------------------------------------------------------------------
 
 
 def client_ip(request) -> str | None:
@@ -158,7 +158,7 @@ def client_ip(request) -> str | None:
 
 def log(reader: Reader, action: str, *, systems=(), query: str = "", purpose: str = "",
         record: Record | None = None, hits: int | None = None, ip: str | None = None) -> AccessLog:
-    """Write one entry of the access record (never updated, never deleted)."""
+    """Write one entry of the search log (never updated, never deleted)."""
     return AccessLog.objects.create(
         user=reader.user, agency=reader.agency, action=action, systems=sorted(systems), query=query,
         purpose=(purpose or "").strip(), record=record, hits=hits, ip=ip,

@@ -34,7 +34,8 @@ def may_upload(context) -> bool:
 @register.simple_tag(takes_context=True)
 def readable_systems(context) -> set[str]:
     """The codes of the systems the acting user may read: evidence from the others is listed
-    (the issue's parties were given it) but not linked to a record page they would find closed."""
+    (the issue's parties were given it) but without a link to the linked record's page, which they
+    would find closed."""
     request = context.get("request")
     return set(readable(reader_for(request))) if request is not None else set()
 

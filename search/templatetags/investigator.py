@@ -1,4 +1,4 @@
-"""The header's link to the records search, shown only to those who may read a linked system."""
+"""The header's link to the linked record search, shown only to those who may read a linked system."""
 
 from django import template
 

@@ -1,4 +1,5 @@
-"""The commission's review of the access record: every search, record view and export, newest first."""
+"""The commission's review of the search log: every search, linked record view and export, newest
+first."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from common import spreadsheets
@@ -38,7 +38,7 @@ def access_record(request):
     names = {system.code: system_label(system) for system in SourceSystem.objects.all()}
     if request.GET.get("format") == "csv":
         heading = spreadsheets.Heading(
-            title=_("Access record"),
+            title=_("Search log"),
             exported_by=spreadsheets.exporter(request.user, permissions.reader_for(request).agency),
             filters=chosen_filters(form),
         )
@@ -66,10 +66,10 @@ def _typed(entry: AccessLog, accesses) -> tuple[str, str]:
 
 
 def _csv(entries, names, accesses, heading):
-    """The filtered entries as CSV, streamed in batches so a long record never sits in memory."""
+    """The filtered entries as CSV, streamed in batches so a long search log never sits in memory."""
     columns = [
         _("When"), _("User"), _("Agency"), _("Action"), _("Linked systems"), _("Query"),
-        _("Stated purpose"), _("Hits"), pgettext("linked record", "Record"), _("IP address"),
+        _("Stated purpose"), _("Hits"), _("Linked record"), _("IP address"),
     ]
     rows = (
         [

@@ -2,7 +2,7 @@
 
 The matrix shows only the systems its owner reads now; each number links to the search page
 drilled down to that term in that system (the search page then applies its own rules: the
-stated purpose, the access record)."""
+stated purpose, the search log)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Records as a reader may see them: masked unless their access allows identifiers, escaped always.
+"""Linked records as a reader may see them: masked unless their access allows identifiers, escaped always.
 
 What a hit shows comes from ``masking.shown_record`` (the one masking decision); the marks and
 excerpts are then cut from that masked text by ``search.index.highlight``, which escapes the record's

@@ -3,7 +3,7 @@
 The permissions of linked systems decide everything the page may show
 (search.investigate.permissions): the systems searched are always within what the reader may
 read, a search of a sensitive system waits for a stated purpose, identifiers are masked unless
-the reader's access allows them, and each search is written to the access record.
+the reader's access allows them, and each search is written to the search log.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def _results(request, reader, form: SearchForm) -> dict:
         return {"backend_error": "paging" if cursor else "search"}
     if cursor is None:
         # Logged once per search: the first page runs the query; the pages after it read on
-        # through the same result set and are not written to the access record again.
+        # through the same result set and are not written to the search log again.
         permissions.log(
             reader,
             AccessAction.SEARCH,

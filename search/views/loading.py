@@ -1,4 +1,4 @@
-"""While records load in the background (`make run` loads the demo's beside the portal), the
+"""While linked records load in the background (`make run` loads the demo's beside the portal), the
 search page says so and how far the loading has got (``search.ingest.loading``); its bar polls ``status``."""
 
 from __future__ import annotations

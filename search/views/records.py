@@ -1,8 +1,8 @@
-"""One record of a linked system, as its reader may see it, with every view on the record.
+"""One linked record, as its reader may see it, with every view written to the search log.
 
 A record of a system that needs a stated purpose is shown only once the reader has given one
 for it; the purpose is remembered in the session for an hour, so going back to the record
-while working on it does not ask again (each view is still written to the access record).
+while working on it does not ask again (each view is still written to the search log).
 """
 
 from __future__ import annotations

@@ -334,7 +334,7 @@ def test_the_record_lists_every_event_with_its_hash(client, reported, carol):
     for event in events:
         assert f'data-action="{event.action}"' in html
         assert event.hash in html
-    assert "The hash chain of this record holds (3 events)." in html
+    assert "The hash chain of this issue record holds (3 events)." in html
     assert reported.number in html
 
 
@@ -353,15 +353,15 @@ def test_the_record_says_when_the_chain_is_broken(client, reported, carol, tampe
             first.update(reason="事后补记")
     signed_in(client, carol, language="en")
     html = client.get(reverse("issues:record", args=[reported.pk])).content.decode()
-    assert "The hash chain of this record is broken" in html
+    assert "The hash chain of this issue record is broken" in html
     assert "holds" not in html
     page = client.get(detail_url(reported)).content.decode()
-    assert "Record broken" in page and "Record intact" not in page
+    assert "Issue record broken" in page and "Issue record intact" not in page
 
 
 def test_an_intact_record_shows_intact_on_the_page(client, reported, carol):
     html = signed_in(client, carol, language="en").get(detail_url(reported)).content.decode()
-    assert "Record intact" in html
+    assert "Issue record intact" in html
     assert html.count('class="issue-event"') == 3
 
 

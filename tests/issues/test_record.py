@@ -1,4 +1,4 @@
-"""The record (全程留痕): one event per action, hash-chained per issue; audit_verify names a break."""
+"""The issue record (全程留痕): one event per action, hash-chained per issue; audit_verify names a break."""
 
 from __future__ import annotations
 

@@ -132,7 +132,7 @@ def test_paging_reaches_every_hit_once(client, world):
     assert numbers == [1, 2, 3, 4]
     assert response.context["first_query"]
     assert "page 4" in response.content.decode() or "第 4 页" in response.content.decode()
-    # Only the first page of the search is written to the access record.
+    # Only the first page of the search is written to the search log.
     assert AccessLog.objects.filter(action="search").count() == 1
 
 

@@ -29,9 +29,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = timezone.now()
-        # The row as received (raw) is the bulk of a record and no part of the index.
+        # The row as received (raw) is the bulk of a linked record and no part of the index.
         records = Record.objects.select_related("system", "region").defer("raw").order_by("pk")
-        bar = ProgressBar(self.stderr._out, label=_("records"), total=records.count())
+        bar = ProgressBar(self.stderr._out, label=_("linked records"), total=records.count())
         try:
             name = index.reindex(records.iterator(chunk_size=2_000), progress=bar.show)
         finally:

@@ -121,20 +121,22 @@ def test_it_creates_the_clue_with_its_evidence_and_records_the_harvest(client, c
 
 def test_an_unreadable_record_is_refused_as_missing(client, carol, city_commission, hits, unreadable):
     with translation.override("en"), pytest.raises(
-        actions.ClueError, match=f"Record {unreadable.pk} does not exist"
+        actions.ClueError, match=f"Linked record {unreadable.pk} does not exist"
     ):
         make_clue(carol, city_commission, [hits[0], unreadable])
     response = signed_in(client, carol).post(reverse("search:clue_new"), {
         "title": "标题", "records": [hits[0].pk, unreadable.pk],
     })
     assert response.status_code == 400
-    assert f"Record {unreadable.pk} does not exist" in response.content.decode()
+    assert f"Linked record {unreadable.pk} does not exist" in response.content.decode()
     assert "城南路灯审计" not in response.content.decode()
     assert not Clue.objects.exists() and not AccessLog.objects.exists()
 
 
 def test_a_missing_record_is_refused_alike(carol, city_commission, hits):
-    with translation.override("en"), pytest.raises(actions.ClueError, match="Record 999999 does not exist"):
+    with translation.override("en"), pytest.raises(
+        actions.ClueError, match="Linked record 999999 does not exist"
+    ):
         actions.create_clue(acting_user=carol, agency=city_commission, title="t", summary="",
                             records=[999999])
 

@@ -1,5 +1,5 @@
 """Exports of whole result sets: every row (past 10,000), masked per system, only exportable
-systems, a stated purpose where needed, on the access record, and for their owner alone."""
+systems, a stated purpose where needed, in the search log, and for their owner alone."""
 
 from __future__ import annotations
 

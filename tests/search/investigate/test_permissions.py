@@ -1,5 +1,5 @@
 """Permissions of linked systems on the investigator's pages: masking per role, the stated
-purpose, systems a reader may not read being invisible, the append-only access record and the
+purpose, systems a reader may not read being invisible, the append-only search log and the
 commission's review of it."""
 
 from __future__ import annotations
@@ -204,7 +204,7 @@ def test_the_header_links_to_the_search_for_readers_only(client, world):
     assert 'id="nav-records-search"' not in client.get(reverse("agencies:directory")).content.decode()
 
 
-# --- the access record -----------------------------------------------------------------------------
+# --- the search log --------------------------------------------------------------------------------
 
 
 def test_the_access_record_refuses_changes(world):
