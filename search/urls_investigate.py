@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from .views import access_record, investigate, loading, records
+from .views import investigate, loading, records, search_log
 
 urlpatterns = [
     path("", investigate.search, name="search"),
     path("<int:pk>/", records.record, name="record"),
-    path("access-record/", access_record.access_record, name="access_record"),
+    path("access-record/", search_log.search_log, name="search_log"),
     path("demo-loading/status/", loading.status, name="demo_loading_status"),
 ]

@@ -342,7 +342,7 @@ class PurposeForm(forms.Form):
         return purpose
 
 
-class AccessRecordForm(BootstrapForm):
+class SearchLogForm(BootstrapForm):
     """The commission's filters over the search log; a bad value is reported and left out."""
 
     user = forms.CharField(label=_("User"), required=False, max_length=150,

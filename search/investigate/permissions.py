@@ -135,7 +135,7 @@ def purpose_is_given(purpose: str | None) -> bool:
     return len((purpose or "").strip()) >= PURPOSE_MIN_LENGTH
 
 
-def may_review_access_record(reader: Reader | None) -> bool:
+def may_review_search_log(reader: Reader | None) -> bool:
     """The commission reviews the search log: any member of a discipline commission."""
     return reader is not None and reader.agency.is_commission
 

@@ -21,7 +21,7 @@ from issues.reading.board_forms import BoardForm
 from issues.views.ledgers import LedgerForm
 from issues.workflow import forms as action_forms
 from search.harvest.forms import PushClueForm
-from search.investigate.forms import AccessRecordForm, SearchForm
+from search.investigate.forms import SearchForm, SearchLogForm
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ DATE_FIELDS = [
     (lambda: BoardForm({"due_from": "2026-12-05"}), "due_from"),
     (lambda: LedgerForm({"date_from": "2026-12-05"}), "date_from"),
     (lambda: SearchForm(QueryDict("date_from=2026-12-05"), accesses={}), "date_from"),
-    (lambda: AccessRecordForm({"date_from": "2026-12-05"}), "date_from"),
+    (lambda: SearchLogForm({"date_from": "2026-12-05"}), "date_from"),
 ]
 
 

@@ -95,7 +95,7 @@ def test_a_sensitive_system_needs_a_stated_purpose(scene, alice, bob, our_agency
     assert bobs.systems == ["hotline"] and cells(bobs) == {("张伟", "hotline"): 1}
 
 
-def test_the_batch_is_on_the_access_record(scene, alice, our_agency):
+def test_the_batch_is_on_the_search_log(scene, alice, our_agency):
     found = run(reader_of(alice, our_agency), BatchKind.NAMES, ["张伟", "王芳"], purpose="核查线索名单")
     entry = AccessLog.objects.get(action=AccessAction.BATCH)
     assert entry.user == alice and entry.purpose == "核查线索名单"

@@ -207,7 +207,7 @@ def test_the_header_links_to_the_search_for_readers_only(client, world):
 # --- the search log --------------------------------------------------------------------------------
 
 
-def test_the_access_record_refuses_changes(world):
+def test_the_search_log_refuses_changes(world):
     search_entry = AccessLog.objects.create(user=world.staff, agency=None, action="search", query="路灯")
     search_entry.query = "别的"
     with pytest.raises(PermissionError):
@@ -217,7 +217,7 @@ def test_the_access_record_refuses_changes(world):
 
 
 @pytest.mark.postgres
-def test_the_database_refuses_to_rewrite_the_access_record(world):
+def test_the_database_refuses_to_rewrite_the_search_log(world):
     entry = AccessLog.objects.create(user=world.staff, action="search", query="路灯")
     for statement in (
         "UPDATE search_accesslog SET query = 'x' WHERE id = %s",
@@ -231,7 +231,7 @@ def test_the_database_refuses_to_rewrite_the_access_record(world):
     assert AccessLog.objects.get(pk=entry.pk).query == "路灯"
 
 
-def test_the_admin_shows_the_access_record_read_only(world, admin_user):
+def test_the_admin_shows_the_search_log_read_only(world, admin_user):
     request = RequestFactory().get("/")
     request.user = admin_user
     model_admin = site._registry[AccessLog]
@@ -241,11 +241,11 @@ def test_the_admin_shows_the_access_record_read_only(world, admin_user):
     assert not model_admin.has_delete_permission(request)
 
 
-def test_the_commission_reviews_the_access_record(client, world):
+def test_the_commission_reviews_the_search_log(client, world):
     search(client, world.auditor, q="井盖")
     search(client, world.staff, q="路灯", purpose=PURPOSE)
     client.get(record_url(world, "H1"))
-    review = reverse("search:access_record")
+    review = reverse("search:search_log")
 
     for outsider in (world.auditor, world.outsider):
         client.force_login(outsider)
@@ -297,7 +297,7 @@ def test_paging_and_invisible_systems_on_elasticsearch(client, world, settings):
 
 def test_numbers_typed_into_searches_are_masked_for_reviewers_who_may_not_see_them(client, world):
     search(client, world.leader, q=f"身份证:{ID_NUMBER}", purpose=f"核查{PHONE}来电")
-    review = reverse("search:access_record")
+    review = reverse("search:search_log")
 
     client.force_login(world.staff)  # a commission member: reviews the record, masked
     html = client.get(review).content.decode()

@@ -132,7 +132,7 @@ def test_paused_searches_are_not_run_and_resume_from_then(scene, alice, our_agen
     assert told(saved) == {"AFTER"}
 
 
-def test_each_run_with_hits_is_on_the_access_record(scene, alice, our_agency):
+def test_each_run_with_hits_is_on_the_search_log(scene, alice, our_agency):
     saved = save(alice, our_agency)
     alerts.run_saved_searches()
     assert not AccessLog.objects.filter(action=AccessAction.SAVED).exists()  # nothing found, nothing read

@@ -15,7 +15,7 @@ from common import spreadsheets
 from common.forms import chosen_filters
 
 from ..investigate import permissions
-from ..investigate.forms import AccessRecordForm
+from ..investigate.forms import SearchLogForm
 from ..masking import mask_text
 from ..models import AccessLog, SourceSystem
 from .display import system_label
@@ -26,12 +26,12 @@ CSV_BATCH = 2_000
 
 @login_required
 @require_GET
-def access_record(request):
+def search_log(request):
     reviewer = permissions.reader_for(request)
-    if not permissions.may_review_access_record(reviewer):
+    if not permissions.may_review_search_log(reviewer):
         raise Http404
     accesses = permissions.readable(reviewer)
-    form = AccessRecordForm(request.GET)
+    form = SearchLogForm(request.GET)
     entries = form.filtered(
         AccessLog.objects.select_related("user", "agency", "record").order_by("-at", "-id")
     )
@@ -52,7 +52,7 @@ def access_record(request):
     query.pop("format", None)
     return render(
         request,
-        "search/access_record.html",
+        "search/search_log.html",
         {"form": form, "page": page, "filter_query": query.urlencode()},
     )
 
@@ -85,4 +85,4 @@ def _csv(entries, names, accesses, heading):
         ]
         for entry in entries.iterator(chunk_size=CSV_BATCH)
     )
-    return spreadsheets.download(spreadsheets.CSV, "access-record", heading, columns, rows)
+    return spreadsheets.download(spreadsheets.CSV, _("search log"), heading, columns, rows)
