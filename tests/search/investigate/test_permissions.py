@@ -12,7 +12,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 
-from search.models import AccessLog
+from search.models import AccessLog, Sensitivity
 from tests.search import test_pages
 from tests.search.page_data import (  # noqa: F401 - fixtures
     ID_NUMBER,
@@ -123,6 +123,16 @@ def test_sensitive_systems_wait_for_a_stated_purpose(client, world):
     narrowed = client.get(f"{URL}?{without}")
     assert ids(narrowed) == ["H1", "H3", "T1"]
     assert AccessLog.objects.get().systems == ["hotline", "tender"]
+
+
+def test_the_systems_that_need_a_purpose_are_listed_in_the_readers_language(client, world):
+    world.systems["hotline"].sensitivity = Sensitivity.SENSITIVE
+    world.systems["hotline"].save()
+    needed = search(client, world.staff, q="路灯").content.decode()
+    assert "12345热线、医保结算" in needed
+    client.cookies["django_language"] = "en"
+    needed = client.get(URL, {"q": "路灯"}).content.decode()
+    assert "12345 Hotline, Medical Insurance" in needed and "、" not in needed
 
 
 def test_a_search_with_its_purpose_is_logged(client, world):
