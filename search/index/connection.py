@@ -5,13 +5,12 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.conf import settings
+from elasticsearch_dsl import connections
 
 
 @lru_cache(maxsize=1)
 def elasticsearch_client():
     """The elasticsearch-dsl default connection, made once per process."""
-    from elasticsearch_dsl import connections
-
     return connections.create_connection(
         alias="default", hosts=[settings.ELASTICSEARCH_URL], request_timeout=30, retry_on_timeout=True
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from agencies.models import Agency, Region
 
@@ -24,8 +25,6 @@ BODY_PREVIEW = 200
 
 def system_label(system: SourceSystem) -> str:
     """A system's name in the page's language (its English name when there is one)."""
-    from django.utils.translation import get_language
-
     if system.name_en and (get_language() or "").startswith("en"):
         return system.name_en
     return system.name
