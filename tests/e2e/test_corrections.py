@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from agencies.models import Level, Role
 from issues import workflow
 from issues.models import Comment
-from tests.e2e.test_issue_flow import act, sign_in
+from tests.e2e.test_issue_flow import act, open_form, sign_in
 from tests.factories import AgencyFactory, RegionFactory, commission, member, pushed_issue
 
 pytestmark = pytest.mark.browser
@@ -71,8 +71,7 @@ def test_a_report_is_withdrawn_before_it_is_read_and_not_after(page, browser, li
     # The handler's open page still offers the button; pressing it says why it cannot.
     act_refused = page.locator(f'button[data-bs-target="#form-withdraw_report-{assignment.pk}"]').first
     expect(act_refused).to_be_visible()
-    act_refused.click()
-    form = page.locator(f"#form-withdraw_report-{assignment.pk}")
+    form = open_form(page, "withdraw_report", assignment.pk)
     form.locator('[name="reason"]').fill("再补充")
     with page.expect_navigation():
         form.locator("button[type=submit]").click()

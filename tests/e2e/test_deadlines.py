@@ -19,7 +19,7 @@ from issues.models import Issue, Source
 from search.investigate.permissions import seed_default_grants
 from search.models import Clue, ClueEvidence, Record, Sensitivity, SourceSystem
 from tests.e2e.sessions import signed_in
-from tests.e2e.test_issue_flow import sign_in
+from tests.e2e.test_issue_flow import open_form, sign_in
 from tests.factories import AgencyFactory, RegionFactory, commission, member, stationed_group
 
 pytestmark = pytest.mark.browser
@@ -168,9 +168,7 @@ def browser_as(browser, live_server, username, language):
 
 
 def fill_and_submit(page, action, key, choose=None, **fields):
-    page.locator(f'button[data-bs-target="#form-{action}-{key}"]').first.click()
-    form = page.locator(f"#form-{action}-{key}")
-    expect(form).to_be_visible()
+    form = open_form(page, action, key)
     for name, value in (choose or {}).items():
         form.locator(f'[name="{name}"]').select_option(value)
     for name, value in fields.items():

@@ -42,11 +42,24 @@ def sign_in(page, username, path):
     expect(page).to_have_url(re.compile(re.escape(path) + "$"))
 
 
-def act(page, action, key, **fields):
-    """Open the action's folded form under its button, fill it in, submit it, wait for the page."""
+def open_form(page, action, key):
+    """Press the action's button and wait until the folded form under it has finished opening.
+
+    Visible is not open: while the form is still unfolding it sits in a clipped box, and filling
+    a field scrolls that box; as the box grows, the submit button slides down, and a press that
+    starts on the button ends beside it, a click on the form that sends nothing.
+    """
     page.locator(f'button[data-bs-target="#form-{action}-{key}"]').first.click()
     form = page.locator(f"#form-{action}-{key}")
     expect(form).to_be_visible()
+    # Bootstrap's collapse adds "show" only once the opening transition has ended.
+    expect(form).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+    return form
+
+
+def act(page, action, key, **fields):
+    """Open the action's folded form under its button, fill it in, submit it, wait for the page."""
+    form = open_form(page, action, key)
     for name, value in fields.items():
         form.locator(f'[name="{name}"]').fill(value)
     with page.expect_navigation():
