@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 
 from issues.models import Issue, IssueState
 from notifications.live import events
+from tests.e2e.test_issue_flow import open_form
 from tests.e2e.threads import in_own_thread
 from tests.factories import pushed_issue
 from tests.live_servers import (  # noqa: F401 - fixtures
@@ -171,8 +172,7 @@ def test_two_agencies_see_each_others_actions_live_and_a_third_sees_nothing(cast
     issue_b = board_b
     expect(issue_b).to_have_url(re.compile(rf"/issues/{issue.pk}/$"))
     assignment = issue.assignments.get().pk
-    issue_b.locator(f'button[data-bs-target="#form-sign-{assignment}"]').first.click()
-    expect(issue_b.locator(f"#form-sign-{assignment}")).to_be_visible()
+    open_form(issue_b, "sign", assignment)
     with posted(issue_b, f"/issues/{issue.pk}/act/sign/") as answer:
         issue_b.locator(f"#form-sign-{assignment} button[type=submit]").click()
     assert answer.value.status == 302
@@ -257,7 +257,7 @@ def test_a_page_showing_a_refused_action_updates_without_sending_the_action_agai
 
     # The handler declines without a reason: refused, the page comes back at the POST's address
     # with the form open and its errors shown.
-    handler_page.locator(f'button[data-bs-target="#form-decline-{assignment}"]').first.click()
+    open_form(handler_page, "decline", assignment)
     with posted(handler_page, f"/issues/{issue.pk}/act/decline/") as answer:
         handler_page.locator(f"#form-decline-{assignment} button[type=submit]").click()
     assert answer.value.status == 400
