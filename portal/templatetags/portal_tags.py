@@ -1,4 +1,4 @@
-"""Template helpers for the portal's editorial pages."""
+"""Template helpers for the portal's pages."""
 
 from __future__ import annotations
 
@@ -7,9 +7,16 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from wagtail.models import Site
 
 register = template.Library()
+
+
+@register.filter
+def joined(items) -> str:
+    """Items joined as the reader's language joins a list: 、 in Chinese, a comma in English."""
+    return pgettext("between the items of a list", ", ").join(str(item) for item in items)
 
 _SECTIONS = (
     ("portal.CircularIndexPage", _("Circulars"), "circulars"),
