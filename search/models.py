@@ -141,7 +141,7 @@ class RecordKey(models.Model):
     (search/ingest/mapping.py), and replaced with the record's other fields."""
 
     record = models.ForeignKey(
-        Record, verbose_name=_("linked record"), on_delete=models.CASCADE, related_name="keys"
+        Record, verbose_name=_("linked record"), on_delete=models.CASCADE, related_name="record_keys"
     )
     # The record's system again, so that a model filters keys by system without joining records;
     # no index of its own: the (system, kind, role, value) index serves it.

@@ -16,9 +16,8 @@ the wrong length): such a value gives no key, and its row is loaded all the same
   reads them in text to mask them); stored as digits: ``13812345678``, ``057187654321``. A
   number without an area code, a short service number and an extension give no key: they
   cannot be told apart from the same digits elsewhere.
-- ``plate``: upper case, half-width, without spaces, middle dots or hyphens: ``江A12345``
-  (a province's character, a letter, five or six letters and digits, and a suffix such as 挂
-  or 学).
+- ``plate``: upper case, half-width, without spaces, middle dots or hyphens: ``江A12345``,
+  ``浙AD12345``, ``苏E1234学``.
 - ``address`` and ``organisation`` (a unit's name): full-width forms read as half-width
   (NFKC), runs of white space made one space.
 - ``project``: a code, upper case, half-width, without white space.
@@ -39,7 +38,10 @@ from search.masking import phone_number
 from search.models import KeyKind, RecordKey
 
 VALUE_LENGTH = RecordKey._meta.get_field("value").max_length
-_PLATE = re.compile(r"[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6}[\u4e00-\u9fff]?")
+# A province's character and a letter, then five letters and digits (six on a new-energy plate),
+# or four and a character saying what the vehicle is (学 a learner's, 挂 a trailer, 港 from
+# Hong Kong…).
+_PLATE = re.compile(r"[\u4e00-\u9fff][A-Z](?:[A-Z0-9]{5,6}|[A-Z0-9]{4}[\u4e00-\u9fff])")
 _PLATE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u00b7\u2022\u30fb.]+")
 _SETTLING_STEPS = 4
 

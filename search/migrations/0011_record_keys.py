@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('value', models.CharField(max_length=200, verbose_name='value')),
                 ('date', models.DateField(blank=True, null=True, verbose_name='date')),
                 ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='amount (yuan)')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='search.record', verbose_name='linked record')),
+                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='record_keys', to='search.record', verbose_name='linked record')),
                 ('system', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='search.sourcesystem', verbose_name='linked system')),
             ],
             options={
