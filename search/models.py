@@ -302,6 +302,12 @@ class AccessAction(models.TextChoices):
     BATCH = "batch", _("Batch search")
     SAVED = "saved", _("Saved search")
     HARVEST = "harvest", _("Harvested into a clue")
+    # Warning models (search.detection): every change of a model, every run, every warning read
+    # and disposed of is on the search log too.
+    MODEL_SAVED = "model", _("Warning model changed")
+    MODEL_RUN = "model_run", _("Warning model run")
+    WARNING_VIEWED = "warning", _("Warning viewed")
+    WARNING_DISPOSED = "disposed", _("Warning disposed of")
 
 
 class AccessLog(models.Model):

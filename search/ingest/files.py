@@ -7,7 +7,8 @@ and quarantines the others as ``RejectedRow``s with their reasons. Every batch c
 transaction with its keys, its rejected rows and the run's ``rows_done``, so a run that stopped
 (a crash, a kill, a failing indexer) resumes after its last committed batch when the same file
 is loaded again: nothing twice, nothing lost. A file already loaded into the system (same
-checksum) is not loaded again unless ``again=True``.
+checksum) is not loaded again unless ``again=True``. Once the whole file is in, ingestion sends
+``signals.records_loaded``: warning models run over what it added (search.detection listens).
 
 The file:
 
@@ -57,6 +58,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Region
 from search import index as search_index
 from search.ingest.mapping import Key, Mapping, MappingError, RowMapper, RowRejected, region_lookup
+from search.ingest.signals import records_loaded
 from search.ingest.upsert import store_keys, upsert
 from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSystem
 
@@ -501,6 +503,7 @@ def _load(run: IngestRun, batches: Batches, progress) -> None:
     IngestRun.objects.filter(pk=run.pk).update(
         state=IngestState.DONE, rows_total=done, finished_at=timezone.now()
     )
+    records_loaded.send(sender=IngestRun, run=run)
 
 
 def _as_received(text: str) -> str:

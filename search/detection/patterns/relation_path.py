@@ -1,0 +1,180 @@
+"""Relation path (关系链): a chain of record keys from a start key to an end key, hop by hop, with
+an optional condition that closes it on the start's record: an official's ID (public officials)
+→ a relative's ID on the same record (spouse, child) → the same ID as a legal representative in
+the market register → that company's credit code on the same record → the same code winning a
+tender → whose tenderer is the unit the official works in (the official's record's employer).
+
+Each hop is one of:
+
+- ``{"via": "record", "kind": K, "roles": [...]}``: another key, of kind K, of the same linked
+  record (an official's spouse; a company's credit code beside its legal representative);
+- ``{"via": "value", "system": S, "roles": [...]}``: the same value, as a key of linked system S
+  (the spouse's ID as a legal representative in the market register).
+
+The close, when given, asks that the last record hold a key of ``close_kind`` with
+``close_end_roles`` whose value is also a key of the start record with ``close_start_roles``.
+One warning per start and end key (the official and the company); its evidence is every record
+on the way.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext as _text
+from django.utils.translation import gettext_lazy as _
+
+from ...models import KeyKind
+from .base import (
+    KEYS,
+    Context,
+    Pattern,
+    PatternForm,
+    Query,
+    RolesField,
+    SystemField,
+    condition_in,
+    key_filter,
+    kind_field,
+    roles_problem,
+)
+
+MAX_HOPS = 6
+RECORD, VALUE = "record", "value"
+
+
+class HopForm(forms.Form):
+    via = forms.ChoiceField(choices=(
+        (RECORD, _("Same linked record")), (VALUE, _("Same value in a linked system")),
+    ))
+    system = forms.CharField(required=False, max_length=40)
+    kind = forms.ChoiceField(choices=[("", ""), *KeyKind.choices], required=False)
+    roles = RolesField()
+
+
+class RelationPathForm(PatternForm):
+    start_system = SystemField(label=_("Linked system of the start"))
+    start_kind = kind_field(_("Start key's kind"))
+    start_roles = RolesField(label=_("Start key's roles"), help_text=_("Empty: any role."))
+    hops = forms.JSONField(
+        label=_("Hops"),
+        help_text=_('A list of hops, each {"via": "record", "kind": …, "roles": […]} or '
+                    '{"via": "value", "system": …, "roles": […]}.'),
+    )
+    close_kind = forms.ChoiceField(label=_("Close on a key of kind"), required=False)
+    close_start_roles = RolesField(label=_("Its roles in the start record"))
+    close_end_roles = RolesField(label=_("Its roles in the last record"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["close_kind"].choices = [("", "---------"), *self.fields["start_kind"].choices]
+
+    def clean(self):
+        data = super().clean()
+        self.check_keys("start_system", data.get("start_kind"), "start_roles")
+        if self.has_error("start_system") or self.has_error("start_kind") or "hops" not in data:
+            return data
+        end_system = self._clean_hops(data)
+        if data.get("close_kind") and end_system:
+            ends = ((data["start_system"], "close_start_roles"), (end_system, "close_end_roles"))
+            for system, roles in ends:
+                problem = roles_problem(self.systems[system], data["close_kind"], data.get(roles) or [])
+                if problem:
+                    self.add_error(roles, problem)
+        return data
+
+    def _clean_hops(self, data) -> str | None:
+        """Checks each hop against the systems it walks through and keeps the cleaned hops;
+        returns the system the path ends in (None when a hop is wrong)."""
+        hops = data["hops"]
+        if not isinstance(hops, list) or not 1 <= len(hops) <= MAX_HOPS:
+            self.add_error("hops", _text("Give between 1 and %(limit)d hops.") % {"limit": MAX_HOPS})
+            return None
+        system, kind, cleaned = data["start_system"], data["start_kind"], []
+        for number, hop in enumerate(hops, 1):
+            form = HopForm(hop if isinstance(hop, dict) else {})
+            if not form.is_valid():
+                self.add_error("hops", _text("Hop %(number)d is not a hop: %(problem)s")
+                               % {"number": number, "problem": _first_error(form)})
+                return None
+            hop = form.cleaned_data
+            if hop["via"] == RECORD:
+                if not hop["kind"]:
+                    self.add_error("hops", _text("Hop %(number)d: say the kind of key.") % {"number": number})
+                    return None
+                kind = hop["kind"]
+            else:
+                if hop["system"] not in self.systems:
+                    self.add_error("hops", _text("Hop %(number)d: no linked system has the code %(code)s.")
+                                   % {"number": number, "code": hop["system"][:40]})
+                    return None
+                system = hop["system"]
+            problem = roles_problem(self.systems[system], kind, hop["roles"])
+            if problem:
+                self.add_error("hops", _text("Hop %(number)d: %(problem)s")
+                               % {"number": number, "problem": problem})
+                return None
+            cleaned.append({"via": hop["via"], "system": system if hop["via"] == VALUE else None,
+                            "kind": kind if hop["via"] == RECORD else None, "roles": hop["roles"]})
+        data["hops"] = cleaned
+        return system
+
+
+def _first_error(form: forms.Form) -> str:
+    name, errors = next(iter(form.errors.items()))
+    return f"{name}: {errors[0]}"
+
+
+class RelationPath(Pattern):
+    name = "relation_path"
+    label = _("Relation path")
+    description = _("A chain of keys from a start to an end, hop by hop "
+                    "(official → relative → company → award).")
+    form_class = RelationPathForm
+
+    def systems(self, params: dict) -> set[str]:
+        return {params["start_system"], *(hop["system"] for hop in params["hops"] if hop["via"] == VALUE)}
+
+    def compile(self, params: dict, ctx: Context) -> Query:
+        q = Query()
+        joins, values, new_records = [], [], [0]
+        for number, hop in enumerate(params["hops"], 1):
+            this, before = f"k{number}", f"k{number - 1}"
+            if hop["via"] == RECORD:
+                where, found = key_filter(this, ctx, None, hop["kind"], hop["roles"])
+                joins.append(f"JOIN {KEYS} {this} ON {this}.record_id = {before}.record_id AND {where}")
+            else:
+                roles, found = condition_in(f"{this}.role", hop["roles"])
+                joins.append(f"JOIN {KEYS} {this} ON {this}.kind = {before}.kind "
+                             f"AND {this}.value = {before}.value AND {this}.id <> {before}.id "
+                             f"AND {this}.system_id = %s AND {roles}")
+                found = [ctx.system(hop["system"]), *found]
+                new_records.append(number)
+            values += found
+        last = f"k{len(params['hops'])}"
+        start, start_values = key_filter("k0", ctx, params["start_system"], params["start_kind"],
+                                         params["start_roles"])
+        close, close_values = "", []
+        if params.get("close_kind"):
+            end_sql, end_values = key_filter("ce", ctx, None, params["close_kind"], params["close_end_roles"])
+            start_sql, start_close_values = key_filter("cs", ctx, None, params["close_kind"],
+                                                       params["close_start_roles"])
+            close = (f"AND EXISTS (SELECT 1 FROM {KEYS} ce JOIN {KEYS} cs "
+                     "ON cs.kind = ce.kind AND cs.value = ce.value "
+                     f"WHERE ce.record_id = {last}.record_id AND {end_sql} AND cs.record_id = k0.record_id "
+                     f"AND {start_sql})")
+            close_values = [*end_values, *start_close_values]
+        records = ", ".join(f"k{number}.record_id AS r{number}" for number in new_records)
+        q.cte(
+            "paths",
+            f"SELECT DISTINCT k0.kind AS sk, k0.value AS sv, {last}.kind AS ek, {last}.value AS ev, "
+            f"{last}.record_id AS rend, {records} FROM {KEYS} k0 {' '.join(joins)} WHERE {start} {close}",
+            [*values, *start_values, *close_values],
+        )
+        group = "sv || '|' || ev"
+        selects = [f"SELECT {group}, sk, sv, r{number} FROM paths" for number in new_records]
+        selects.append(f"SELECT {group}, ek, ev, rend FROM paths")
+        q.final(" UNION ".join(selects))
+        return q
+
+
+PATTERN = RelationPath()
