@@ -117,7 +117,9 @@ def _checked(agency, template: str, parameters) -> tuple[dict, list[str]]:
         raise VersionRefused(str(error)) from None
     form = pattern.form(parameters if isinstance(parameters, dict) else {})
     if not form.is_valid():
-        raise VersionRefused(_("The parameters are not valid."), form.errors.get_json_data())
+        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+        raise VersionRefused(_("The parameters are not valid (%(problems)s).") % {"problems": problems},
+                             form.errors.get_json_data())
     cleaned = form.parameters()
     systems = sorted(pattern.systems(cleaned))
     refused = unreadable(agency, systems)

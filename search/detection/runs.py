@@ -123,7 +123,7 @@ def statement(query: patterns.Query, scope: Scope) -> tuple[str, list]:
     else:
         return sql, params
     kept = f"SELECT id FROM {RECORDS} WHERE {chosen}"  # noqa: S608
-    sql += f" WHERE grp IN (SELECT grp FROM found WHERE record_id IN ({kept}))"
+    sql += f" WHERE grp IN (SELECT grp FROM found WHERE record_id IN ({kept}))"  # noqa: S608
     return sql, params + values
 
 

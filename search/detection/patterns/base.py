@@ -118,6 +118,13 @@ class SystemField(forms.ChoiceField):
         super().__init__(choices=(), **kwargs)
 
 
+class SystemsField(forms.MultipleChoiceField):
+    """Several linked systems, by code; the choices are read when the form is made."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=(), **kwargs)
+
+
 class RolesField(forms.Field):
     """Roles of record keys, as a list or as words separated by commas or 、; empty for any role."""
 
@@ -171,8 +178,9 @@ class PatternForm(BootstrapForm):
         self.systems = {system.code: system for system in SourceSystem.objects.filter(is_active=True)}
         choices = [(code, f"{system.name} ({code})") for code, system in sorted(self.systems.items())]
         for form_field in self.fields.values():
-            if isinstance(form_field, SystemField):
-                form_field.choices = [("", "---------"), *choices] if not form_field.required else choices
+            if isinstance(form_field, SystemField | SystemsField):
+                blank = not form_field.required and isinstance(form_field, SystemField)
+                form_field.choices = [("", "---------"), *choices] if blank else choices
 
     def check_keys(self, system_field: str, kind: str | None, roles_field: str, *,
                    error_on: str = "") -> None:
@@ -201,13 +209,6 @@ def _plain(value):
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     return value
-
-
-class SystemsField(forms.MultipleChoiceField):
-    """Several linked systems, by code; the choices are read when the form is made."""
-
-    def __init__(self, **kwargs):
-        super().__init__(choices=(), **kwargs)
 
 
 class Pattern:
