@@ -20,7 +20,7 @@ on the way.
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext as _text
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ...models import KeyKind
@@ -87,30 +87,31 @@ class RelationPathForm(PatternForm):
         returns the system the path ends in (None when a hop is wrong)."""
         hops = data["hops"]
         if not isinstance(hops, list) or not 1 <= len(hops) <= MAX_HOPS:
-            self.add_error("hops", _text("Give between 1 and %(limit)d hops.") % {"limit": MAX_HOPS})
+            self.add_error("hops", gettext("Give between 1 and %(limit)d hops.") % {"limit": MAX_HOPS})
             return None
         system, kind, cleaned = data["start_system"], data["start_kind"], []
         for number, hop in enumerate(hops, 1):
             form = HopForm(hop if isinstance(hop, dict) else {})
             if not form.is_valid():
-                self.add_error("hops", _text("Hop %(number)d is not a hop: %(problem)s")
+                self.add_error("hops", gettext("Hop %(number)d is not a hop: %(problem)s")
                                % {"number": number, "problem": _first_error(form)})
                 return None
             hop = form.cleaned_data
             if hop["via"] == RECORD:
                 if not hop["kind"]:
-                    self.add_error("hops", _text("Hop %(number)d: say the kind of key.") % {"number": number})
+                    self.add_error("hops", gettext("Hop %(number)d: say the kind of key.")
+                                   % {"number": number})
                     return None
                 kind = hop["kind"]
             else:
                 if hop["system"] not in self.systems:
-                    self.add_error("hops", _text("Hop %(number)d: no linked system has the code %(code)s.")
+                    self.add_error("hops", gettext("Hop %(number)d: no linked system has the code %(code)s.")
                                    % {"number": number, "code": hop["system"][:40]})
                     return None
                 system = hop["system"]
             problem = roles_problem(self.systems[system], kind, hop["roles"])
             if problem:
-                self.add_error("hops", _text("Hop %(number)d: %(problem)s")
+                self.add_error("hops", gettext("Hop %(number)d: %(problem)s")
                                % {"number": number, "problem": problem})
                 return None
             cleaned.append({"via": hop["via"], "system": system if hop["via"] == VALUE else None,

@@ -20,8 +20,8 @@ from .test_runs import PAID_AFTER_DEATH
 
 @pytest.fixture
 def audit(systems, city):
-    return AgencyFactory(code="test-sjj", kind=AgencyKind.SUPERVISORY, supervision_class=SupervisionClass.AUDIT,
-                         region=city)
+    return AgencyFactory(code="test-sjj", kind=AgencyKind.SUPERVISORY,
+                         supervision_class=SupervisionClass.AUDIT, region=city)
 
 
 def test_an_agency_reads_what_any_of_its_roles_may(watcher, audit, our_agency, systems):
@@ -51,7 +51,8 @@ def test_nor_save_a_version_that_does(watcher, audit):
 
 
 def test_an_owner_reads_its_own_system(our_agency, systems):
-    SourceSystem.objects.filter(code__in=["social-assistance", "death-registrations"]).update(owner=our_agency)
+    owned = SourceSystem.objects.filter(code__in=["social-assistance", "death-registrations"])
+    owned.update(owner=our_agency)
     assert switched_on(our_agency, "sequence", PAID_AFTER_DEATH).is_active
 
 
@@ -82,7 +83,8 @@ def test_only_the_agencys_members_change_its_models(watcher, alice, bob):
 
 def test_every_model_change_is_on_the_search_log(watcher, alice):
     model = switched_on(watcher, "sequence", PAID_AFTER_DEATH, key="paid")
-    version = actions.save_version(acting_user=alice, model=model, template="sequence", parameters=PAID_AFTER_DEATH)
+    version = actions.save_version(acting_user=alice, model=model, template="sequence",
+                                   parameters=PAID_AFTER_DEATH)
     actions.backtest(acting_user=alice, version=version)
     actions.switch_on(acting_user=alice, version=version)
     actions.switch_back(acting_user=alice, model=WarningModel.objects.get(pk=model.pk))
@@ -91,7 +93,8 @@ def test_every_model_change_is_on_the_search_log(watcher, alice):
                    .values_list("user", "query"))
     assert changes == [
         (None, "paid v1: created"), (None, "paid v1: switched on"), (alice.pk, "paid v2: saved"),
-        (alice.pk, "paid v2: switched on"), (alice.pk, "paid v1: switched on"), (alice.pk, "paid v1: switched off"),
+        (alice.pk, "paid v2: switched on"), (alice.pk, "paid v1: switched on"),
+        (alice.pk, "paid v1: switched off"),
     ]
     backtests = AccessLog.objects.filter(action=AccessAction.MODEL_RUN, query__endswith="backtest")
     assert backtests.count() == 2
@@ -123,5 +126,6 @@ def test_a_warning_is_seen_by_its_agency_only_and_each_view_is_logged(watcher, a
 def test_a_screening_list_of_another_agency_is_refused(watcher, audit):
     actions.create_screening_list(acting_user=None, agency=audit, code="theirs", name="他们的名单")
     with pytest.raises(actions.VersionRefused, match="screening list"):
-        switched_on(watcher, "rescreen", {"screening_list": "theirs", "systems_searched": ["treasury-payments"]})
+        switched_on(watcher, "rescreen", {"screening_list": "theirs",
+                                          "systems_searched": ["treasury-payments"]})
 

@@ -27,8 +27,9 @@ from .test_runs import PAID_AFTER_DEATH
 @pytest.fixture
 def version(watcher):
     scenario = Scenario.objects.create(code="welfare", name="惠民补贴")
-    return actions.create_model(acting_user=None, key="paid", name="死亡后发放", scenario=scenario, agency=watcher,
-                                template="sequence", parameters=PAID_AFTER_DEATH, severity="high")
+    return actions.create_model(acting_user=None, key="paid", name="死亡后发放", scenario=scenario,
+                                agency=watcher, template="sequence", parameters=PAID_AFTER_DEATH,
+                                severity="high")
 
 
 def test_a_stored_version_is_never_changed_nor_deleted(version):
@@ -42,10 +43,11 @@ def test_a_stored_version_is_never_changed_nor_deleted(version):
 
 @pytest.mark.postgres
 def test_on_postgresql_not_even_raw_sql_changes_a_version(version):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE search_warningmodelversion SET severity = 'low' WHERE id = %s", [version.pk])
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM search_warningmodelversion WHERE id = %s", [version.pk])
+    for statement in ("UPDATE search_warningmodelversion SET severity = 'low' WHERE id = %s",
+                      "DELETE FROM search_warningmodelversion WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement, [version.pk])
 
 
 def test_every_save_is_the_next_version(version):
@@ -96,7 +98,8 @@ def test_versions_compare_and_switch_back(version):
     actions.backtest(acting_user=None, version=version)
     model = actions.switch_on(acting_user=None, version=version)
     second = actions.save_version(acting_user=None, model=model, template="sequence",
-                                  parameters={**PAID_AFTER_DEATH, "max_days": 90, "min_days": 2}, severity="low")
+                                  parameters={**PAID_AFTER_DEATH, "max_days": 90, "min_days": 2},
+                                  severity="low")
     assert versions.compare(version, second) == [
         versions.Change("severity", "high", "low"), versions.Change("max_days", None, 90),
         versions.Change("min_days", 1, 2),
