@@ -45,9 +45,9 @@ def test_a_stored_version_is_never_changed_nor_deleted(version):
 def test_on_postgresql_not_even_raw_sql_changes_a_version(version):
     for statement in ("UPDATE search_warningmodelversion SET severity = 'low' WHERE id = %s",
                       "DELETE FROM search_warningmodelversion WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [version.pk])
+        refused = pytest.raises(DatabaseError, match="append-only")
+        with refused, transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [version.pk])
 
 
 def test_every_save_is_the_next_version(version):
