@@ -76,7 +76,11 @@ def condition_in(column: str, values: Iterable) -> tuple[str, list]:
 
 def key_filter(alias: str, ctx: Context, system: str | None, kind: str,
                roles: Iterable[str]) -> tuple[str, list]:
-    """The conditions that pick the keys of one kind, with one of ``roles``, in ``system``."""
+    """The conditions that pick the keys of one kind, with one of ``roles``, in ``system``.
+
+    A key joined to another of the same record is in its system already: leave ``system`` None
+    there, so that the join goes through the index on the record rather than scanning every key
+    of the system for each one (which the system's index would invite)."""
     roles_sql, roles_params = condition_in(f"{alias}.role", roles)
     parts, params = [f"{alias}.kind = %s", roles_sql], [kind, *roles_params]
     if system is not None:

@@ -91,8 +91,7 @@ class Outlier(Pattern):
         k_sql, k_params = key_filter("k", ctx, params["system"], params["kind"], params["roles"])
         join, join_params, peer = "", [], "''"
         if params["peers"] == Peers.KEY:
-            p_sql, join_params = key_filter("p", ctx, params["system"], params["peer_kind"],
-                                            params["peer_roles"])
+            p_sql, join_params = key_filter("p", ctx, None, params["peer_kind"], params["peer_roles"])
             join, peer = f"JOIN {KEYS} p ON p.record_id = k.record_id AND {p_sql}", "p.value"
         elif params["peers"] == Peers.REGION:
             join, peer = f"JOIN {RECORDS} r ON r.id = k.record_id", "COALESCE(CAST(r.region_id AS TEXT), '')"

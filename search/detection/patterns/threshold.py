@@ -105,12 +105,12 @@ class Threshold(Pattern):
         joins, join_params, second, counted = [], [], "''", "NULL"
         second_kind = "NULL"
         if params.get("by_kind"):
-            s_sql, s_params = key_filter("s", ctx, system, params["by_kind"], params["by_roles"])
+            s_sql, s_params = key_filter("s", ctx, None, params["by_kind"], params["by_roles"])
             joins.append(f"JOIN {KEYS} s ON s.record_id = g.record_id AND {s_sql}")
             join_params += s_params
             second, second_kind = "s.value", "s.kind"
         if params["measure"] == Measure.DISTINCT:
-            c_sql, c_params = key_filter("c", ctx, system, params["counted_kind"], params["counted_roles"])
+            c_sql, c_params = key_filter("c", ctx, None, params["counted_kind"], params["counted_roles"])
             joins.append(f"JOIN {KEYS} c ON c.record_id = g.record_id AND {c_sql}")
             join_params += c_params
             counted = "c.value"
