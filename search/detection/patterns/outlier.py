@@ -1,8 +1,9 @@
 """Outlier (偏离同类): a record whose amount is more than ``factor`` times the median (or mean) of
 its peers: the other records of the system, of its region, or of the same second key (the same
 budget unit's payments, the same tenderer's contracts). Groups of fewer than ``min_peers``
-records have no meaningful centre and raise nothing. One warning per subject key; its evidence
-is each of its records that stands out.
+records have no meaningful centre and raise nothing, nor does a group whose centre is zero (most
+of its amounts are nothing: any amount would be infinitely many times it). One warning per
+subject key; its evidence is each of its records that stands out.
 
 The median is taken with window functions (ROW_NUMBER and COUNT over the group), which SQLite
 and PostgreSQL both have: the middle record, or the mean of the two middle ones.
@@ -110,7 +111,8 @@ class Outlier(Pattern):
             q.cte("centres", "SELECT peer, AVG(amt) AS centre, COUNT(*) AS n FROM base GROUP BY peer")
         q.final(
             "SELECT base.v, base.kk, base.v, base.rid FROM base JOIN centres ON centres.peer = base.peer "
-            f"WHERE centres.n >= %s AND base.amt > {amount(params['factor'])} * centres.centre",
+            "WHERE centres.n >= %s AND centres.centre > 0 "
+            f"AND base.amt > {amount(params['factor'])} * centres.centre",
             [params["min_peers"], params["factor"]],
         )
         return q

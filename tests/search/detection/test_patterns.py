@@ -216,6 +216,17 @@ def test_outlier_against_the_median_of_the_same_payer(watcher, load):
     assert found(mean) == {}
 
 
+def test_outlier_of_a_group_whose_median_is_zero_is_none(watcher, load):
+    payees = [company(80 + n) for n in range(6)]
+    load("treasury-payments", [load.payment("江州市某局", payee, "0", "2024-01-01") for payee in payees[:5]]
+         + [load.payment("江州市某局", payees[5], "1", "2024-01-02")])
+    model = switched_on(watcher, "outlier", {
+        "system": "treasury-payments", "kind": CODE, "roles": ["payee"], "peers": "system", "centre": "median",
+        "factor": "5", "min_peers": 5,
+    })
+    assert found(model) == {}
+
+
 # --- relation path ------------------------------------------------------------------------------------------
 PATH = {
     "start_system": "public-officials", "start_kind": ID, "start_roles": ["official"],
