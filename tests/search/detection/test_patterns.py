@@ -221,8 +221,8 @@ def test_outlier_of_a_group_whose_median_is_zero_is_none(watcher, load):
     load("treasury-payments", [load.payment("江州市某局", payee, "0", "2024-01-01") for payee in payees[:5]]
          + [load.payment("江州市某局", payees[5], "1", "2024-01-02")])
     model = switched_on(watcher, "outlier", {
-        "system": "treasury-payments", "kind": CODE, "roles": ["payee"], "peers": "system", "centre": "median",
-        "factor": "5", "min_peers": 5,
+        "system": "treasury-payments", "kind": CODE, "roles": ["payee"], "peers": "system",
+        "centre": "median", "factor": "5", "min_peers": 5,
     })
     assert found(model) == {}
 
