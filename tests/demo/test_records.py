@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from demo.records import Progress, loading_progress, seed_records
 from search import index
+from search.detection.models import DetectionRun, RunMode, RunState, WarningModel
 from search.index.query import parse
 from search.ingest.files import ingest_file
 from search.ingest.registry import SYSTEMS
@@ -62,6 +63,11 @@ def test_seed_demo_loads_them_once(monkeypatch):
     assert f"{2 * len(SYSTEMS)} linked-system records loaded" in out.getvalue()
     # Owners are linked once the demo city's agencies exist.
     assert not SourceSystem.objects.filter(owner__isnull=True).exists()
+    # The seeded warning models are switched on, and ran once the records were in.
+    models = WarningModel.objects.all()
+    assert models.count() >= 12 and all(model.is_active for model in models)
+    full_runs = DetectionRun.objects.filter(mode=RunMode.FULL, state=RunState.DONE)
+    assert set(full_runs.values_list("version__model", flat=True)) == {model.pk for model in models}
     out = StringIO()
     call_command("seed_demo", "--records-per-system", "2", stdout=out)
     assert Record.objects.count() == 2 * len(SYSTEMS)
