@@ -111,7 +111,8 @@ def statement(query: patterns.Query, scope: Scope) -> tuple[str, list]:
     """The template's query as one statement, its rows named (grp, kind, value, record_id), kept
     to the warnings the scope's linked records take part in. Only names and placeholders are
     put into the text; every value is bound."""
-    ctes = [f"{name} AS ({body})" for name, body in query.ctes]
+    ctes = [f"{name} AS {'MATERIALIZED ' if name in query.materialized else ''}({body})"
+            for name, body in query.ctes]
     ctes.append(f"found (grp, kind, value, record_id) AS ({query.select})")
     sql = f"WITH {', '.join(ctes)} SELECT grp, kind, value, record_id FROM found"  # noqa: S608
     params = list(query.params)

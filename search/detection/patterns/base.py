@@ -36,10 +36,15 @@ class Query:
     ctes: list[tuple[str, str]] = field(default_factory=list)
     select: str = ""
     params: list = field(default_factory=list)
+    # CTEs computed once, as written, before the rest of the query is planned around them
+    # (MATERIALIZED: PostgreSQL 12 and SQLite 3.35 know it).
+    materialized: set[str] = field(default_factory=set)
 
-    def cte(self, name: str, sql: str, params: Iterable = ()) -> None:
+    def cte(self, name: str, sql: str, params: Iterable = (), *, materialized: bool = False) -> None:
         self.ctes.append((name, sql))
         self.params.extend(params)
+        if materialized:
+            self.materialized.add(name)
 
     def final(self, sql: str, params: Iterable = ()) -> None:
         self.select = sql

@@ -136,43 +136,50 @@ class RelationPath(Pattern):
         return {params["start_system"], *(hop["system"] for hop in params["hops"] if hop["via"] == VALUE)}
 
     def compile(self, params: dict, ctx: Context) -> Query:
+        """One materialised step a hop: each step holds the key it reached (its id, kind, value
+        and record), the start's kind and value, and the records met on the way (``r0`` the
+        start's, then one per hop to another record). Walking step by step keeps the work in
+        proportion to the paths that exist, however little the planner knows of the keys (just
+        after a load, before PostgreSQL has analysed them, a five-way join of one table can be
+        planned as a product of its scans)."""
         q = Query()
-        joins, values, new_records = [], [], [0]
+        start, values = key_filter("k", ctx, params["start_system"], params["start_kind"],
+                                   params["start_roles"])
+        q.cte("step0", "SELECT k.id AS kid, k.kind AS kind, k.value AS value, k.record_id AS rec, "
+                       f"k.kind AS sk, k.value AS sv, k.record_id AS r0 FROM {KEYS} k WHERE {start}",
+              values, materialized=True)
+        carried = ["r0"]
         for number, hop in enumerate(params["hops"], 1):
-            this, before = f"k{number}", f"k{number - 1}"
             if hop["via"] == RECORD:
-                where, found = key_filter(this, ctx, None, hop["kind"], hop["roles"])
-                joins.append(f"JOIN {KEYS} {this} ON {this}.record_id = {before}.record_id AND {where}")
+                where, values = key_filter("k", ctx, None, hop["kind"], hop["roles"])
+                join = f"k.record_id = p.rec AND {where}"
             else:
-                roles, found = condition_in(f"{this}.role", hop["roles"])
-                joins.append(f"JOIN {KEYS} {this} ON {this}.kind = {before}.kind "
-                             f"AND {this}.value = {before}.value AND {this}.id <> {before}.id "
-                             f"AND {this}.system_id = %s AND {roles}")
-                found = [ctx.system(hop["system"]), *found]
-                new_records.append(number)
-            values += found
-        last = f"k{len(params['hops'])}"
-        start, start_values = key_filter("k0", ctx, params["start_system"], params["start_kind"],
-                                         params["start_roles"])
-        close, close_values = "", []
+                roles, values = condition_in("k.role", hop["roles"])
+                join = (f"k.kind = p.kind AND k.value = p.value AND k.id <> p.kid AND k.system_id = %s "
+                        f"AND {roles}")
+                values = [ctx.system(hop["system"]), *values]
+            met = [f"p.{column}" for column in carried]
+            if hop["via"] == VALUE:
+                met.append(f"k.record_id AS r{number}")
+                carried.append(f"r{number}")
+            q.cte(f"step{number}",
+                  f"SELECT k.id AS kid, k.kind AS kind, k.value AS value, k.record_id AS rec, p.sk, p.sv, "
+                  f"{', '.join(met)} FROM step{number - 1} p JOIN {KEYS} k ON {join}",
+                  values, materialized=True)
+        close, values = "", []
         if params.get("close_kind"):
             end_sql, end_values = key_filter("ce", ctx, None, params["close_kind"], params["close_end_roles"])
-            start_sql, start_close_values = key_filter("cs", ctx, None, params["close_kind"],
-                                                       params["close_start_roles"])
-            close = (f"AND EXISTS (SELECT 1 FROM {KEYS} ce JOIN {KEYS} cs "
-                     "ON cs.kind = ce.kind AND cs.value = ce.value "
-                     f"WHERE ce.record_id = {last}.record_id AND {end_sql} AND cs.record_id = k0.record_id "
-                     f"AND {start_sql})")
-            close_values = [*end_values, *start_close_values]
-        records = ", ".join(f"k{number}.record_id AS r{number}" for number in new_records)
-        q.cte(
-            "paths",
-            f"SELECT DISTINCT k0.kind AS sk, k0.value AS sv, {last}.kind AS ek, {last}.value AS ev, "
-            f"{last}.record_id AS rend, {records} FROM {KEYS} k0 {' '.join(joins)} WHERE {start} {close}",
-            [*values, *start_values, *close_values],
-        )
+            start_sql, start_values = key_filter("cs", ctx, None, params["close_kind"],
+                                                 params["close_start_roles"])
+            close = (f"WHERE EXISTS (SELECT 1 FROM {KEYS} ce JOIN {KEYS} cs ON cs.kind = ce.kind "
+                     f"AND cs.value = ce.value WHERE ce.record_id = p.rec AND {end_sql} "
+                     f"AND cs.record_id = p.r0 AND {start_sql})")
+            values = [*end_values, *start_values]
+        records = ", ".join(f"p.{column}" for column in carried)
+        q.cte("paths", f"SELECT DISTINCT p.sk, p.sv, p.kind AS ek, p.value AS ev, p.rec AS rend, {records} "
+                       f"FROM step{len(params['hops'])} p {close}", values)
         group = "sv || '|' || ev"
-        selects = [f"SELECT {group}, sk, sv, r{number} FROM paths" for number in new_records]
+        selects = [f"SELECT {group}, sk, sv, {column} FROM paths" for column in carried]
         selects.append(f"SELECT {group}, ek, ev, rend FROM paths")
         q.final(" UNION ".join(selects))
         return q
