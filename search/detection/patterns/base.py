@@ -170,8 +170,9 @@ def _is_role(role: str) -> bool:
             and all(c.islower() or c.isdigit() or c == "_" for c in role))
 
 
-def kind_field(label) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, choices=KeyKind.choices)
+def kind_field(label, *, required: bool = True) -> forms.ChoiceField:
+    choices = KeyKind.choices if required else [("", "---------"), *KeyKind.choices]
+    return forms.ChoiceField(label=label, choices=choices, required=required)
 
 
 def days_field(label, *, required: bool = True, minimum: int = 0, **kwargs) -> forms.IntegerField:
@@ -203,6 +204,12 @@ class PatternForm(BootstrapForm):
         elif problem := roles_problem(self.systems[code], kind, self.cleaned_data.get(roles_field) or []):
             self.add_error(roles_field, problem)
 
+    def check_order(self, low_field: str, high_field: str, message) -> None:
+        """Adds ``message`` to ``high_field`` when both are given and it is below ``low_field``."""
+        low, high = self.cleaned_data.get(low_field), self.cleaned_data.get(high_field)
+        if low is not None and high is not None and high < low:
+            self.add_error(high_field, message)
+
     def parameters(self) -> dict:
         """The cleaned parameters as JSON; call after ``is_valid()``."""
         return {name: _plain(value) for name, value in self.cleaned_data.items()}
@@ -233,7 +240,8 @@ class Pattern:
         return self.form_class(data)
 
     def systems(self, params: dict) -> set[str]:
-        raise NotImplementedError
+        """The linked systems the parameters name: most templates read the one called "system"."""
+        return {params["system"]}
 
     def compile(self, params: dict, ctx: Context) -> Query:
         raise NotImplementedError

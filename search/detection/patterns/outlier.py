@@ -56,17 +56,13 @@ class OutlierForm(PatternForm):
     kind = kind_field(_("Warn about the key of kind"))
     roles = RolesField(label=_("With the roles"), help_text=_("Empty: any role."))
     peers = forms.ChoiceField(label=_("Compared with"), choices=Peers.CHOICES)
-    peer_kind = forms.ChoiceField(label=_("Second key's kind"), required=False)
+    peer_kind = kind_field(_("Second key's kind"), required=False)
     peer_roles = RolesField(label=_("Second key's roles"))
     centre = forms.ChoiceField(label=_("Centre of the peers"), choices=Centre.CHOICES)
     factor = forms.DecimalField(label=_("More than this many times the centre"), min_value=Decimal("1.01"),
                                 max_value=MAX_FACTOR, max_digits=7, decimal_places=2)
     min_peers = forms.IntegerField(label=_("Fewest records in a peer group"), min_value=MIN_PEERS,
                                    max_value=1_000_000, initial=5)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["peer_kind"].choices = [("", "---------"), *self.fields["kind"].choices]
 
     def clean(self):
         data = super().clean()
@@ -83,9 +79,6 @@ class Outlier(Pattern):
     label = _("Outlier")
     description = _("An amount far above the median or mean of its peers.")
     form_class = OutlierForm
-
-    def systems(self, params: dict) -> set[str]:
-        return {params["system"]}
 
     def compile(self, params: dict, ctx: Context) -> Query:
         q = Query()

@@ -60,13 +60,9 @@ class RelationPathForm(PatternForm):
         help_text=_('A list of hops, each {"via": "record", "kind": …, "roles": […]} or '
                     '{"via": "value", "system": …, "roles": […]}.'),
     )
-    close_kind = forms.ChoiceField(label=_("Close on a key of kind"), required=False)
+    close_kind = kind_field(_("Close on a key of kind"), required=False)
     close_start_roles = RolesField(label=_("Its roles in the start record"))
     close_end_roles = RolesField(label=_("Its roles in the last record"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["close_kind"].choices = [("", "---------"), *self.fields["start_kind"].choices]
 
     def clean(self):
         data = super().clean()

@@ -20,9 +20,7 @@ class SequenceForm(TwoSidesForm):
 
     def clean(self):
         data = super().clean()
-        low, high = data.get("min_days"), data.get("max_days")
-        if low is not None and high is not None and high < low:
-            self.add_error("max_days", _("The most days cannot be fewer than the least."))
+        self.check_order("min_days", "max_days", _("The most days cannot be fewer than the least."))
         return data
 
 

@@ -55,10 +55,10 @@ class ThresholdForm(PatternForm):
     system = SystemField(label=_("Linked system"))
     kind = kind_field(_("Group by the key of kind"))
     roles = RolesField(label=_("With the roles"), help_text=_("Empty: any role."))
-    by_kind = forms.ChoiceField(label=_("And by a second key of the same record, of kind"), required=False)
+    by_kind = kind_field(_("And by a second key of the same record, of kind"), required=False)
     by_roles = RolesField(label=_("Second key's roles"))
     measure = forms.ChoiceField(label=_("Measure"), choices=Measure.CHOICES)
-    counted_kind = forms.ChoiceField(label=_("Counted key's kind"), required=False)
+    counted_kind = kind_field(_("Counted key's kind"), required=False)
     counted_roles = RolesField(label=_("Counted key's roles"))
     at_least = forms.DecimalField(label=_("Warn at"), min_value=1, max_value=AMOUNT_LIMIT, max_digits=16,
                                   decimal_places=2,
@@ -67,11 +67,6 @@ class ThresholdForm(PatternForm):
                              help_text=_("Empty: over all the records."))
     amount_min = amount_field(_("Only records of at least this amount"))
     amount_max = amount_field(_("Only records of at most this amount"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        kinds = [("", "---------"), *self.fields["kind"].choices]
-        self.fields["by_kind"].choices = self.fields["counted_kind"].choices = kinds
 
     def clean(self):
         data = super().clean()
@@ -83,9 +78,7 @@ class ThresholdForm(PatternForm):
         threshold = data.get("at_least")
         if threshold is not None and data.get("measure") != Measure.SUM and threshold != int(threshold):
             self.add_error("at_least", _("A number of records or values is a whole number."))
-        low, high = data.get("amount_min"), data.get("amount_max")
-        if low is not None and high is not None and high < low:
-            self.add_error("amount_max", _("The largest amount cannot be below the smallest."))
+        self.check_order("amount_min", "amount_max", _("The largest amount cannot be below the smallest."))
         return data
 
 
@@ -94,9 +87,6 @@ class Threshold(Pattern):
     label = _("Grouped threshold")
     description = _("A count or sum per key, or per two keys, over a window of days.")
     form_class = ThresholdForm
-
-    def systems(self, params: dict) -> set[str]:
-        return {params["system"]}
 
     def compile(self, params: dict, ctx: Context) -> Query:
         q = Query()
