@@ -149,10 +149,10 @@ class RecordKey(models.Model):
         SourceSystem, verbose_name=_("linked system"), on_delete=models.CASCADE, db_index=False,
         related_name="+",
     )
-    role = models.CharField(_("role"), max_length=40)
-    kind = models.CharField(_("kind"), max_length=20, choices=KeyKind.choices)
+    role = models.CharField(_("role in the linked record"), max_length=40)
+    kind = models.CharField(_("kind of key"), max_length=20, choices=KeyKind.choices)
     # Normalised (search.ingest.keys); indexed under (kind, value), as every join names the kind.
-    value = models.CharField(_("value"), max_length=200)
+    value = models.CharField(_("normalised value"), max_length=200)
     # The record's date unless the key declares a column of its own; empty when that column is.
     date = models.DateField(_("date"), null=True, blank=True)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)
