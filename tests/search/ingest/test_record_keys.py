@@ -242,7 +242,7 @@ def test_an_interrupted_command_says_how_to_resume(system, keyless, monkeypatch)
         raise KeyboardInterrupt
 
     monkeypatch.setattr("search.ingest.backfill.store_keys", interrupt)
-    with pytest.raises(CommandError, match="Interrupted. Give the same command again to resume."):
+    with pytest.raises(CommandError, match="Interrupted. Give the same command again to go on"):
         run_command()
 
 
