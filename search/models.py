@@ -21,11 +21,13 @@ column(s) of the system's export it comes from::
       "credit_codes": ["统一社会信用代码"],   # 18-character unified social credit codes
       "id_numbers": ["身份证号"],            # 18-character resident ID numbers
       "phones": ["联系电话"],
-      "required": ["项目名称", "受理时间"]    # columns that must not be empty
+      "required": ["项目名称", "受理时间"],   # columns that must not be empty
+      "keys": [{"column": "身份证号", "kind": "id_number", "role": "legal_representative"}]
     }
 
 Every key but ``external_id`` and ``occurred_at`` is optional; a single column may be given as
-a string or a one-element list.
+a string or a one-element list. ``keys`` lists the record keys the row gives (``RecordKey``,
+written beside the record; their format is in ``search.ingest.mapping``).
 """
 
 from __future__ import annotations
