@@ -11,6 +11,10 @@ to ask in demo mode). Loading resumes where it stopped: the systems load one aft
 each from a file named after the demo (``DEMO_FILE``) whose run ``ingest_file`` resumes after its
 last committed batch, and a system whose demo run is done is not loaded again. A database that
 holds records but no demo run (real data, or a demo loaded before the runs were named) gets none.
+
+Ingestion writes the records' keys with them. A demo loaded before there were record keys gets
+its keys at the next start (``key_records_loaded_without_keys``), as ``manage.py record_keys``
+would give them.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from search.ingest.backfill import backfill_keys, records_without_keys
 from search.ingest.files import ingest_file
 from search.ingest.loading import Progress, progress_of_runs
 from search.ingest.registry import SYSTEMS, seed_systems
@@ -91,3 +96,14 @@ def seed_records(per_system: int | None = None, *, report: Callable[[str, int], 
             ingest_file(systems[code], path, batch_size=BATCH_SIZE, progress=progress)
             path.unlink()
     return Record.objects.count() - before
+
+
+def key_records_loaded_without_keys() -> int:
+    """Give keys to the demo's records loaded before there were record keys; how many were read.
+    A database without the demo's runs (real data) is left to ``manage.py record_keys``."""
+    if not _demo_runs().exists():
+        return 0
+    systems = SourceSystem.objects.filter(code__in=[spec.code for spec in SYSTEMS])
+    if not records_without_keys(systems).exists():
+        return 0
+    return backfill_keys(systems).records
