@@ -1,0 +1,201 @@
+"""What record keys cost ingestion (issue 16, point 1): the same rows loaded with keys and without.
+
+    # a database of its own (its linked records are emptied at every run), PostgreSQL or SQLite
+    psql -h 127.0.0.1 -U portal -d postgres -c 'CREATE DATABASE bench_keys'
+    export DATABASE_URL=postgres://portal:portal@127.0.0.1:5432/bench_keys PORTAL_DEMO=1
+    #   or DATABASE_URL=sqlite:////var/tmp/bench_keys.sqlite3
+    python manage.py migrate && python manage.py shell -c "from demo import city; city.seed()"
+    python manage.py seed_systems
+    python -m bench.record_keys --per-system 3704 --runs 5 --json keys.json   # 27 systems, 100,008 rows
+
+Every export is generated once (``demo.generator``, every system, ``--per-system`` rows each),
+then each run, in turn with keys and without (the order alternating from run to run, so that a
+drift of the machine weighs on both alike):
+
+- ``load``: the linked records emptied, every file loaded with ``search.ingest.files.ingest_file``
+  (what ``manage.py ingest --no-index`` does: mapped, checked, upserted by batch of 2,000 with the
+  run's progress, one file after another in one process), the systems' mappings declaring the
+  registry's keys or none;
+- ``again``: the same files loaded once more: every record is there and unchanged, so its keys
+  are read and compared, and left as they are;
+- ``backfill`` (after the load without keys): the registry's keys put back in the mappings and
+  every record given its keys by ``search.ingest.backfill.backfill_keys`` (``manage.py record_keys``).
+
+Rates are rows (records) a second of wall time for the whole load. The search index is left out
+(``index=False``): what the keys cost is measured against the database's own work, where it is
+largest in proportion. After the loads with keys: keys per row and the size of the key table
+and of its indexes, beside the records' table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.board import percentile
+from bench.search_ingest import machine
+
+SEED = 20261207
+EMPTIED = (
+    "search_recordkey", "search_record_masked", "search_record", "search_rejectedrow", "search_ingestrun",
+)
+
+
+def django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    if "bench" not in str(connection.settings_dict["NAME"]):
+        sys.exit("This benchmark empties the linked records: give it a database of its own, with "
+                 "'bench' in its name (DATABASE_URL=postgres://…/bench_keys or sqlite:///…/bench_keys.sqlite3).")
+
+
+def generate(folder: Path, per_system: int) -> dict[str, Path]:
+    from demo.generator import World, write_system
+    from search.ingest.registry import SYSTEMS
+
+    world = World(SEED, per_system)
+    files = {}
+    for spec in SYSTEMS:
+        files[spec.code] = folder / f"{spec.code}.jsonl"
+        write_system(spec.code, files[spec.code], seed=SEED, count=per_system, world=world)
+    return files
+
+
+def empty() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(EMPTIED)} RESTART IDENTITY CASCADE")
+        else:
+            for table in EMPTIED:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (the module's own table names)
+
+
+def declare_keys(with_keys: bool) -> None:
+    from search.ingest.registry import BY_CODE
+    from search.models import SourceSystem
+
+    for system in SourceSystem.objects.filter(code__in=list(BY_CODE)):
+        mapping = {name: value for name, value in system.field_mapping.items() if name != "keys"}
+        if with_keys:
+            mapping["keys"] = BY_CODE[system.code].field_mapping["keys"]
+        system.field_mapping = mapping
+        system.save(update_fields=["field_mapping"])
+
+
+def load_all(files: dict[str, Path]) -> tuple[int, float]:
+    from search.ingest.files import ingest_file
+    from search.models import SourceSystem
+
+    systems = {system.code: system for system in SourceSystem.objects.filter(code__in=list(files))}
+    rows, started = 0, time.perf_counter()
+    for code, path in files.items():
+        rows += ingest_file(systems[code], path, again=True, index=False).run.rows_done
+    return rows, time.perf_counter() - started
+
+
+def sizes() -> dict:
+    """Bytes of the key table, its indexes, and the records' table (with its own indexes)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_relation_size('search_recordkey'), pg_indexes_size('search_recordkey'), "
+                "pg_total_relation_size('search_record')"
+            )
+            table, indexes, records = cursor.fetchone()
+        else:
+            cursor.execute("SELECT name, tbl_name FROM sqlite_master WHERE tbl_name IN "
+                           "('search_recordkey', 'search_record')")
+            owner = dict(cursor.fetchall())
+            cursor.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name")
+            used = dict(cursor.fetchall())
+            table = used.get("search_recordkey", 0)
+            indexes = sum(size for name, size in used.items()
+                          if owner.get(name) == "search_recordkey" and name != "search_recordkey")
+            records = sum(size for name, size in used.items() if owner.get(name) == "search_record")
+    return {"key_table_mb": round(table / 2**20, 1), "key_indexes_mb": round(indexes / 2**20, 1),
+            "records_mb": round(records / 2**20, 1)}
+
+
+def run(files: dict[str, Path], with_keys: bool) -> dict:
+    from search.ingest.backfill import backfill_keys
+    from search.models import Record, RecordKey, SourceSystem
+
+    empty()
+    declare_keys(with_keys)
+    rows, seconds = load_all(files)
+    result = {"keys": with_keys, "rows": rows, "load_s": round(seconds, 2),
+              "load_rows_per_s": round(rows / seconds)}
+    rows, seconds = load_all(files)
+    result |= {"again_s": round(seconds, 2), "again_rows_per_s": round(rows / seconds)}
+    if with_keys:
+        keys = RecordKey.objects.count()
+        result |= {"key_rows": keys, "keys_per_row": round(keys / Record.objects.count(), 2)} | sizes()
+    else:
+        assert not RecordKey.objects.exists()
+        declare_keys(True)
+        done = backfill_keys(list(SourceSystem.objects.all()))
+        result |= {"backfill_s": round(done.seconds, 2),
+                   "backfill_records_per_s": round(done.records / done.seconds),
+                   "backfill_keys_per_s": round(done.keys / done.seconds)}
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def summary(values: list[float]) -> dict:
+    return {"median": round(statistics.median(values)), "p95": round(percentile(values, 0.95)),
+            "min": round(min(values)), "max": round(max(values))}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--per-system", type=int, default=3_704, help="rows generated for each of 27 systems")
+    parser.add_argument("--runs", type=int, default=5, help="runs with keys, and as many without")
+    parser.add_argument("--data", type=Path, help="keep the generated exports in this folder")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    args = parser.parse_args(argv)
+    django_setup()
+    facts = machine()
+    print(json.dumps(facts), flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench-keys-") as scratch:
+        folder = args.data or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        files = generate(folder, args.per_system)
+        runs = []
+        for number in range(args.runs):
+            order = (True, False) if number % 2 == 0 else (False, True)
+            runs.extend(run(files, with_keys) for with_keys in order)
+    with_keys = [item for item in runs if item["keys"]]
+    without = [item for item in runs if not item["keys"]]
+    result = {
+        "machine": facts, "rows": runs[0]["rows"], "systems": len(files),
+        "load_with_keys": summary([item["load_rows_per_s"] for item in with_keys]),
+        "load_without_keys": summary([item["load_rows_per_s"] for item in without]),
+        "again_with_keys": summary([item["again_rows_per_s"] for item in with_keys]),
+        "again_without_keys": summary([item["again_rows_per_s"] for item in without]),
+        "backfill_records_per_s": summary([item["backfill_records_per_s"] for item in without]),
+        "backfill_keys_per_s": summary([item["backfill_keys_per_s"] for item in without]),
+        "keys_per_row": with_keys[-1]["keys_per_row"], "key_rows": with_keys[-1]["key_rows"],
+        **{name: with_keys[-1][name] for name in ("key_table_mb", "key_indexes_mb", "records_mb")},
+        "runs": runs,
+    }
+    print(json.dumps({key: value for key, value in result.items() if key != "runs"}, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
