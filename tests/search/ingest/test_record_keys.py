@@ -26,15 +26,9 @@ from tests.search.ingest.test_ingest import (
     write_csv,
     write_jsonl,
 )
+from tests.search.ingest.test_key_mapping import KEYS as BID_KEYS
 
-KEYS = [
-    {"column": "身份证号", "kind": "id_number", "role": "legal_representative"},
-    {"column": "统一社会信用代码", "kind": "credit_code", "role": "bidder"},
-    {"column": "统一社会信用代码", "kind": "credit_code", "role": "winning_bidder", "amount": "中标金额",
-     "when": {"column": "是否中标", "equals": "是"}},
-    {"column": "联系电话", "kind": "phone", "role": "bidder"},
-    {"column": "问题地址", "kind": "address", "role": "location", "date": "开标日期"},
-]
+KEYS = [*BID_KEYS, {"column": "问题地址", "kind": "address", "role": "location", "date": "开标日期"}]
 KEY_COLUMNS = [*COLUMNS, "是否中标", "问题地址", "开标日期"]
 DAY = datetime.date(2024, 3, 5)  # 受理时间 of row()
 KEY_FIELDS = ("record__external_id", "role", "kind", "value", "date", "amount")
