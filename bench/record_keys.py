@@ -21,7 +21,9 @@ drift of the machine weighs on both alike):
 - ``backfill`` (after the load without keys): the registry's keys put back in the mappings and
   every record given its keys by ``search.ingest.backfill.backfill_keys`` (``manage.py record_keys``).
 
-Rates are rows (records) a second of wall time for the whole load. The search index is left out
+Rates are rows (records) a second of wall time for the whole load, and a second of this process's
+CPU time (on SQLite all the work, on PostgreSQL the client's share: a shared machine's other
+work weighs on the first, hardly on the second). The search index is left out
 (``index=False``): what the keys cost is measured against the database's own work, where it is
 largest in proportion. After the loads with keys: keys per row and the size of the key table
 and of its indexes, beside the records' table.
@@ -60,14 +62,17 @@ def django_setup() -> None:
 
 
 def generate(folder: Path, per_system: int) -> dict[str, Path]:
+    """Every system's export, generated into ``folder`` unless a run before left it there."""
     from demo.generator import World, write_system
     from search.ingest.registry import SYSTEMS
 
-    world = World(SEED, per_system)
-    files = {}
-    for spec in SYSTEMS:
-        files[spec.code] = folder / f"{spec.code}.jsonl"
-        write_system(spec.code, files[spec.code], seed=SEED, count=per_system, world=world)
+    folder = folder / f"{SEED}-{per_system}"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {spec.code: folder / f"{spec.code}.jsonl" for spec in SYSTEMS}
+    if not all(path.exists() for path in files.values()):
+        world = World(SEED, per_system)
+        for code, path in files.items():
+            write_system(code, path, seed=SEED, count=per_system, world=world)
     return files
 
 
@@ -94,15 +99,17 @@ def declare_keys(with_keys: bool) -> None:
         system.save(update_fields=["field_mapping"])
 
 
-def load_all(files: dict[str, Path]) -> tuple[int, float]:
+def load_all(files: dict[str, Path]) -> tuple[int, float, float]:
+    """Rows loaded, wall seconds, and CPU seconds of this process (on SQLite all the work; on
+    PostgreSQL the client's share)."""
     from search.ingest.files import ingest_file
     from search.models import SourceSystem
 
     systems = {system.code: system for system in SourceSystem.objects.filter(code__in=list(files))}
-    rows, started = 0, time.perf_counter()
+    rows, started, cpu = 0, time.perf_counter(), time.process_time()
     for code, path in files.items():
         rows += ingest_file(systems[code], path, again=True, index=False).run.rows_done
-    return rows, time.perf_counter() - started
+    return rows, time.perf_counter() - started, time.process_time() - cpu
 
 
 def sizes() -> dict:
@@ -136,21 +143,25 @@ def run(files: dict[str, Path], with_keys: bool) -> dict:
 
     empty()
     declare_keys(with_keys)
-    rows, seconds = load_all(files)
-    result = {"keys": with_keys, "rows": rows, "load_s": round(seconds, 2),
-              "load_rows_per_s": round(rows / seconds)}
-    rows, seconds = load_all(files)
-    result |= {"again_s": round(seconds, 2), "again_rows_per_s": round(rows / seconds)}
+    rows, seconds, cpu = load_all(files)
+    result = {"keys": with_keys, "rows": rows, "load_s": round(seconds, 2), "load_cpu_s": round(cpu, 2),
+              "load_rows_per_s": round(rows / seconds), "load_rows_per_cpu_s": round(rows / cpu)}
+    rows, seconds, cpu = load_all(files)
+    result |= {"again_s": round(seconds, 2), "again_cpu_s": round(cpu, 2),
+               "again_rows_per_s": round(rows / seconds), "again_rows_per_cpu_s": round(rows / cpu)}
     if with_keys:
         keys = RecordKey.objects.count()
         result |= {"key_rows": keys, "keys_per_row": round(keys / Record.objects.count(), 2)} | sizes()
     else:
         assert not RecordKey.objects.exists()
         declare_keys(True)
+        cpu = time.process_time()
         done = backfill_keys(list(SourceSystem.objects.all()))
+        cpu = time.process_time() - cpu
         result |= {"backfill_s": round(done.seconds, 2),
                    "backfill_records_per_s": round(done.records / done.seconds),
-                   "backfill_keys_per_s": round(done.keys / done.seconds)}
+                   "backfill_keys_per_s": round(done.keys / done.seconds),
+                   "backfill_records_per_cpu_s": round(done.records / cpu)}
     print(json.dumps(result), flush=True)
     return result
 
@@ -164,16 +175,14 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--per-system", type=int, default=3_704, help="rows generated for each of 27 systems")
     parser.add_argument("--runs", type=int, default=5, help="runs with keys, and as many without")
-    parser.add_argument("--data", type=Path, help="keep the generated exports in this folder")
+    parser.add_argument("--data", type=Path, help="keep the generated exports here for the next run")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
     django_setup()
     facts = machine()
     print(json.dumps(facts), flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-keys-") as scratch:
-        folder = args.data or Path(scratch)
-        folder.mkdir(parents=True, exist_ok=True)
-        files = generate(folder, args.per_system)
+        files = generate(args.data or Path(scratch), args.per_system)
         runs = []
         for number in range(args.runs):
             order = (True, False) if number % 2 == 0 else (False, True)
@@ -182,11 +191,11 @@ def main(argv=None) -> None:
     without = [item for item in runs if not item["keys"]]
     result = {
         "machine": facts, "rows": runs[0]["rows"], "systems": len(files),
-        "load_with_keys": summary([item["load_rows_per_s"] for item in with_keys]),
-        "load_without_keys": summary([item["load_rows_per_s"] for item in without]),
-        "again_with_keys": summary([item["again_rows_per_s"] for item in with_keys]),
-        "again_without_keys": summary([item["again_rows_per_s"] for item in without]),
+        **{f"{step}_{mode}_keys{unit}": summary([item[f"{step}_rows_per{unit}"] for item in items])
+           for step in ("load", "again") for mode, items in (("with", with_keys), ("without", without))
+           for unit in ("_s", "_cpu_s")},
         "backfill_records_per_s": summary([item["backfill_records_per_s"] for item in without]),
+        "backfill_records_per_cpu_s": summary([item["backfill_records_per_cpu_s"] for item in without]),
         "backfill_keys_per_s": summary([item["backfill_keys_per_s"] for item in without]),
         "keys_per_row": with_keys[-1]["keys_per_row"], "key_rows": with_keys[-1]["key_rows"],
         **{name: with_keys[-1][name] for name in ("key_table_mb", "key_indexes_mb", "records_mb")},
