@@ -284,6 +284,10 @@ class ShownRecord:
     identifiers: bool
 
 
+# The kinds of record key (search.models.KeyKind) whose column holds ID or phone numbers.
+IDENTIFIER_KEY_KINDS = ("id_number", "phone")
+
+
 def _columns(value) -> set[str]:
     if not value:
         return set()
@@ -300,7 +304,10 @@ def shown_record(record, *, identifiers: bool) -> ShownRecord:
             list(record.phones or []), raw, identifiers=True,
         )
     mapping = record.system.field_mapping or {}
-    identifier_columns = _columns(mapping.get("id_numbers")) | _columns(mapping.get("phones"))
+    identifier_columns = _columns(mapping.get("id_numbers")) | _columns(mapping.get("phones")) | {
+        key.get("column") for key in mapping.get("keys") or () if isinstance(key, dict)
+        and key.get("kind") in IDENTIFIER_KEY_KINDS
+    }
     return ShownRecord(
         title=mask_text(record.title),
         body=mask_text(record.body),

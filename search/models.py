@@ -21,11 +21,13 @@ column(s) of the system's export it comes from::
       "credit_codes": ["统一社会信用代码"],   # 18-character unified social credit codes
       "id_numbers": ["身份证号"],            # 18-character resident ID numbers
       "phones": ["联系电话"],
-      "required": ["项目名称", "受理时间"]    # columns that must not be empty
+      "required": ["项目名称", "受理时间"],   # columns that must not be empty
+      "keys": [{"column": "身份证号", "kind": "id_number", "role": "legal_representative"}]
     }
 
 Every key but ``external_id`` and ``occurred_at`` is optional; a single column may be given as
-a string or a one-element list.
+a string or a one-element list. ``keys`` lists the record keys the row gives (``RecordKey``,
+written beside the record; their format is in ``search.ingest.mapping``).
 """
 
 from __future__ import annotations
@@ -149,10 +151,10 @@ class RecordKey(models.Model):
         SourceSystem, verbose_name=_("linked system"), on_delete=models.CASCADE, db_index=False,
         related_name="+",
     )
-    role = models.CharField(_("role"), max_length=40)
-    kind = models.CharField(_("kind"), max_length=20, choices=KeyKind.choices)
+    role = models.CharField(_("role in the linked record"), max_length=40)
+    kind = models.CharField(_("kind of key"), max_length=20, choices=KeyKind.choices)
     # Normalised (search.ingest.keys); indexed under (kind, value), as every join names the kind.
-    value = models.CharField(_("value"), max_length=200)
+    value = models.CharField(_("normalised value"), max_length=200)
     # The record's date unless the key declares a column of its own; empty when that column is.
     date = models.DateField(_("date"), null=True, blank=True)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)

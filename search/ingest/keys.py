@@ -31,6 +31,7 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 from search.ingest.identifiers import id_number_check, is_credit_code, is_id_number
 from search.ingest.identifiers import normalise as compact
@@ -119,3 +120,10 @@ NORMALISERS: dict[str, Callable[[str], str | None]] = {
 LISTED_KINDS = frozenset({
     KeyKind.ID_NUMBER, KeyKind.CREDIT_CODE, KeyKind.PHONE, KeyKind.PLATE, KeyKind.PROJECT,
 })
+
+
+@lru_cache(maxsize=1 << 16)
+def normalised(kind: str, text: str) -> str | None:
+    """``NORMALISERS[kind](text)``, remembered: the same people, companies, phones and places come
+    back row after row (a payee every month), and a checksum costs more than a lookup."""
+    return NORMALISERS[kind](text)

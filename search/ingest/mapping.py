@@ -61,7 +61,7 @@ from django.utils.translation import gettext_lazy
 
 from agencies.models import Region
 from search.ingest.identifiers import is_credit_code, is_id_number, normalise
-from search.ingest.keys import LISTED_KINDS, NORMALISERS
+from search.ingest.keys import LISTED_KINDS, normalised
 from search.models import KeyKind, Record, RecordKey, SourceSystem
 
 TEXT_FIELDS = ("title", "body")
@@ -263,6 +263,7 @@ class RowMapper:
         self.mapping = mapping
         self.regions = regions  # region_lookup(): lower-cased code or name → id
         self.unknown_regions: Counter[str] = Counter()
+        self.zone = timezone.get_default_timezone()  # a key's date is the record's local date
         self.filled = tuple(dict.fromkeys((mapping.external_id, mapping.occurred_at, *mapping.required)))
 
     def map(self, row: dict) -> Record:
@@ -301,7 +302,7 @@ class RowMapper:
         stored from it before): each once, in the mapping's order."""
         if not self.mapping.keys:
             return []
-        record_date = timezone.localtime(record.occurred_at).date() if record.occurred_at else None
+        record_date = record.occurred_at.astimezone(self.zone).date() if record.occurred_at else None
         found: dict[tuple[str, str, str], Key] = {}
         for spec in self.mapping.keys:
             if spec.when and _values(row.get(spec.when[0])) != ([spec.when[1]] if spec.when[1] else []):
@@ -309,11 +310,10 @@ class RowMapper:
             cells = _values(row.get(spec.column))
             if not cells:
                 continue
-            normalise = NORMALISERS[spec.kind]
             date = record_date if spec.date is None else _key_date(row.get(spec.date))
             amount = record.amount if spec.amount is None else _key_amount(row.get(spec.amount))
             for cell in _split(cells) if spec.kind in LISTED_KINDS else cells:
-                value = normalise(cell)
+                value = normalised(spec.kind, cell)
                 if value is not None and (spec.role, spec.kind, value) not in found:
                     found[spec.role, spec.kind, value] = Key(spec.role, spec.kind, value, date, amount)
         return list(found.values())
@@ -419,7 +419,7 @@ def _key_date(cell) -> datetime.date | None:
         moment = parse_moment(values[0])
     except ValueError:
         return None
-    return timezone.localtime(moment).date() if moment.year in YEARS else None
+    return moment.astimezone(timezone.get_default_timezone()).date() if moment.year in YEARS else None
 
 
 def _key_amount(cell) -> Decimal | None:

@@ -3,13 +3,15 @@
 Each ``SystemSpec`` says what a system is (code, Chinese and English name, description), who owns
 it (``owner_code``: an agency of the demo city 江州市), how sensitive its data is, the columns of
 its export in their order, and the field mapping that turns a row of that export into a
-``Record`` (the format is in ``search.models``). ``demo.generator`` writes rows with exactly
-these columns.
+``Record`` (the format is in ``search.models``) and gives its record keys (``key``: the people,
+companies, phones, plates, addresses, projects and units the rows name, which warning models
+join on). ``demo.generator`` writes rows with exactly these columns.
 
 ``seed_systems()`` (``manage.py seed_systems``) creates the systems that are missing and links
 each to its owner agency once that agency exists. A system that is already there is left as it
 is: an administrator may have changed its sensitivity or mapping, and seeding again must not
-undo that.
+undo that. (The systems seeded before their mappings declared keys got the keys declared here
+from migration search 0012, unless they had keys of their own.)
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ them into the records and gives back their ids. Other databases (SQLite): ``bulk
 ``store_keys(records, keys)`` then writes their record keys (DESIGN §12) in the same
 transaction: every key of a new record; for a record stored before, nothing when its keys are
 the ones it has, else its keys replaced. One query reads the keys of the records stored before,
-one deletes those to be replaced, and one ``COPY`` (PostgreSQL) or ``bulk_create`` writes the
+one deletes those to be replaced, and one ``COPY`` (PostgreSQL) or ``executemany`` writes the
 new ones, whatever the number of records.
 """
 
@@ -144,16 +144,22 @@ def store_keys(records: Sequence[Record], keys: Sequence[list[Key]], *,
 
 
 def _insert_keys(rows: list[tuple]) -> None:
-    if connection.vendor != "postgresql":
-        RecordKey.objects.bulk_create(
-            RecordKey(record_id=record_id, system_id=system_id, role=role, kind=kind, value=value, date=date,
-                      amount=amount)
-            for record_id, system_id, role, kind, value, date, amount in rows
-        )
-        return
+    """One statement for all the rows: ``COPY`` on PostgreSQL, else one prepared ``INSERT`` run
+    for each row (``executemany``), the values adapted as the model's fields adapt them; the ORM's
+    ``bulk_create`` spent most of its time building a model and compiling SQL for each key."""
     quote = connection.ops.quote_name
+    table = quote(RecordKey._meta.db_table)
     columns = ", ".join(quote(RecordKey._meta.get_field(name).column) for name in KEY_COLUMNS)
-    statement = f"COPY {quote(RecordKey._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        ops, amount = connection.ops, RecordKey._meta.get_field("amount")
+        placeholders = ", ".join(["%s"] * len(KEY_COLUMNS))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", [  # noqa: S608
+            (*row[:5], ops.adapt_datefield_value(row[5]),
+             ops.adapt_decimalfield_value(row[6], amount.max_digits, amount.decimal_places))
+            for row in rows
+        ])

@@ -18,9 +18,9 @@ class Migration(migrations.Migration):
             name='RecordKey',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(max_length=40, verbose_name='role')),
-                ('kind', models.CharField(choices=[('id_number', 'ID number'), ('credit_code', 'Unified social credit code'), ('phone', 'Phone number'), ('plate', 'Licence plate'), ('address', 'Address'), ('project', 'Project code'), ('organisation', 'Organisation name')], max_length=20, verbose_name='kind')),
-                ('value', models.CharField(max_length=200, verbose_name='value')),
+                ('role', models.CharField(max_length=40, verbose_name='role in the linked record')),
+                ('kind', models.CharField(choices=[('id_number', 'ID number'), ('credit_code', 'Unified social credit code'), ('phone', 'Phone number'), ('plate', 'Licence plate'), ('address', 'Address'), ('project', 'Project code'), ('organisation', 'Organisation name')], max_length=20, verbose_name='kind of key')),
+                ('value', models.CharField(max_length=200, verbose_name='normalised value')),
                 ('date', models.DateField(blank=True, null=True, verbose_name='date')),
                 ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='amount (yuan)')),
                 ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='record_keys', to='search.record', verbose_name='linked record')),

@@ -36,7 +36,9 @@ class Command(BaseCommand):
         except MappingError as error:
             raise CommandError(str(error)) from error
         except KeyboardInterrupt:
-            raise CommandError(_("Interrupted. Give the same command again to resume.")) from None
+            raise CommandError(
+                _("Interrupted. Give the same command again to go on with the records still without keys.")
+            ) from None
         finally:
             bar.close()
         rate = outcome.records / outcome.seconds if outcome.seconds else 0
