@@ -37,7 +37,7 @@ from .models import (
     WarningModel,
     WarningModelVersion,
 )
-from .permissions import log_model_change, log_run, operator, reader_of, unreadable
+from .permissions import log_exemption, log_model_change, log_run, operator, reader_of, unreadable
 
 # A lock older than this belongs to a run that died without releasing it (a killed worker): the
 # next run takes it over. No run of a model is expected to take this long at 10M records.
@@ -297,10 +297,13 @@ def _write(run: DetectionRun, model: WarningModel, version: WarningModelVersion,
 
 
 def incremental_scope(model: WarningModel) -> runs.Scope:
-    """The records ingested since the model's last finished run started (all, if it never ran)."""
+    """The records ingested since the model's last finished run over all of them, or over all
+    that were ingested since a moment, started (all records, if it never ran). A run over one
+    ingest's records does not count: other loads may have come meanwhile."""
     last = (
         DetectionRun.objects.filter(version__model=model, state=RunState.DONE)
-        .exclude(mode=RunMode.BACKTEST).order_by("-started_at").first()
+        .exclude(mode=RunMode.BACKTEST).exclude(scope__has_key="ingest_runs")
+        .order_by("-started_at").first()
     )
     return runs.Scope(since=last.started_at) if last else runs.FULL
 
@@ -340,8 +343,7 @@ def exempt(*, acting_user, agency, kind: str, value: str, reason: str, expires_o
     with transaction.atomic():
         exemption = Exemption.objects.create(agency=agency, model=model, kind=kind, value=stored,
                                              reason=reason.strip(), author=acting_user, expires_on=expires_on)
-        if model is not None and model.active_version:
-            log_model_change(reader, model.active_version, f"exempted {kind} until {expires_on}")
+        log_exemption(reader, exemption)
     return exemption
 
 

@@ -16,7 +16,7 @@ from agencies.models import Membership
 
 from ..investigate import permissions as reading
 from ..models import AccessAction
-from .models import Warning, WarningModel, WarningModelVersion
+from .models import Exemption, Warning, WarningModel, WarningModelVersion
 
 
 def readable_systems(agency) -> dict[str, int]:
@@ -61,6 +61,16 @@ def access_warning(reader: reading.Reader | None, pk) -> Warning:
 def log_model_change(reader: reading.Reader, version: WarningModelVersion, what: str) -> None:
     reading.log(reader, AccessAction.MODEL_SAVED, systems=version.systems,
                 query=f"{version.model.key} v{version.number}: {what}")
+
+
+def log_exemption(reader: reading.Reader, exemption: Exemption) -> None:
+    """An exemption changes what a model raises: on the search log, with its kind and expiry but
+    not its value (an ID number written once, where it is needed)."""
+    model = exemption.model
+    key = model.key if model else "*"
+    reading.log(reader, AccessAction.MODEL_SAVED,
+                systems=model.active_version.systems if model and model.active_version else (),
+                query=f"{key}: exempted {exemption.kind} until {exemption.expires_on}")
 
 
 def log_run(reader: reading.Reader, model: WarningModel, version: WarningModelVersion, mode: str,

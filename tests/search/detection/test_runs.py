@@ -88,6 +88,11 @@ def test_an_incremental_run_since_the_last_one(model, two_dead, load):
     actions.run_model(model)
     scope = actions.incremental_scope(model)
     assert scope.since == DetectionRun.objects.get(mode=RunMode.FULL).started_at
+    # A run over one ingest's records came after: other loads may have come between, so the
+    # next run looks at all records ingested since the full run all the same.
+    ingest = load("social-assistance", [load.assistance(person(7), "2024-01-01")])
+    actions.run_model(model, scope=runs.Scope(ingest_runs=(ingest.pk,)))
+    assert actions.incremental_scope(model) == scope
     assert runs.find(model.active_version, scope).hits == []
     load("social-assistance", [load.assistance(two_dead[1], "2024-07-10")])
     assert [hit.subjects for hit in runs.find(model.active_version, scope).hits] == [[[ID, two_dead[1]]]]
@@ -99,6 +104,8 @@ def test_exempted_subjects_are_skipped_until_the_exemption_expires(model, watche
                                value=two_dead[0].lower(), reason="家属代领，款项已退回",
                                expires_on=tomorrow)
     assert exemption.value == two_dead[0]  # normalised as record keys are
+    logged = AccessLog.objects.filter(action=AccessAction.MODEL_SAVED).order_by("-pk").first()
+    assert (logged.user, logged.query) == (alice, f"paid-after-death: exempted id_number until {tomorrow}")
     run = actions.run_model(model)
     assert (run.warnings_found, run.exempted) == (1, 1)
     assert not Warning.objects.filter(subjects=[[ID, two_dead[0]]]).exists()
