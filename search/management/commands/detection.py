@@ -15,6 +15,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from search.detection import actions, runs
 from search.detection.exports import warning_lines
@@ -62,9 +63,12 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(_("%(model)s: failed: %(error)s") % {"model": each.key, "error": error})
                 continue
-            self.stdout.write(_(
+            self.stdout.write(ngettext(
+                "%(model)s v%(version)d: %(found)s warning found, %(new)s new, %(evidence)s evidence "
+                "records added, %(exempted)s exempted (%(seconds).1f s).",
                 "%(model)s v%(version)d: %(found)s warnings found, %(new)s new, %(evidence)s evidence "
-                "records added, %(exempted)s exempted (%(seconds).1f s)."
+                "records added, %(exempted)s exempted (%(seconds).1f s).",
+                run.warnings_found,
             ) % {"model": each.key, "version": run.version.number, "found": f"{run.warnings_found:,}",
                  "new": f"{run.new_warnings:,}", "evidence": f"{run.evidence_added:,}",
                  "exempted": f"{run.exempted:,}", "seconds": time.monotonic() - started})

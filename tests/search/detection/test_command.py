@@ -40,13 +40,13 @@ def test_run_prints_progress_and_what_each_model_found(model):
     assert lines[0] == "paid-after-death: running (full)…"
     assert "paid-after-death: 1 of 1 warnings written" in lines
     assert lines[-1].startswith(
-        "paid-after-death v1: 1 warnings found, 1 new, 3 evidence records added, 0 exempted (")
+        "paid-after-death v1: 1 warning found, 1 new, 3 evidence records added, 0 exempted (")
     assert err == ""
     out, _err = detection("run", "--model", "paid-after-death")  # since the last run: nothing new
     assert out.splitlines()[0] == "paid-after-death: running (incremental)…"
     assert "0 warnings found, 0 new" in out
     out, _err = detection("run", "--full")
-    assert "running (full)" in out and "1 warnings found, 0 new" in out
+    assert "running (full)" in out and "1 warning found, 0 new" in out
 
 
 def test_run_fails_with_a_non_zero_status_when_a_model_does_not_run(model):
