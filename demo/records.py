@@ -2,7 +2,8 @@
 
 The records are generated (``demo.generator``, a fixed seed: the same demo every time, with its
 planted patterns) and loaded through ``search.ingest.files.ingest_file`` like any export: validated,
-upserted and indexed exactly as real data is.
+upserted and indexed exactly as real data is. The warning models shipped as data
+(``search.detection.seeds``) are seeded before them and run over them once they are in.
 
 `make run` loads them in the background once the portal answers (``manage.py load_demo_records``,
 started by ``portal.serve``), so the search page tells how far the loading has got
@@ -11,6 +12,10 @@ to ask in demo mode). Loading resumes where it stopped: the systems load one aft
 each from a file named after the demo (``DEMO_FILE``) whose run ``ingest_file`` resumes after its
 last committed batch, and a system whose demo run is done is not loaded again. A database that
 holds records but no demo run (real data, or a demo loaded before the runs were named) gets none.
+
+Ingestion writes the records' keys with them. A demo loaded before there were record keys gets
+its keys at the next start (``key_records_loaded_without_keys``), as ``manage.py record_keys``
+would give them.
 """
 
 from __future__ import annotations
@@ -21,6 +26,10 @@ from pathlib import Path
 
 from django.conf import settings
 
+from search.detection import actions as detection
+from search.detection.runs import FULL
+from search.detection.seeds import seed_models
+from search.ingest.backfill import backfill_keys, records_without_keys
 from search.ingest.files import ingest_file
 from search.ingest.loading import Progress, progress_of_runs
 from search.ingest.registry import SYSTEMS, seed_systems
@@ -70,11 +79,13 @@ def background_progress() -> Progress | None:
 
 
 def seed_records(per_system: int | None = None, *, report: Callable[[str, int], None] | None = None) -> int:
-    """Create the linked systems and their default grants, then load the records of each system
-    whose demo run is not done yet; returns how many records were loaded (0 when none were).
+    """Create the linked systems, their default grants and the seeded warning models, then load the
+    records of each system whose demo run is not done yet and run the models over them; returns
+    how many records were loaded (0 when none were).
     ``report`` hears each system's code and the rows committed so far, after every batch."""
     seed_systems()
     seed_default_grants()
+    seed_models()  # needs the agencies, the systems and their grants; before the records come
     per_system = records_per_system() if per_system is None else per_system
     if not _wanted(per_system):
         return 0
@@ -90,4 +101,34 @@ def seed_records(per_system: int | None = None, *, report: Callable[[str, int], 
             progress = (lambda done, total, code=code: report(code, done)) if report else None
             ingest_file(systems[code], path, batch_size=BATCH_SIZE, progress=progress)
             path.unlink()
+    if pending:
+        run_warning_models()
     return Record.objects.count() - before
+
+
+def run_warning_models(*, not_run_yet: bool = False) -> int:
+    """Every model switched on (or those that never ran), over all the records: the demo's triage
+    list has its warnings as soon as the records are in, without waiting for a worker to take the
+    runs each load queued (those then find nothing new). A model the worker is running already is
+    left to it. Returns how many ran."""
+    ran = 0
+    for model in detection.active_models():
+        if not_run_yet and detection.incremental_scope(model) != FULL:
+            continue
+        try:
+            detection.run_model(model)
+        except detection.ModelBusy:
+            continue
+        ran += 1
+    return ran
+
+
+def key_records_loaded_without_keys() -> int:
+    """Give keys to the demo's records loaded before there were record keys; how many were read.
+    A database without the demo's runs (real data) is left to ``manage.py record_keys``."""
+    if not _demo_runs().exists():
+        return 0
+    systems = SourceSystem.objects.filter(code__in=[spec.code for spec in SYSTEMS])
+    if not records_without_keys(systems).exists():
+        return 0
+    return backfill_keys(systems).records

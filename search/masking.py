@@ -242,6 +242,14 @@ def whole_number(word: str) -> str | None:
     return None
 
 
+def phone_number(word: str) -> str | None:
+    """``whole_number`` of ``word`` when that is a phone number, a mobile or a landline with its
+    area code (``+86 138-1234-5678`` is ``13812345678``, ``(0571)8765 4321`` is
+    ``057187654321``); None for an ID number and anything else."""
+    number = whole_number(word)
+    return number if number and (number.startswith("0") or _MOBILE.fullmatch(number)) else None
+
+
 def mask_identifier(value: str) -> str:
     """A value of an ID or phone number field, masked even when it does not read as a number
     (a short or malformed one): all but its first three and last four digits of a long one, all
@@ -276,6 +284,10 @@ class ShownRecord:
     identifiers: bool
 
 
+# The kinds of record key (search.models.KeyKind) whose column holds ID or phone numbers.
+IDENTIFIER_KEY_KINDS = ("id_number", "phone")
+
+
 def _columns(value) -> set[str]:
     if not value:
         return set()
@@ -292,7 +304,10 @@ def shown_record(record, *, identifiers: bool) -> ShownRecord:
             list(record.phones or []), raw, identifiers=True,
         )
     mapping = record.system.field_mapping or {}
-    identifier_columns = _columns(mapping.get("id_numbers")) | _columns(mapping.get("phones"))
+    identifier_columns = _columns(mapping.get("id_numbers")) | _columns(mapping.get("phones")) | {
+        key.get("column") for key in mapping.get("keys") or () if isinstance(key, dict)
+        and key.get("kind") in IDENTIFIER_KEY_KINDS
+    }
     return ShownRecord(
         title=mask_text(record.title),
         body=mask_text(record.body),

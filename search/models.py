@@ -21,11 +21,13 @@ column(s) of the system's export it comes from::
       "credit_codes": ["统一社会信用代码"],   # 18-character unified social credit codes
       "id_numbers": ["身份证号"],            # 18-character resident ID numbers
       "phones": ["联系电话"],
-      "required": ["项目名称", "受理时间"]    # columns that must not be empty
+      "required": ["项目名称", "受理时间"],   # columns that must not be empty
+      "keys": [{"column": "身份证号", "kind": "id_number", "role": "legal_representative"}]
     }
 
 Every key but ``external_id`` and ``occurred_at`` is optional; a single column may be given as
-a string or a one-element list.
+a string or a one-element list. ``keys`` lists the record keys the row gives (``RecordKey``,
+written beside the record; their format is in ``search.ingest.mapping``).
 """
 
 from __future__ import annotations
@@ -118,6 +120,55 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system_id}:{self.external_id} {self.title[:40]}"
+
+
+class KeyKind(models.TextChoices):
+    """What a record key's value is (search/ingest/keys.py normalises each kind)."""
+
+    ID_NUMBER = "id_number", _("ID number")
+    CREDIT_CODE = "credit_code", _("Unified social credit code")
+    PHONE = "phone", _("Phone number")
+    PLATE = "plate", _("Licence plate")
+    ADDRESS = "address", _("Address")
+    PROJECT = "project", _("Project code")
+    # Government units are named in the rows without a code (an official's 工作单位, a tender's
+    # 招标人, a payment's 预算单位): their name is the only key that joins them.
+    ORGANISATION = "organisation", _("Organisation name")
+
+
+class RecordKey(models.Model):
+    """One person ID, credit code, phone, plate, address, project or unit named in a linked record,
+    normalised, with the role it plays there (payee, bidder, deceased…): what warning models join
+    on (DESIGN §12). Written by ingestion, as the system's field mapping declares
+    (search/ingest/mapping.py), and replaced with the record's other fields."""
+
+    record = models.ForeignKey(
+        Record, verbose_name=_("linked record"), on_delete=models.CASCADE, related_name="record_keys"
+    )
+    # The record's system again, so that a model filters keys by system without joining records;
+    # no index of its own: the (system, kind, role, value) index serves it.
+    system = models.ForeignKey(
+        SourceSystem, verbose_name=_("linked system"), on_delete=models.CASCADE, db_index=False,
+        related_name="+",
+    )
+    role = models.CharField(_("role in the linked record"), max_length=40)
+    kind = models.CharField(_("kind of key"), max_length=20, choices=KeyKind.choices)
+    # Normalised (search.ingest.keys); indexed under (kind, value), as every join names the kind.
+    value = models.CharField(_("normalised value"), max_length=200)
+    # The record's date unless the key declares a column of its own; empty when that column is.
+    date = models.DateField(_("date"), null=True, blank=True)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("record key")
+        verbose_name_plural = _("record keys")
+        indexes = [
+            models.Index(fields=["kind", "value"], name="record_key_kind_value"),
+            models.Index(fields=["system", "kind", "role", "value"], name="record_key_system_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.role} {self.kind}:{self.value}"
 
 
 class MaskedText(models.Model):
@@ -253,6 +304,12 @@ class AccessAction(models.TextChoices):
     BATCH = "batch", _("Batch search")
     SAVED = "saved", _("Saved search")
     HARVEST = "harvest", _("Harvested into a clue")
+    # Warning models (search.detection): every change of a model, every run, every warning read
+    # and disposed of is on the search log too.
+    MODEL_SAVED = "model", _("Warning model changed")
+    MODEL_RUN = "model_run", _("Warning model run")
+    WARNING_VIEWED = "warning", _("Warning viewed")
+    WARNING_DISPOSED = "disposed", _("Warning disposed of")
 
 
 class AccessLog(models.Model):

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
@@ -227,6 +228,12 @@ CELERY_BEAT_SCHEDULE = {
     # Saved searches told about the linked records ingested since they last looked
     # (search.investigate.alerts).
     "saved-searches": {"task": "search.tasks.check_saved_searches", "schedule": 300.0},
+    # Every warning model switched on, over all the records, at night (search.detection): what the
+    # runs after each ingest cannot see, such as an exemption that expired, is found then.
+    "detection-nightly": {
+        "task": "search.detection.tasks.run_active_models", "schedule": crontab(hour=2, minute=30),
+        "kwargs": {"full": True},
+    },
 }
 # Numbered live messages are kept this long for clients that reconnect (notifications.live.outbox);
 # a page asleep for longer reloads its live parts instead of replaying them.

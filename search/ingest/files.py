@@ -1,12 +1,14 @@
 """Loading a linked system's export (CSV or JSONL) into its records (DESIGN §7).
 
 ``ingest_file(system, path)`` reads the file as a stream (memory stays flat for files of many
-gigabytes), maps each row through the system's field mapping (``search.ingest.mapping``), upserts the
-good rows by (system, external id) and quarantines the others as ``RejectedRow``s with their
-reasons. Every batch commits in one transaction with its rejected rows and the run's
-``rows_done``, so a run that stopped (a crash, a kill, a failing indexer) resumes after its last
-committed batch when the same file is loaded again: nothing twice, nothing lost. A file already
-loaded into the system (same checksum) is not loaded again unless ``again=True``.
+gigabytes), maps each row through the system's field mapping (``search.ingest.mapping``),
+upserts the good rows by (system, external id) with their record keys (``upsert.store_keys``)
+and quarantines the others as ``RejectedRow``s with their reasons. Every batch commits in one
+transaction with its keys, its rejected rows and the run's ``rows_done``, so a run that stopped
+(a crash, a kill, a failing indexer) resumes after its last committed batch when the same file
+is loaded again: nothing twice, nothing lost. A file already loaded into the system (same
+checksum) is not loaded again unless ``again=True``. Once the whole file is in, ingestion sends
+``signals.records_loaded``: warning models run over what it added (search.detection listens).
 
 The file:
 
@@ -55,8 +57,9 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Region
 from search import index as search_index
-from search.ingest.mapping import Mapping, MappingError, RowMapper, RowRejected, region_lookup
-from search.ingest.upsert import upsert
+from search.ingest.mapping import Key, Mapping, MappingError, RowMapper, RowRejected, region_lookup
+from search.ingest.signals import records_loaded
+from search.ingest.upsert import store_keys, upsert
 from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSystem
 
 BATCH_SIZE = 2_000
@@ -344,6 +347,7 @@ class Batch:
 
     last: int  # the number of its last row: the run's rows_done once it commits
     records: list[Record]  # each with the line it was read from (ingest_line)
+    keys: list[list[Key]]  # the record keys of each record's row
     texts: list[str]  # the records' rows as received, for one that a later row replaces
     rejected: list[RejectedRow]
 
@@ -353,7 +357,9 @@ class Settled:
     """A batch's records sorted out by external id, before they are stored."""
 
     stored: list[Record]  # one per external id: the last row of the file so far
+    keys: dict[str, list[Key]]  # external id → the keys of the stored record
     replaced: list[RejectedRow]  # earlier rows with the same external id, this batch's or before
+    present: set[str]  # external ids stored before this batch (by this run or another)
     loaded: int = 0  # new records
     updated: int = 0  # records loaded before this run, replaced
 
@@ -385,7 +391,7 @@ class Batches:
         rows = list(islice(self.rows, self.size))
         if not rows:
             return None
-        records, texts, rejected = [], [], []
+        records, keys, texts, rejected = [], [], [], []
         for row in rows:
             try:
                 record = _record(row, self.mapper)
@@ -395,14 +401,15 @@ class Batches:
                 continue
             record.ingest_run_id, record.ingest_line = self.run.pk, row.line
             records.append(record)
+            keys.append(self.mapper.keys(row.data, record))
             texts.append(row.text)
-        return Batch(rows[-1].number, records, texts, rejected)
+        return Batch(rows[-1].number, records, keys, texts, rejected)
 
     def settle(self, batch: Batch) -> Settled:
         """Which records of ``batch`` are stored, and which rows later rows replace: those of this
         batch, and those of earlier batches of this run (their records name this run)."""
         last = {record.external_id: index for index, record in enumerate(batch.records)}
-        settled = Settled(stored=[], replaced=[])
+        settled = Settled(stored=[], keys={}, replaced=[], present=set())
         following: dict[str, int] = {}  # external id → its next row's line; in the end its first
         for index in reversed(range(len(batch.records))):
             record = batch.records[index]
@@ -414,12 +421,14 @@ class Batches:
         settled.stored = [
             record for index, record in enumerate(batch.records) if last[record.external_id] == index
         ]
+        settled.keys = {external_id: batch.keys[index] for external_id, index in last.items()}
         present = {
             external_id: (run_id, line)
             for external_id, run_id, line in Record.objects.filter(
                 system_id=self.run.system_id, external_id__in=list(last)
             ).values_list("external_id", "ingest_run_id", "ingest_line")
         }
+        settled.present = set(present)
         ours = {external_id: line for external_id, (run_id, line) in present.items() if run_id == self.run.pk}
         earlier_rows = dict(
             Record.objects.filter(system_id=self.run.system_id, external_id__in=list(ours))
@@ -450,6 +459,10 @@ class Batches:
         with transaction.atomic():
             settled = self.settle(batch)
             stored = upsert(settled.stored)
+            store_keys(
+                stored, [settled.keys[record.external_id] for record in stored],
+                stored_before=[record.pk for record in stored if record.external_id in settled.present],
+            )
             RejectedRow.objects.bulk_create(batch.rejected + settled.replaced)
             moved = IngestRun.objects.filter(pk=self.run.pk, rows_done=done).update(
                 rows_done=batch.last,
@@ -490,6 +503,7 @@ def _load(run: IngestRun, batches: Batches, progress) -> None:
     IngestRun.objects.filter(pk=run.pk).update(
         state=IngestState.DONE, rows_total=done, finished_at=timezone.now()
     )
+    records_loaded.send(sender=IngestRun, run=run)
 
 
 def _as_received(text: str) -> str:

@@ -22,6 +22,27 @@ What a cell may hold, field by field:
   separated by 、,;；，/ or new lines (a JSON list also works). Credit codes and ID numbers are
   checked (``search.ingest.identifiers``); one that fails rejects the row.
 - ``required``: columns that must not be empty.
+- ``keys``: the record keys warning models join on (``search.models.RecordKey``, DESIGN §12),
+  each an object naming a column, the kind of value it holds and the role that value plays in
+  the row::
+
+      "keys": [
+        {"column": "投标人统一社会信用代码", "kind": "credit_code", "role": "bidder"},
+        {"column": "投标人统一社会信用代码", "kind": "credit_code", "role": "winning_bidder",
+         "amount": "中标金额（元）", "when": {"column": "是否中标", "equals": "是"}},
+        {"column": "法定代表人身份证号", "kind": "id_number", "role": "legal_representative"}
+      ]
+
+  ``kind`` is one of ``KeyKind`` (id_number, credit_code, phone, plate, address, project,
+  organisation); ``role`` a slug (lower-case letters, digits and underscores, starting with a
+  letter: payee, deceased, winning_bidder). A key's date is the record's (``occurred_at``, as a
+  local date) unless ``date`` names a column of its own, which leaves it empty where that
+  column holds no date; its amount is the record's unless ``amount`` names a column, read as
+  ``amount`` is (empty where it is not an amount). With ``when`` the key is written only for
+  rows whose ``when.column`` holds exactly ``when.equals``. Each value in the column (a cell may
+  list several, as the lists above, except an address or an organisation's name) is normalised
+  by ``search.ingest.keys``; one that is not a value of its kind gives no key and never rejects
+  its row. A column a key names is a column of the mapping: a CSV file without it is refused.
 """
 
 from __future__ import annotations
@@ -32,6 +53,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,12 +61,18 @@ from django.utils.translation import gettext_lazy
 
 from agencies.models import Region
 from search.ingest.identifiers import is_credit_code, is_id_number, normalise
-from search.models import Record, SourceSystem
+from search.ingest.keys import LISTED_KINDS, normalised
+from search.models import KeyKind, Record, RecordKey, SourceSystem
 
 TEXT_FIELDS = ("title", "body")
 SINGLE_FIELDS = ("external_id", "occurred_at", "amount", "region")
 LIST_FIELDS = ("names", "credit_codes", "id_numbers", "phones")
-KEYS = (*TEXT_FIELDS, *SINGLE_FIELDS, *LIST_FIELDS, "required")
+COLUMN_FIELDS = (*TEXT_FIELDS, *SINGLE_FIELDS, *LIST_FIELDS, "required")
+KEYS = (*COLUMN_FIELDS, "keys")
+KEY_FIELDS = ("column", "kind", "role", "date", "amount", "when")
+WHEN_FIELDS = ("column", "equals")
+ROLE = re.compile(r"[a-z][a-z0-9_]*")
+ROLE_LENGTH = RecordKey._meta.get_field("role").max_length
 
 EXTERNAL_ID_LENGTH = Record._meta.get_field("external_id").max_length
 TITLE_LENGTH = Record._meta.get_field("title").max_length
@@ -64,6 +92,11 @@ NOT_A_CREDIT_CODE = gettext_lazy(
     "“%(value)s” in “%(column)s” is not a valid unified social credit code "
     "(18 characters with a matching check character)."
 )
+NOT_AN_AMOUNT = gettext_lazy("“%(value)s” in “%(column)s” is not an amount in yuan.")
+NEGATIVE_AMOUNT = gettext_lazy("The amount “%(value)s” in “%(column)s” is negative.")
+AMOUNT_TOO_LARGE = gettext_lazy(
+    "The amount “%(value)s” in “%(column)s” is too large: at most %(digits)d digits before the decimal point."
+)
 NOT_AN_ID_NUMBER = gettext_lazy(
     "“%(value)s” in “%(column)s” is not a valid ID number "
     "(18 characters with a real birth date and a matching check character)."
@@ -80,6 +113,32 @@ class RowRejected(ValueError):
         self.reasons = reasons
 
 
+class Key(NamedTuple):
+    """One record key of a row, before it is stored (``search.models.RecordKey``)."""
+
+    role: str
+    kind: str
+    value: str
+    date: datetime.date | None
+    amount: Decimal | None
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """One entry of the mapping's ``keys``: which column gives which key."""
+
+    column: str
+    kind: str
+    role: str
+    date: str | None = None
+    amount: str | None = None
+    when: tuple[str, str] | None = None  # (column, the value it must hold)
+
+    def columns(self) -> list[str]:
+        return [self.column, *(column for column in (self.date, self.amount) if column),
+                *(self.when[:1] if self.when else ())]
+
+
 @dataclass(frozen=True)
 class Mapping:
     external_id: str
@@ -93,6 +152,7 @@ class Mapping:
     id_numbers: tuple[str, ...]
     phones: tuple[str, ...]
     required: tuple[str, ...]
+    keys: tuple[KeySpec, ...] = ()
 
     @classmethod
     def of(cls, system: SourceSystem) -> Mapping:
@@ -105,7 +165,7 @@ class Mapping:
                 _("The field mapping of %(system)s has unknown keys: %(keys)s.")
                 % {"system": system, "keys": ", ".join(unknown)}
             )
-        fields = {key: _columns(system, key, spec.get(key)) for key in KEYS}
+        fields = {key: _columns(system, key, spec.get(key)) for key in COLUMN_FIELDS}
         for key in SINGLE_FIELDS:
             if len(fields[key]) > 1:
                 raise MappingError(
@@ -119,14 +179,16 @@ class Mapping:
                     _("The field mapping of %(system)s names no column for %(key)s.")
                     % {"system": system, "key": key}
                 )
-        return cls(**fields)
+        return cls(**fields, keys=_key_specs(system, spec.get("keys")))
 
     def columns(self) -> list[str]:
         """Every column the mapping names, each once, in the mapping's order."""
         named = []
-        for key in KEYS:
+        for key in COLUMN_FIELDS:
             value = getattr(self, key)
             named.extend([value] if isinstance(value, str) else value or ())
+        for key in self.keys:
+            named.extend(key.columns())
         return list(dict.fromkeys(named))
 
 
@@ -142,12 +204,66 @@ def _columns(system, key, value) -> tuple[str, ...]:
     return tuple(columns)
 
 
+def _key_specs(system, value) -> tuple[KeySpec, ...]:
+    """The mapping's ``keys``, checked; MappingError names the first key at fault and why."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise MappingError(_("The field mapping of %(system)s gives keys as something other than a list.")
+                           % {"system": system})
+    return tuple(_key_spec(system, number, entry) for number, entry in enumerate(value, 1))
+
+
+def _key_spec(system, number: int, entry) -> KeySpec:
+    where = {"system": system, "number": number}
+    if not isinstance(entry, dict):
+        raise MappingError(_("Key %(number)d in the field mapping of %(system)s is not an object with a "
+                             "column, a kind and a role.") % where)
+    unknown = sorted(set(entry) - set(KEY_FIELDS))
+    if unknown:
+        raise MappingError(_("Key %(number)d in the field mapping of %(system)s has unknown fields: "
+                             "%(fields)s.") % {**where, "fields": ", ".join(map(str, unknown))})
+    for field in ("column", "date", "amount"):
+        column = entry.get(field)
+        if (field == "column" or column is not None) and not (isinstance(column, str) and column.strip()):
+            raise MappingError(_("Key %(number)d in the field mapping of %(system)s: %(field)s must be the "
+                                 "name of a column.") % {**where, "field": field})
+    kind = entry.get("kind")
+    if kind not in KeyKind.values:
+        raise MappingError(_("Key %(number)d in the field mapping of %(system)s has the kind “%(kind)s”; the "
+                             "kinds are %(kinds)s.")
+                           % {**where, "kind": _shown(str(kind)), "kinds": ", ".join(KeyKind.values)})
+    role = entry.get("role")
+    if not (isinstance(role, str) and ROLE.fullmatch(role) and len(role) <= ROLE_LENGTH):
+        raise MappingError(_("Key %(number)d in the field mapping of %(system)s has the role “%(role)s”: a "
+                             "role is written in lower-case letters, digits and underscores, starting with "
+                             "a letter (payee, winning_bidder), in at most %(limit)d characters.")
+                           % {**where, "role": _shown(str(role)), "limit": ROLE_LENGTH})
+    return KeySpec(entry["column"], kind, role, entry.get("date"), entry.get("amount"),
+                   _when(where, entry.get("when")))
+
+
+def _when(where: dict, value) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    well_formed = (
+        isinstance(value, dict) and set(value) == set(WHEN_FIELDS)
+        and all(isinstance(value[field], str) for field in WHEN_FIELDS) and value["column"].strip()
+    )
+    if not well_formed:
+        raise MappingError(_("Key %(number)d in the field mapping of %(system)s: when must be an object with "
+                             "a column and the value it equals, such as {\"column\": \"是否中标\", "
+                             "\"equals\": \"是\"}.") % where)
+    return value["column"], value["equals"].strip()
+
+
 class RowMapper:
     def __init__(self, system: SourceSystem, mapping: Mapping, regions: dict[str, int]):
         self.system = system
         self.mapping = mapping
         self.regions = regions  # region_lookup(): lower-cased code or name → id
         self.unknown_regions: Counter[str] = Counter()
+        self.zone = timezone.get_default_timezone()  # a key's date is the record's local date
         self.filled = tuple(dict.fromkeys((mapping.external_id, mapping.occurred_at, *mapping.required)))
 
     def map(self, row: dict) -> Record:
@@ -180,6 +296,27 @@ class RowMapper:
         if record.region_id is None and m.region and _values(row.get(m.region)):
             self._note_unknown_region(row)
         return record
+
+    def keys(self, row: dict, record: Record) -> list[Key]:
+        """The record keys ``row`` gives, ``record`` being the linked record mapped from it (or
+        stored from it before): each once, in the mapping's order."""
+        if not self.mapping.keys:
+            return []
+        record_date = record.occurred_at.astimezone(self.zone).date() if record.occurred_at else None
+        found: dict[tuple[str, str, str], Key] = {}
+        for spec in self.mapping.keys:
+            if spec.when and _values(row.get(spec.when[0])) != ([spec.when[1]] if spec.when[1] else []):
+                continue
+            cells = _values(row.get(spec.column))
+            if not cells:
+                continue
+            date = record_date if spec.date is None else _key_date(row.get(spec.date))
+            amount = record.amount if spec.amount is None else _key_amount(row.get(spec.amount))
+            for cell in _split(cells) if spec.kind in LISTED_KINDS else cells:
+                value = normalised(spec.kind, cell)
+                if value is not None and (spec.role, spec.kind, value) not in found:
+                    found[spec.role, spec.kind, value] = Key(spec.role, spec.kind, value, date, amount)
+        return list(found.values())
 
     def _single(self, row, column, reasons) -> str:
         if column is None:
@@ -219,20 +356,10 @@ class RowMapper:
         text = self._single(row, column, reasons)
         if not text:
             return None
-        values = {"value": _shown(text), "column": column}
         try:
-            amount = Decimal(AMOUNT_NOISE.sub("", text).removesuffix("元"))
-        except InvalidOperation:
-            amount = Decimal("NaN")
-        if not amount.is_finite():
-            reasons.append(_("“%(value)s” in “%(column)s” is not an amount in yuan.") % values)
-        elif amount < 0:
-            reasons.append(_("The amount “%(value)s” in “%(column)s” is negative.") % values)
-        elif amount.adjusted() >= AMOUNT_DIGITS or amount.quantize(FEN, ROUND_HALF_UP) >= AMOUNT_LIMIT:
-            reasons.append(_("The amount “%(value)s” in “%(column)s” is too large: at most %(digits)d digits "
-                             "before the decimal point.") % {**values, "digits": AMOUNT_DIGITS})
-        else:
-            return amount.quantize(FEN, ROUND_HALF_UP).copy_abs()
+            return parse_amount(text)
+        except AmountError as error:
+            reasons.append(error.args[0] % {"value": _shown(text), "column": column, "digits": AMOUNT_DIGITS})
         return None
 
     def _region(self, row, reasons) -> int | None:
@@ -281,6 +408,47 @@ def parse_moment(text: str) -> datetime.datetime:
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
     return moment
+
+
+def _key_date(cell) -> datetime.date | None:
+    """A key's own date: the local date of the one moment in ``cell``, None for anything else."""
+    values = _values(cell)
+    if len(values) != 1:
+        return None
+    try:
+        moment = parse_moment(values[0])
+    except ValueError:
+        return None
+    return moment.astimezone(timezone.get_default_timezone()).date() if moment.year in YEARS else None
+
+
+def _key_amount(cell) -> Decimal | None:
+    values = _values(cell)
+    if len(values) != 1:
+        return None
+    try:
+        return parse_amount(values[0])
+    except AmountError:
+        return None
+
+
+class AmountError(ValueError):
+    """Not an amount the mapping reads; ``args[0]`` says why, with the value and column to fill in."""
+
+
+def parse_amount(text: str) -> Decimal:
+    """Yuan, as the forms listed above write them, rounded to the fen; AmountError otherwise."""
+    try:
+        amount = Decimal(AMOUNT_NOISE.sub("", text).removesuffix("元"))
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise AmountError(NOT_AN_AMOUNT)
+    if amount < 0:
+        raise AmountError(NEGATIVE_AMOUNT)
+    if amount.adjusted() >= AMOUNT_DIGITS or amount.quantize(FEN, ROUND_HALF_UP) >= AMOUNT_LIMIT:
+        raise AmountError(AMOUNT_TOO_LARGE)
+    return amount.quantize(FEN, ROUND_HALF_UP).copy_abs()
 
 
 def _checked(row, columns, is_valid, message, reasons) -> list[str]:

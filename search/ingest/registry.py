@@ -3,13 +3,15 @@
 Each ``SystemSpec`` says what a system is (code, Chinese and English name, description), who owns
 it (``owner_code``: an agency of the demo city 江州市), how sensitive its data is, the columns of
 its export in their order, and the field mapping that turns a row of that export into a
-``Record`` (the format is in ``search.models``). ``demo.generator`` writes rows with exactly
-these columns.
+``Record`` (the format is in ``search.models``) and gives its record keys (``key``: the people,
+companies, phones, plates, addresses, projects and units the rows name, which warning models
+join on). ``demo.generator`` writes rows with exactly these columns.
 
 ``seed_systems()`` (``manage.py seed_systems``) creates the systems that are missing and links
 each to its owner agency once that agency exists. A system that is already there is left as it
 is: an administrator may have changed its sensitivity or mapping, and seeding again must not
-undo that.
+undo that. (The systems seeded before their mappings declared keys got the keys declared here
+from migration search 0012, unless they had keys of their own.)
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ from dataclasses import dataclass
 
 from agencies.models import Agency
 
-from ..models import Sensitivity, SourceSystem
+from ..models import KeyKind, Sensitivity, SourceSystem
 
 REGION_COLUMN = "所属区县"
+ID, CODE, PHONE, PLATE, ADDRESS, PROJECT, UNIT = (
+    kind.value for kind in (KeyKind.ID_NUMBER, KeyKind.CREDIT_CODE, KeyKind.PHONE, KeyKind.PLATE,
+                            KeyKind.ADDRESS, KeyKind.PROJECT, KeyKind.ORGANISATION)
+)
 
 
 @dataclass(frozen=True)
@@ -35,27 +41,42 @@ class SystemSpec:
     field_mapping: dict
 
     def mapped_columns(self) -> set[str]:
-        """Every column the field mapping reads."""
+        """Every column the field mapping reads, its keys' included."""
         found: set[str] = set()
-        for value in self.field_mapping.values():
-            found.update([value] if isinstance(value, str) else value)
+        for name, value in self.field_mapping.items():
+            if name == "keys":
+                for entry in value:
+                    named = [entry.get("date"), entry.get("amount"), entry.get("when", {}).get("column")]
+                    found.update([entry["column"], *filter(None, named)])
+            else:
+                found.update([value] if isinstance(value, str) else value)
         return found
 
 
 def mapping(
     external_id: str, title: list[str], occurred_at: str, *, body: list[str] = (), amount: str = "",
     region: str = REGION_COLUMN, names: list[str] = (), credit_codes: list[str] = (),
-    id_numbers: list[str] = (), phones: list[str] = (), required: list[str] = (),
+    id_numbers: list[str] = (), phones: list[str] = (), required: list[str] = (), keys: list[dict] = (),
 ) -> dict:
-    """A field mapping in the format of ``search.models``, leaving out the keys it does not use."""
+    """A field mapping in the format of ``search.models``, leaving out the fields it does not use."""
     result: dict = {"external_id": external_id, "title": list(title), "occurred_at": occurred_at}
     optional = {
         "body": list(body), "amount": amount, "region": region, "names": list(names),
         "credit_codes": list(credit_codes), "id_numbers": list(id_numbers), "phones": list(phones),
-        "required": list(required),
+        "required": list(required), "keys": list(keys),
     }
-    result.update({key: value for key, value in optional.items() if value})
+    result.update({field: value for field, value in optional.items() if value})
     return result
+
+
+def key(column: str, kind: str, role: str, *, date: str = "", amount: str = "",
+        when: tuple[str, str] | None = None) -> dict:
+    """One record key of a field mapping (the format: ``search.ingest.mapping``)."""
+    entry = {"column": column, "kind": kind, "role": role}
+    entry.update({field: value for field, value in (("date", date), ("amount", amount)) if value})
+    if when:
+        entry["when"] = {"column": when[0], "equals": when[1]}
+    return entry
 
 
 SYSTEMS: list[SystemSpec] = [
@@ -72,6 +93,9 @@ SYSTEMS: list[SystemSpec] = [
             "工单编号", ["诉求标题"], "来电时间", body=["诉求内容", "办理结果"],
             names=["来电人", "承办单位"], phones=["来电号码"],
             required=["诉求标题", "诉求内容", "来电时间"],
+            keys=[
+                key("来电号码", PHONE, "caller"), key("问题地址", ADDRESS, "location"),
+            ],
         ),
     ),
     SystemSpec(
@@ -86,6 +110,9 @@ SYSTEMS: list[SystemSpec] = [
         mapping(
             "案件编号", ["问题小类", "发生地址"], "上报时间", body=["问题描述", "案件状态"],
             names=["监督员", "责任单位"], phones=["监督员电话"], required=["问题小类", "上报时间"],
+            keys=[
+                key("监督员电话", PHONE, "inspector"), key("发生地址", ADDRESS, "location"),
+            ],
         ),
     ),
     SystemSpec(
@@ -103,6 +130,13 @@ SYSTEMS: list[SystemSpec] = [
             names=["投标人", "法定代表人", "招标人", "招标代理机构"],
             credit_codes=["投标人统一社会信用代码"], id_numbers=["法定代表人身份证号"], phones=["联系电话"],
             required=["项目编号", "项目名称", "投标人", "开标时间", "投标报价（元）"],
+            keys=[
+                key("项目编号", PROJECT, "tender"), key("招标人", UNIT, "tenderer"),
+                key("投标人统一社会信用代码", CODE, "bidder"),
+                key("投标人统一社会信用代码", CODE, "winning_bidder", amount="中标金额（元）",
+                    when=("是否中标", "是")),
+                key("法定代表人身份证号", ID, "legal_representative"), key("联系电话", PHONE, "bidder"),
+            ],
         ),
     ),
     SystemSpec(
@@ -119,6 +153,10 @@ SYSTEMS: list[SystemSpec] = [
             amount="成交金额（元）", names=["采购人", "代理机构", "供应商名称"],
             credit_codes=["供应商统一社会信用代码"],
             required=["项目名称", "采购人", "供应商名称", "合同签订日期", "成交金额（元）"],
+            keys=[
+                key("采购项目编号", PROJECT, "procurement"), key("采购人", UNIT, "purchaser"),
+                key("供应商统一社会信用代码", CODE, "supplier"),
+            ],
         ),
     ),
     SystemSpec(
@@ -136,6 +174,11 @@ SYSTEMS: list[SystemSpec] = [
             amount="注册资本（元）", names=["企业名称", "法定代表人"], credit_codes=["统一社会信用代码"],
             id_numbers=["法定代表人身份证号"], phones=["联系电话"],
             required=["企业名称", "法定代表人", "成立日期"],
+            keys=[
+                key("统一社会信用代码", CODE, "registrant"),
+                key("法定代表人身份证号", ID, "legal_representative"),
+                key("联系电话", PHONE, "registrant"), key("住所", ADDRESS, "registrant"),
+            ],
         ),
     ),
     SystemSpec(
@@ -153,6 +196,9 @@ SYSTEMS: list[SystemSpec] = [
             amount="医疗费总额（元）", names=["参保人姓名", "定点医药机构名称"],
             id_numbers=["参保人身份证号"],
             required=["参保人身份证号", "结算时间", "医疗费总额（元）"],
+            keys=[
+                key("参保人身份证号", ID, "insured", amount="统筹基金支付（元）"),
+            ],
         ),
     ),
     SystemSpec(
@@ -169,6 +215,9 @@ SYSTEMS: list[SystemSpec] = [
             body=["发放年月", "乡镇（街道）", "村（社区）", "发放方式"], amount="发放金额（元）",
             names=["救助对象姓名", "经办人"], id_numbers=["身份证号"], phones=["联系电话"],
             required=["救助对象姓名", "身份证号", "发放日期", "发放金额（元）"],
+            keys=[
+                key("身份证号", ID, "payee"), key("联系电话", PHONE, "payee"),
+            ],
         ),
     ),
     SystemSpec(
@@ -183,6 +232,10 @@ SYSTEMS: list[SystemSpec] = [
             "登记编号", ["姓名", "根本死因"], "死亡日期", body=["死亡地点", "户籍地址", "登记单位"],
             names=["姓名", "申报人"], id_numbers=["身份证号"], phones=["申报人电话"],
             required=["姓名", "身份证号", "死亡日期"],
+            keys=[
+                key("身份证号", ID, "deceased"), key("户籍地址", ADDRESS, "deceased"),
+                key("申报人电话", PHONE, "declarant"),
+            ],
         ),
     ),
     SystemSpec(
@@ -198,6 +251,11 @@ SYSTEMS: list[SystemSpec] = [
             names=["姓名", "工作单位", "配偶姓名", "子女姓名"],
             id_numbers=["身份证号", "配偶身份证号", "子女身份证号"], phones=["联系电话"],
             required=["姓名", "身份证号", "工作单位", "任职时间"],
+            keys=[
+                key("身份证号", ID, "official"), key("工作单位", UNIT, "employer"),
+                key("配偶身份证号", ID, "spouse"), key("子女身份证号", ID, "child"),
+                key("联系电话", PHONE, "official"),
+            ],
         ),
     ),
     SystemSpec(
@@ -213,6 +271,10 @@ SYSTEMS: list[SystemSpec] = [
             "业务号", ["坐落"], "登记时间", body=["登记类型", "用途", "共有情况", "不动产权证号"],
             amount="成交价格（元）", names=["权利人"], credit_codes=["权利人统一社会信用代码"],
             id_numbers=["权利人身份证号"], required=["权利人", "坐落", "登记时间"],
+            keys=[
+                key("权利人身份证号", ID, "owner"), key("权利人统一社会信用代码", CODE, "owner"),
+                key("坐落", ADDRESS, "property"),
+            ],
         ),
     ),
     SystemSpec(
@@ -230,6 +292,9 @@ SYSTEMS: list[SystemSpec] = [
             amount="支付金额（元）", names=["预算单位", "收款人全称"],
             credit_codes=["收款人统一社会信用代码"],
             required=["预算单位", "收款人全称", "支付金额（元）", "支付日期"],
+            keys=[
+                key("预算单位", UNIT, "payer"), key("收款人统一社会信用代码", CODE, "payee"),
+            ],
         ),
     ),
     SystemSpec(
@@ -245,6 +310,10 @@ SYSTEMS: list[SystemSpec] = [
             "项目状态"],
             amount="合同金额（元）", names=["建设单位", "施工单位", "监理单位", "项目经理"],
             credit_codes=["施工单位统一社会信用代码"], required=["项目名称", "建设单位", "开工日期"],
+            keys=[
+                key("项目代码", PROJECT, "works"), key("建设单位", UNIT, "project_owner"),
+                key("施工单位统一社会信用代码", CODE, "contractor"), key("建设地点", ADDRESS, "site"),
+            ],
         ),
     ),
     SystemSpec(
@@ -259,6 +328,9 @@ SYSTEMS: list[SystemSpec] = [
             "电子监管号", ["项目名称"], "合同签订日期", body=["土地坐落", "土地用途", "供地方式", "宗地编号"],
             amount="成交价款（元）", names=["受让人"], credit_codes=["受让人统一社会信用代码"],
             required=["受让人", "合同签订日期", "成交价款（元）"],
+            keys=[
+                key("受让人统一社会信用代码", CODE, "transferee"), key("土地坐落", ADDRESS, "parcel"),
+            ],
         ),
     ),
     SystemSpec(
@@ -274,6 +346,9 @@ SYSTEMS: list[SystemSpec] = [
             amount="价税合计（元）", names=["销售方名称", "购买方名称"],
             credit_codes=["销售方纳税人识别号", "购买方纳税人识别号"],
             required=["销售方纳税人识别号", "开票日期", "价税合计（元）"],
+            keys=[
+                key("销售方纳税人识别号", CODE, "seller"), key("购买方纳税人识别号", CODE, "buyer"),
+            ],
         ),
     ),
     SystemSpec(
@@ -289,6 +364,9 @@ SYSTEMS: list[SystemSpec] = [
             "缴费流水号", ["姓名", "险种"], "到账日期", body=["参保单位", "费款所属期", "参保状态"],
             amount="缴费合计（元）", names=["姓名", "参保单位"], credit_codes=["参保单位统一社会信用代码"],
             id_numbers=["身份证号"], required=["身份证号", "费款所属期", "到账日期"],
+            keys=[
+                key("身份证号", ID, "insured"), key("参保单位统一社会信用代码", CODE, "employer"),
+            ],
         ),
     ),
     SystemSpec(
@@ -302,6 +380,9 @@ SYSTEMS: list[SystemSpec] = [
             "发放流水号", ["养老保险类型", "姓名"], "发放日期", body=["发放年月", "代发银行", "人员状态"],
             amount="发放金额（元）", names=["姓名"], id_numbers=["身份证号"], phones=["联系电话"],
             required=["姓名", "身份证号", "发放日期", "发放金额（元）"],
+            keys=[
+                key("身份证号", ID, "payee"), key("联系电话", PHONE, "payee"),
+            ],
         ),
     ),
     SystemSpec(
@@ -316,6 +397,9 @@ SYSTEMS: list[SystemSpec] = [
             "行政处罚决定书文号", ["案件名称"], "处罚决定日期", body=["违法事实", "处罚依据", "处罚内容"],
             amount="罚没金额（元）", names=["当事人名称", "法定代表人", "处罚机关"],
             credit_codes=["统一社会信用代码"], required=["当事人名称", "处罚决定日期", "处罚机关"],
+            keys=[
+                key("统一社会信用代码", CODE, "party"),
+            ],
         ),
     ),
     SystemSpec(
@@ -329,6 +413,9 @@ SYSTEMS: list[SystemSpec] = [
             "许可文书编号", ["许可事项", "行政相对人名称"], "许可决定日期", body=["许可证书名称", "许可内容"],
             names=["行政相对人名称", "法定代表人", "许可机关"], credit_codes=["统一社会信用代码"],
             required=["许可事项", "行政相对人名称", "许可决定日期"],
+            keys=[
+                key("统一社会信用代码", CODE, "licensee"),
+            ],
         ),
     ),
     SystemSpec(
@@ -342,6 +429,10 @@ SYSTEMS: list[SystemSpec] = [
             "决定书编号", ["违法行为", "号牌号码"], "违法时间", body=["违法地点", "采集方式", "处理机关"],
             amount="罚款金额（元）", names=["当事人"], id_numbers=["驾驶证号"], phones=["联系电话"],
             required=["号牌号码", "违法时间", "违法行为"],
+            keys=[
+                key("号牌号码", PLATE, "vehicle"), key("驾驶证号", ID, "driver"),
+                key("联系电话", PHONE, "driver"), key("违法地点", ADDRESS, "location"),
+            ],
         ),
     ),
     SystemSpec(
@@ -357,6 +448,9 @@ SYSTEMS: list[SystemSpec] = [
             "发放流水号", ["补贴项目", "补贴对象"], "发放日期", body=["乡镇", "村", "主管部门"],
             amount="补贴金额（元）", names=["补贴对象"], id_numbers=["身份证号"],
             required=["补贴对象", "身份证号", "发放日期", "补贴金额（元）"],
+            keys=[
+                key("身份证号", ID, "payee"),
+            ],
         ),
     ),
     SystemSpec(
@@ -371,6 +465,10 @@ SYSTEMS: list[SystemSpec] = [
             "申请编号", ["保障方式", "申请人"], "配租日期", body=["房源地址", "审核结果", "工作单位"],
             amount="月租金（元）", names=["申请人", "工作单位"], id_numbers=["申请人身份证号"],
             phones=["联系电话"], required=["申请人", "申请人身份证号", "配租日期"],
+            keys=[
+                key("申请人身份证号", ID, "applicant"), key("联系电话", PHONE, "applicant"),
+                key("房源地址", ADDRESS, "allocated_housing"),
+            ],
         ),
     ),
     SystemSpec(
@@ -385,6 +483,9 @@ SYSTEMS: list[SystemSpec] = [
             "拨付编号", ["补贴类别", "运营企业"], "拨付日期", body=["线路或区域", "申报年度", "审核单位"],
             amount="核定金额（元）", names=["运营企业"], credit_codes=["统一社会信用代码"],
             required=["运营企业", "拨付日期", "核定金额（元）"],
+            keys=[
+                key("统一社会信用代码", CODE, "payee"),
+            ],
         ),
     ),
     SystemSpec(
@@ -399,6 +500,9 @@ SYSTEMS: list[SystemSpec] = [
             "检查记录编号", ["被检查单位", "行业领域"], "检查日期", body=["隐患描述", "整改情况", "检查方式"],
             names=["被检查单位", "检查人员"], credit_codes=["统一社会信用代码"],
             required=["被检查单位", "检查日期"],
+            keys=[
+                key("统一社会信用代码", CODE, "inspected"),
+            ],
         ),
     ),
     SystemSpec(
@@ -413,6 +517,9 @@ SYSTEMS: list[SystemSpec] = [
             "记录编号", ["排污单位", "污染物"], "监测时间", body=["监测点位", "超标倍数", "处理状态"],
             names=["排污单位"], credit_codes=["统一社会信用代码"], required=["排污单位", "污染物",
             "监测时间"],
+            keys=[
+                key("统一社会信用代码", CODE, "emitter"),
+            ],
         ),
     ),
     SystemSpec(
@@ -427,6 +534,9 @@ SYSTEMS: list[SystemSpec] = [
             "问题编号", ["问题类别", "被审计单位"], "出具日期",
             body=["审计项目名称", "问题描述", "整改状态", "移送情况"], amount="涉及金额（元）",
             names=["被审计单位"], required=["被审计单位", "问题描述", "出具日期"],
+            keys=[
+                key("被审计单位", UNIT, "audited"),
+            ],
         ),
     ),
     SystemSpec(
@@ -441,6 +551,10 @@ SYSTEMS: list[SystemSpec] = [
             "合同编号", ["资产名称", "承租方"], "签订日期", body=["出租单位", "资产坐落", "出租方式"],
             amount="年租金（元）", names=["出租单位", "承租方"], credit_codes=["承租方统一社会信用代码"],
             id_numbers=["承租方身份证号"], required=["出租单位", "承租方", "签订日期", "年租金（元）"],
+            keys=[
+                key("出租单位", UNIT, "lessor"), key("承租方统一社会信用代码", CODE, "tenant"),
+                key("承租方身份证号", ID, "tenant"), key("资产坐落", ADDRESS, "asset"),
+            ],
         ),
     ),
     SystemSpec(
@@ -455,6 +569,10 @@ SYSTEMS: list[SystemSpec] = [
             amount="资助金额（元）", names=["学生姓名", "学校名称", "监护人姓名"],
             id_numbers=["学生身份证号", "监护人身份证号"], phones=["监护人电话"],
             required=["学生姓名", "学生身份证号", "发放日期", "资助金额（元）"],
+            keys=[
+                key("学生身份证号", ID, "student"), key("监护人身份证号", ID, "guardian"),
+                key("监护人电话", PHONE, "guardian"),
+            ],
         ),
     ),
 ]

@@ -9,18 +9,27 @@ quoting each value into the SQL text, which is where the ORM's ``bulk_create`` s
 its time on JSON lists), then one ``INSERT … SELECT … ON CONFLICT DO UPDATE … RETURNING`` moves
 them into the records and gives back their ids. Other databases (SQLite): ``bulk_create`` with
 ``update_conflicts``, which returns the ids there too.
+
+``store_keys(records, keys)`` then writes their record keys (DESIGN §12) in the same
+transaction: every key of a new record; for a record stored before, nothing when its keys are
+the ones it has, else its keys replaced. One query reads the keys of the records stored before,
+one deletes those to be replaced, and one ``COPY`` (PostgreSQL) or ``executemany`` writes the
+new ones, whatever the number of records.
 """
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection
 from django.utils import timezone
 
-from search.models import Record
+from search.ingest.mapping import Key
+from search.models import Record, RecordKey
 
 UNIQUE_FIELDS = ["system", "external_id"]
 UPDATE_FIELDS = [
@@ -30,6 +39,7 @@ UPDATE_FIELDS = [
 COPIED_FIELDS = ["system", "external_id", *UPDATE_FIELDS]
 JSON_FIELDS = {"names", "credit_codes", "id_numbers", "phones", "raw"}
 STAGING_TABLE = "search_record_staging"
+KEY_COLUMNS = ["record", "system", "role", "kind", "value", "date", "amount"]
 
 
 def upsert(records: list[Record]) -> list[Record]:
@@ -103,3 +113,53 @@ def _copy_and_upsert(records: list[Record]) -> None:
     for record in records:
         record.pk = ids[record.system_id, record.external_id]
         record._state.adding, record._state.db = False, connection.alias  # as a save would leave it
+
+
+def store_keys(records: Sequence[Record], keys: Sequence[list[Key]], *,
+               stored_before: Collection[int] = ()) -> int:
+    """Write the keys of ``records`` (``keys[n]`` are those of ``records[n]``, each stored, with its
+    pk): all those of a new record; those of a record whose pk is in ``stored_before`` only when
+    they differ from the keys it has, which they then replace. Returns the number of keys written."""
+    stored_before = set(stored_before)
+    current: dict[int, set[tuple]] = defaultdict(set)
+    if stored_before:
+        for record_id, *key in RecordKey.objects.filter(record_id__in=list(stored_before)).values_list(
+            "record_id", "role", "kind", "value", "date", "amount"
+        ):
+            current[record_id].add(tuple(key))
+    replaced, rows = [], []
+    for record, record_keys in zip(records, keys, strict=True):
+        if record.pk in stored_before:
+            present = current.get(record.pk, set())
+            if set(record_keys) == present:
+                continue  # the same keys: left as they are
+            if present:
+                replaced.append(record.pk)
+        rows.extend((record.pk, record.system_id, *key) for key in record_keys)
+    if replaced:
+        RecordKey.objects.filter(record_id__in=replaced).delete()
+    if rows:
+        _insert_keys(rows)
+    return len(rows)
+
+
+def _insert_keys(rows: list[tuple]) -> None:
+    """One statement for all the rows: ``COPY`` on PostgreSQL, else one prepared ``INSERT`` run
+    for each row (``executemany``), the values adapted as the model's fields adapt them; the ORM's
+    ``bulk_create`` spent most of its time building a model and compiling SQL for each key."""
+    quote = connection.ops.quote_name
+    table = quote(RecordKey._meta.db_table)
+    columns = ", ".join(quote(RecordKey._meta.get_field(name).column) for name in KEY_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        ops, amount = connection.ops, RecordKey._meta.get_field("amount")
+        placeholders = ", ".join(["%s"] * len(KEY_COLUMNS))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", [  # noqa: S608
+            (*row[:5], ops.adapt_datefield_value(row[5]),
+             ops.adapt_decimalfield_value(row[6], amount.max_digits, amount.decimal_places))
+            for row in rows
+        ])

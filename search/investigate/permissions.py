@@ -95,6 +95,21 @@ def readable(reader: Reader | None) -> dict[str, SystemAccess]:
     }
 
 
+def readable_by_agency(agency) -> dict[str, SystemAccess]:
+    """Every system some member of ``agency`` may read, whatever their role: what the agency's
+    warning models may read (search.detection). The union over its roles of ``readable``: a
+    system only its leaders may read is read by its models too, whose warnings its leaders see."""
+    accesses: dict[str, SystemAccess] = {}
+    for role in Role.values:
+        for code, access in readable(Reader(user=None, agency=agency, role=role)).items():
+            seen = accesses.get(code)
+            accesses[code] = access if seen is None else SystemAccess(
+                access.system, identifiers=seen.identifiers or access.identifiers,
+                export=seen.export or access.export,
+            )
+    return accesses
+
+
 def _owned(reader: Reader):
     """The systems the reader's agency owns and may read as their owner: all but restricted ones."""
     return SourceSystem.objects.filter(owner=reader.agency, is_active=True).exclude(

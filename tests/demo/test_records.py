@@ -10,12 +10,15 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from demo.records import Progress, loading_progress, seed_records
+from demo.records import Progress, key_records_loaded_without_keys, loading_progress, seed_records
 from search import index
+from search.detection.models import DetectionRun, RunMode, RunState, WarningModel
+from search.detection.seeds import seed_models
 from search.index.query import parse
 from search.ingest.files import ingest_file
 from search.ingest.registry import SYSTEMS
-from search.models import IngestRun, IngestState, Record, SourceSystem, SystemGrant
+from search.models import IngestRun, IngestState, Record, RecordKey, SourceSystem, SystemGrant
+from tests.factories import RegionFactory, commission
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_search_index")]
 
@@ -34,6 +37,9 @@ def test_it_loads_every_system_through_ingestion_and_the_index():
     found = index.search(parse(f'"{record.title[:4]}"'), size=100)
     index.close(found.pit)
     assert record.pk in {hit.record_id for hit in found.hits}
+    # Ingestion wrote the records' keys: `make run` needs no step of its own for them.
+    keyed = RecordKey.objects.values_list("system__code", flat=True).distinct()
+    assert set(keyed) == {spec.code for spec in SYSTEMS}
 
 
 def test_it_is_idempotent():
@@ -62,6 +68,11 @@ def test_seed_demo_loads_them_once(monkeypatch):
     assert f"{2 * len(SYSTEMS)} linked-system records loaded" in out.getvalue()
     # Owners are linked once the demo city's agencies exist.
     assert not SourceSystem.objects.filter(owner__isnull=True).exists()
+    # The seeded warning models are switched on, and ran once the records were in.
+    models = WarningModel.objects.all()
+    assert models.count() >= 12 and all(model.is_active for model in models)
+    full_runs = DetectionRun.objects.filter(mode=RunMode.FULL, state=RunState.DONE)
+    assert set(full_runs.values_list("version__model", flat=True)) == {model.pk for model in models}
     out = StringIO()
     call_command("seed_demo", "--records-per-system", "2", stdout=out)
     assert Record.objects.count() == 2 * len(SYSTEMS)
@@ -145,6 +156,20 @@ def test_load_demo_records_says_what_it_does_and_then_nothing(settings):
     assert out.getvalue() == ""
 
 
+def test_load_demo_records_runs_the_warning_models_that_never_ran(settings):
+    settings.DEMO_RECORDS_PER_SYSTEM = 2
+    call_command("load_demo_records", stdout=StringIO())  # no agencies yet: no models
+    commission(RegionFactory(code="jz"), code="jz-jw")
+    seed_models()  # the commission's models, on a demo whose records are in
+    models = set(WarningModel.objects.values_list("pk", flat=True))
+    assert models
+    call_command("load_demo_records", stdout=StringIO())
+    full_runs = DetectionRun.objects.filter(mode=RunMode.FULL, state=RunState.DONE)
+    assert set(full_runs.values_list("version__model", flat=True)) == models
+    call_command("load_demo_records", stdout=StringIO())
+    assert full_runs.count() == len(models)  # once
+
+
 def test_seed_demo_can_leave_them_for_later(monkeypatch, settings):
     settings.DEMO_RECORDS_PER_SYSTEM = 2
     monkeypatch.setattr("demo.pages.seed_pages", lambda: None)
@@ -155,3 +180,30 @@ def test_seed_demo_can_leave_them_for_later(monkeypatch, settings):
     assert SourceSystem.objects.count() == len(SYSTEMS)
     assert f"{2 * len(SYSTEMS)} linked-system records to load beside the running portal" in out.getvalue()
     assert loading_progress() == Progress(0, 2 * len(SYSTEMS))
+
+
+def test_a_demo_loaded_before_there_were_keys_gets_them_at_the_next_start(settings):
+    settings.DEMO_RECORDS_PER_SYSTEM = 2
+    seed_records()
+    keys = sorted(RecordKey.objects.values_list("record", "role", "kind", "value"))
+    RecordKey.objects.all().delete()
+
+    out = StringIO()
+    call_command("load_demo_records", stdout=out)
+
+    assert sorted(RecordKey.objects.values_list("record", "role", "kind", "value")) == keys
+    assert out.getvalue().startswith(f"Record keys given to {2 * len(SYSTEMS)} demo records loaded before")
+    assert key_records_loaded_without_keys() == 0
+
+
+def test_real_records_without_keys_are_left_to_the_command(tmp_path):
+    seed_records(per_system=0)
+    export = tmp_path / "hotline.jsonl"
+    row = {"工单编号": "H-1", "诉求标题": "路灯", "诉求内容": "城南路", "来电时间": "2024-03-05",
+           "来电号码": "13800000000"}
+    export.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    ingest_file(SourceSystem.objects.get(code="hotline-12345"), export)
+    RecordKey.objects.all().delete()
+
+    assert key_records_loaded_without_keys() == 0
+    assert not RecordKey.objects.exists()

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.index import highlight
-from search.masking import ShownRecord, mask_identifier, mask_text
+from search.masking import ShownRecord, mask_identifier, mask_text, shown_record
+from search.models import Record, SourceSystem
 from tests.search.written_numbers import FILLER, assert_hidden, queries, texts, written_numbers
 
 
@@ -62,6 +63,22 @@ def test_identifier_fields_are_masked_even_when_they_do_not_read_as_numbers():
     assert mask_identifier("87654321") == "****4321"  # a local number without its area code
     assert mask_identifier("12345") == "*****"
     assert mask_identifier("") == ""
+
+
+def test_a_column_a_record_key_reads_as_an_id_or_phone_number_is_masked_as_one():
+    mapping = {"phones": ["联系电话"], "keys": [
+        {"column": "紧急联系人电话", "kind": "phone", "role": "contact"},
+        {"column": "经办人证件号", "kind": "id_number", "role": "clerk"},
+        {"column": "地址", "kind": "address", "role": "location"},
+    ]}
+    raw = {"联系电话": "87654321", "紧急联系人电话": "87654322", "经办人证件号": "1101051990",
+           "地址": "人民路87654323号"}
+    record = Record(system=SourceSystem(code="hotline", field_mapping=mapping), title="", body="", raw=raw)
+
+    assert shown_record(record, identifiers=False).raw == [
+        ("联系电话", "****4321"), ("紧急联系人电话", "****4322"), ("经办人证件号", "******1990"),
+        ("地址", "人民路87654323号"),  # a local number without its area code reads as no number in text
+    ]
 
 
 def test_huge_runs_are_masked_whole():

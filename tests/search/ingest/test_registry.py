@@ -89,3 +89,46 @@ def test_the_demo_city_has_an_owner_for_every_system(db):
 
     codes = {spec.code for spec in agency_specs()}
     assert set(OWNER_CODES) <= codes
+
+
+# --- record keys -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("spec", SYSTEMS, ids=lambda spec: spec.code)
+def test_each_system_declares_keys_from_columns_of_its_export(spec):
+    mapping = Mapping.of(SourceSystem(code=spec.code, name=spec.name, field_mapping=spec.field_mapping))
+    assert mapping.keys, "every system names someone or something models can join on"
+    for key in mapping.keys:
+        assert set(key.columns()) <= set(spec.columns), key
+    assert len({(key.column, key.kind, key.role) for key in mapping.keys}) == len(mapping.keys)
+
+
+def test_the_keys_name_the_people_and_companies_the_patterns_join_on():
+    declared = {
+        (code, key["column"], key["kind"], key["role"]) for code, spec in BY_CODE.items()
+        for key in spec.field_mapping["keys"]
+    }
+    assert {
+        ("death-registrations", "身份证号", "id_number", "deceased"),
+        ("social-assistance", "身份证号", "id_number", "payee"),
+        ("pension-payments", "身份证号", "id_number", "payee"),
+        ("farm-subsidies", "身份证号", "id_number", "payee"),
+        ("public-resource-trading", "投标人统一社会信用代码", "credit_code", "bidder"),
+        ("public-resource-trading", "投标人统一社会信用代码", "credit_code", "winning_bidder"),
+        ("public-resource-trading", "法定代表人身份证号", "id_number", "legal_representative"),
+        ("public-officials", "身份证号", "id_number", "official"),
+        ("public-officials", "工作单位", "organisation", "employer"),
+        ("market-entities", "统一社会信用代码", "credit_code", "registrant"),
+        ("market-entities", "法定代表人身份证号", "id_number", "legal_representative"),
+        ("hotline-12345", "来电号码", "phone", "caller"),
+        ("hotline-12345", "问题地址", "address", "location"),
+        ("traffic-violations", "号牌号码", "plate", "vehicle"),
+        ("public-works", "项目代码", "project", "works"),
+    } <= declared
+    winning = next(key for key in BY_CODE["public-resource-trading"].field_mapping["keys"]
+                   if key["role"] == "winning_bidder")
+    assert winning["when"] == {"column": "是否中标", "equals": "是"} and winning["amount"] == "中标金额（元）"
+
+
+def test_seeding_gives_new_systems_their_keys(owners):
+    seed_systems()
+    for system in SourceSystem.objects.all():
+        assert system.field_mapping["keys"] == BY_CODE[system.code].field_mapping["keys"]
