@@ -21,6 +21,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -235,7 +236,8 @@ def _run_panel(model: WarningModel, queued) -> dict:
         return {"queued_run": None}
     run = _started_since(model, since)
     state = run.state if run else "queued"
-    status_url = f"{reverse('search:model_run_status', args=[model.pk])}?since={since.isoformat()}"
+    status_url = reverse("search:model_run_status", args=[model.pk])
+    status_url += "?" + urlencode({"since": since.isoformat()})
     percent = jobs.percent(state, run.done if run else 0, run.total if run else None)
     return {"queued_run": {"run": run, "state": state, "label": run_label(run), "status_url": status_url,
                            "percent": percent}}
@@ -269,7 +271,8 @@ def model_run(request, pk):
         return redirect("search:model", model.pk)
     queued = timezone.now()
     tasks.run_model.delay(model.pk, True, None, request.user.pk)
-    return redirect(f"{reverse('search:model', args=[model.pk])}?queued={queued.isoformat()}#model-run")
+    page = reverse("search:model", args=[model.pk])
+    return redirect(f"{page}?{urlencode({'queued': queued.isoformat()})}#model-run")
 
 
 @login_required
