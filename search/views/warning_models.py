@@ -266,7 +266,7 @@ def model_run(request, pk):
     if not model.is_active or model.active_version_id is None:
         messages.error(request, _("Switch a version of the model on before running it."))
         return redirect("search:model", model.pk)
-    if model.running_since is not None:
+    if model.running_since is not None and model.running_since > timezone.now() - actions.STALE_LOCK:
         messages.error(request, _("The model is running already; try again once that run has finished."))
         return redirect("search:model", model.pk)
     queued = timezone.now()
