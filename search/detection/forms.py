@@ -26,7 +26,7 @@ class ModelForm(BootstrapForm):
     saved. Saving a model again makes a new version: only the severity and note are asked then
     (the name, the scenario and the key, of which warnings' fingerprints are made, stay)."""
 
-    name = forms.CharField(label=_("Name"), max_length=NAME_LENGTH)
+    name = forms.CharField(label=_("Model name"), max_length=NAME_LENGTH)
     key = forms.SlugField(label=_("Key"), max_length=KEY_LENGTH,
                           help_text=_("Letters, digits and hyphens; fixed once the model is made."))
     scenario = forms.ModelChoiceField(label=_("Scenario"), queryset=Scenario.objects.all(),

@@ -60,23 +60,26 @@ class ShownChange:
 def shown_changes(before: WarningModelVersion, after: WarningModelVersion,
                   changes: list[Change]) -> list[ShownChange]:
     """Each change with its parameter's label (from the form of the version's template) and its
-    values in words: systems by name, kinds and choices by their labels, lists joined."""
+    values in words: systems by name, kinds and choices by their labels, lists joined; in the
+    order of the form, after the template and the severity."""
     systems = dict(SourceSystem.objects.values_list("code", "name"))
     labels = {"template": _("Template"), "severity": _("Severity")}
     choices: dict[str, dict] = {"template": dict(patterns.CHOICES), "severity": dict(Severity.choices)}
-    for version in (before, after):
+    order = {name: place for place, name in enumerate(labels)}
+    for version in (after, before):
         pattern = patterns.TEMPLATES.get(version.template)
         if pattern is None:
             continue
         for name, field in pattern.form_class.base_fields.items():
             labels.setdefault(name, str(field.label or name))
+            order.setdefault(name, len(order))
             if getattr(field, "choices", None):
                 choices.setdefault(name, {str(key): label for key, label in field.choices})
     return [
         ShownChange(labels.get(change.name, change.name),
                     _words(change.before, choices.get(change.name, {}), systems),
                     _words(change.after, choices.get(change.name, {}), systems))
-        for change in changes
+        for change in sorted(changes, key=lambda change: order.get(change.name, len(order)))
     ]
 
 

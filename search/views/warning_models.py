@@ -193,9 +193,9 @@ def model_version(request, pk, number):
 
 
 def _empty_like(version):
-    """A version with no parameters, to list a version's own parameters as changes from nothing."""
-    return type(version)(model=version.model, number=0, template=version.template, parameters={},
-                         severity=version.severity)
+    """A version of nothing (never saved), to list a version's template, severity and parameters
+    as its changes from nothing."""
+    return type(version)(model=version.model, number=0, template="", parameters={}, severity="")
 
 
 @login_required
