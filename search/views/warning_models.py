@@ -56,7 +56,6 @@ def model_list(request):
     latest = WarningModelVersion.objects.filter(model=OuterRef("pk")).order_by("-number")
     models = list(models_of(reader).annotate(
         last_run_id=Subquery(last_run), latest_template=Subquery(latest.values("template")[:1]),
-        latest_number=Subquery(latest.values("number")[:1]),
     ).order_by("scenario__code", "name"))
     runs = DetectionRun.objects.in_bulk([model.last_run_id for model in models if model.last_run_id])
     scenarios: dict = {}
