@@ -280,3 +280,15 @@ def test_unknown_switches_and_versions_are_not_found(client, alice, scenario):
     assert no_number.status_code == 404
     assert client.get(reverse("search:model_version", args=[model.pk, 7])).status_code == 404
     assert client.get(reverse("search:model_edit", args=[model.pk]), {"version": "x"}).status_code == 200
+
+
+def test_numbers_beyond_any_id_are_not_found(client, alice, scenario):
+    model = switched_on(alice.memberships.get().agency, "sequence", PAID_AFTER_DEATH, scenario=scenario)
+    signed_in(client, alice)
+    huge = 10**30
+    assert client.get(reverse("search:model", args=[huge])).status_code == 404
+    assert client.get(reverse("search:model_version", args=[model.pk, huge])).status_code == 404
+    compared = client.get(reverse("search:model_compare", args=[model.pk]), {"a": "1", "b": str(huge)})
+    assert compared.status_code == 404
+    switched = client.post(reverse("search:model_switch", args=[model.pk, "on"]), {"version": str(huge)})
+    assert switched.status_code == 404
