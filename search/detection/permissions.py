@@ -42,6 +42,21 @@ def operator(agency) -> reading.Reader:
     return reading.Reader(user=None, agency=agency, role="")
 
 
+def models_of(reader: reading.Reader | None):
+    """The warning models of the reader's agency; none for someone acting for no agency."""
+    if reader is None:
+        return WarningModel.objects.none()
+    return WarningModel.objects.filter(agency=reader.agency).select_related("scenario", "active_version")
+
+
+def access_model(reader: reading.Reader | None, pk) -> WarningModel:
+    """The model, if it is one of the reader's agency's; 404 alike when missing or not theirs."""
+    try:
+        return models_of(reader).get(pk=int(pk))
+    except (WarningModel.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
 def access_warning(reader: reading.Reader | None, pk) -> Warning:
     """The warning, if it is one of the reader's agency's; 404 alike when missing or not theirs."""
     try:

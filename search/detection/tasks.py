@@ -6,6 +6,7 @@ tried again later, with backoff."""
 from __future__ import annotations
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from ..models import IngestRun
@@ -17,18 +18,21 @@ FIRST_RETRY = 60  # seconds; doubled each time
 
 
 @shared_task(bind=True, acks_late=True, max_retries=RETRIES, name="search.detection.tasks.run_model")
-def run_model(self, model_id: int, full: bool = False, ingest_run_ids: list[int] | None = None) -> int | None:
+def run_model(self, model_id: int, full: bool = False, ingest_run_ids: list[int] | None = None,
+              acting_user_id: int | None = None) -> int | None:
     """One run of the model: over the records of ``ingest_run_ids``, or all of them (``full``), or
-    those ingested since its last run. Returns how many warnings it raised."""
+    those ingested since its last run; as ``acting_user_id`` (the "run now" button), else as the
+    owning agency. Returns how many warnings it raised."""
     model = WarningModel.objects.filter(pk=model_id, is_active=True).first()
     if model is None:
         return None
+    acting_user = get_user_model().objects.filter(pk=acting_user_id).first() if acting_user_id else None
     if ingest_run_ids:
         scope = runs.Scope(ingest_runs=tuple(ingest_run_ids))
     else:
         scope = runs.FULL if full else actions.incremental_scope(model)
     try:
-        return actions.run_model(model, scope=scope).new_warnings
+        return actions.run_model(model, acting_user=acting_user, scope=scope).new_warnings
     except actions.ModelBusy as busy:
         raise self.retry(exc=busy, countdown=FIRST_RETRY * 2 ** self.request.retries) from None
 

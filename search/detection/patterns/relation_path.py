@@ -42,6 +42,32 @@ MAX_HOPS = 6
 RECORD, VALUE = "record", "value"
 
 
+HOPS_TEXT_LIMIT = 10_000  # characters: six hops written out take a few hundred
+
+
+class HopsField(forms.JSONField):
+    """The hops as JSON text, refused with the field's message when the text is far longer than
+    any list of hops or nested too deeply for the parser (which would otherwise end the request
+    with a RecursionError), both when it is cleaned and when the form shows it again."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and len(value) > HOPS_TEXT_LIMIT:
+            raise forms.ValidationError(_("At most %(limit)d characters of hops."), code="too_long",
+                                        params={"limit": HOPS_TEXT_LIMIT})
+        try:
+            return super().to_python(value)
+        except RecursionError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid",
+                                        params={"value": ""}) from None
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data if not isinstance(data, str) or len(data) <= HOPS_TEXT_LIMIT
+                                      else "", initial)
+        except RecursionError:
+            return forms.fields.InvalidJSONInput(data)
+
+
 class HopForm(forms.Form):
     via = forms.ChoiceField(choices=(
         (RECORD, _("Same linked record")), (VALUE, _("Same value in a linked system")),
@@ -55,7 +81,7 @@ class RelationPathForm(PatternForm):
     start_system = SystemField(label=_("Linked system of the start"))
     start_kind = kind_field(_("Start key's kind"))
     start_roles = RolesField(label=_("Start key's roles"), help_text=_("Empty: any role."))
-    hops = forms.JSONField(
+    hops = HopsField(
         label=_("Hops"),
         help_text=_('A list of hops, each {"via": "record", "kind": …, "roles": […]} or '
                     '{"via": "value", "system": …, "roles": […]}.'),

@@ -1,0 +1,17 @@
+"""See search/urls.py: warning models, built in a form, backtested, versioned and run."""
+
+from django.urls import path
+
+from .views import warning_models as views
+
+urlpatterns = [
+    path("models/", views.model_list, name="models"),
+    path("models/new/", views.model_new, name="model_new"),
+    path("models/<int:pk>/", views.model_detail, name="model"),
+    path("models/<int:pk>/edit/", views.model_edit, name="model_edit"),
+    path("models/<int:pk>/compare/", views.model_compare, name="model_compare"),
+    path("models/<int:pk>/run/", views.model_run, name="model_run"),
+    path("models/<int:pk>/run/status/", views.model_run_status, name="model_run_status"),
+    path("models/<int:pk>/switch/<slug:action>/", views.model_switch, name="model_switch"),
+    path("models/<int:pk>/versions/<int:number>/", views.model_version, name="model_version"),
+]
