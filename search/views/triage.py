@@ -1,0 +1,193 @@
+"""The triage of warnings (DESIGN §12): the owning agency's list, one warning's page, and the
+actions on them (``search.detection.triage``). Anyone but a member of an agency that owns warning
+models finds no page here; a warning of another agency answers 404 as a missing one does."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from ..detection import live, triage
+from ..detection.forms import (
+    CONFIRM_AND_PUSH,
+    AssignForm,
+    BulkForm,
+    ConfirmForm,
+    DisposeForm,
+    TriageFilterForm,
+)
+from ..detection.permissions import access_warning, log_warning_viewed
+from ..detection.reading import owns_models, state_counts, warning_page, warnings_of, with_subjects
+from ..harvest.clues import clues_of, with_words
+from ..investigate import permissions
+
+PER_PAGE = 25
+
+
+def triager(request) -> permissions.Reader:
+    """A member of an agency that owns warning models, as they act now; anyone else gets 404."""
+    reader = permissions.reader_for(request)
+    if not owns_models(reader):
+        raise Http404
+    return reader
+
+
+@login_required
+@require_GET
+def warning_list(request):
+    reader = triager(request)
+    filters = TriageFilterForm(request.GET, agency=reader.agency)
+    warnings = filters.apply(warnings_of(reader), request.user)
+    counted = TriageFilterForm({**request.GET.dict(), "state": ""}, agency=reader.agency)
+    page = Paginator(warnings, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "counts": state_counts(counted.apply(warnings_of(reader), request.user)),
+        "page": page,
+        "warnings": with_subjects(reader, page.object_list),
+        "query": query.urlencode(),
+        "chosen_state": filters.data.get("state", ""),
+        "bulk": BulkForm(agency=reader.agency),
+        "live": live.position(reader.agency.pk),
+    }
+    return render(request, "search/triage/list.html", context)
+
+
+def _page(request, reader, warning, *, assign=None, dispose=None, confirm=None, status=200):
+    log_warning_viewed(reader, warning, ip=permissions.client_ip(request))
+    shown = warning_page(reader, warning)
+    open_clues = with_words(reader, clues_of(reader).filter(issue__isnull=True).order_by("-created_at")[:50])
+    context = {
+        "page": shown,
+        "warning": warning,
+        "assign_form": assign or AssignForm(agency=reader.agency),
+        "dispose_form": dispose or DisposeForm(),
+        "confirm_form": confirm or ConfirmForm(clues=clues_of(reader).filter(
+            pk__in=[clue.pk for clue in open_clues])),
+        "open_clues": open_clues,
+    }
+    return render(request, "search/triage/warning.html", context, status=status)
+
+
+@login_required
+@require_GET
+def warning_detail(request, pk):
+    reader = triager(request)
+    return _page(request, reader, access_warning(reader, pk))
+
+
+def _done(request, warning, text: str):
+    messages.success(request, text)
+    return redirect("search:warning", warning.pk)
+
+
+@login_required
+@require_POST
+def warning_take(request, pk):
+    reader = triager(request)
+    warning = access_warning(reader, pk)
+    try:
+        triage.take(acting_user=request.user, agency=reader.agency, warning=warning)
+    except triage.TriageError as error:
+        messages.error(request, str(error))
+        return redirect("search:warning", warning.pk)
+    return _done(request, warning, _("You have taken the warning into triage."))
+
+
+@login_required
+@require_POST
+def warning_assign(request, pk):
+    reader = triager(request)
+    warning = access_warning(reader, pk)
+    form = AssignForm(request.POST, agency=reader.agency)
+    if form.is_valid():
+        try:
+            warning = triage.assign(acting_user=request.user, agency=reader.agency, warning=warning,
+                                    assignee=form.cleaned_data["assignee"])
+        except triage.TriageError as error:
+            form.add_error(None, str(error))
+        else:
+            name = warning.assigned_to.get_full_name() or warning.assigned_to.get_username()
+            return _done(request, warning, _("The warning is assigned to %(name)s.") % {"name": name})
+    return _page(request, reader, warning, assign=form, status=400)
+
+
+@login_required
+@require_POST
+def warning_dispose(request, pk):
+    reader = triager(request)
+    warning = access_warning(reader, pk)
+    form = DisposeForm(request.POST)
+    if form.is_valid():
+        try:
+            warning = triage.dispose(
+                acting_user=request.user, agency=reader.agency, warning=warning,
+                state=form.cleaned_data["state"], reason=form.cleaned_data["reason"],
+                duplicate_of=form.cleaned_data["duplicate_of"], ip=permissions.client_ip(request),
+            )
+        except triage.TriageError as error:
+            form.add_error(None, str(error))
+        else:
+            return _done(request, warning, _("The warning is disposed of: %(state)s.")
+                         % {"state": warning.get_state_display()})
+    return _page(request, reader, warning, dispose=form, status=400)
+
+
+@login_required
+@require_POST
+def warning_confirm(request, pk):
+    reader = triager(request)
+    warning = access_warning(reader, pk)
+    form = ConfirmForm(request.POST, clues=clues_of(reader).filter(issue__isnull=True))
+    if form.is_valid():
+        try:
+            clue = triage.confirm(
+                acting_user=request.user, agency=reader.agency, warning=warning,
+                reason=form.cleaned_data["reason"], clue=form.cleaned_data["clue"],
+                title=form.cleaned_data["title"], ip=permissions.client_ip(request),
+            )
+        except triage.TriageError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The warning is confirmed; its evidence is in the clue."))
+            if form.cleaned_data["then"] == CONFIRM_AND_PUSH:
+                return redirect(reverse("search:clue", args=[clue.pk]) + "#push-form")
+            return redirect("search:warning", warning.pk)
+    return _page(request, reader, warning, confirm=form, status=400)
+
+
+@login_required
+@require_POST
+def warning_bulk(request):
+    """The ticked warnings assigned, or disposed of, at once: all of them or, with a message, none."""
+    reader = triager(request)
+    form = BulkForm(request.POST, agency=reader.agency)
+    ticked = request.POST.getlist("warning")
+    back = reverse("search:warnings") + (f"?{request.POST['query']}" if request.POST.get("query") else "")
+    if not form.is_valid():
+        messages.error(request, _("Choose what to do with the ticked warnings."))
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        if data["do"] == BulkForm.ASSIGN:
+            done = triage.assign_many(acting_user=request.user, agency=reader.agency, warnings=ticked,
+                                      assignee=data["assignee"] or request.user)
+        else:
+            done = triage.dispose_many(acting_user=request.user, agency=reader.agency, warnings=ticked,
+                                       state=data["state"], reason=data["reason"],
+                                       ip=permissions.client_ip(request))
+    except triage.TriageError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, ngettext("%(count)d warning changed.", "%(count)d warnings changed.", done)
+                         % {"count": done})
+    return redirect(back)
