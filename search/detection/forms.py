@@ -63,6 +63,7 @@ class AssignForm(BootstrapForm):
     assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None)
 
     def __init__(self, *args, agency, **kwargs):
+        kwargs.setdefault("auto_id", "assign-%s")  # three forms on the warning page: ids of their own
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = members_of(agency)
         self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
@@ -82,6 +83,10 @@ class DisposeForm(BootstrapForm):
     duplicate_of = forms.IntegerField(label=_("Duplicate of warning no."), required=False, min_value=1,
                                       help_text=_("For a duplicate: the number of the warning it repeats."))
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "dispose-%s")
+        super().__init__(*args, **kwargs)
+
 
 class ConfirmForm(BootstrapForm):
     """Confirmed: a new clue of the evidence, or the evidence added to a clue not yet pushed."""
@@ -95,6 +100,7 @@ class ConfirmForm(BootstrapForm):
                              required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, clues, **kwargs):
+        kwargs.setdefault("auto_id", "confirm-%s")
         super().__init__(*args, **kwargs)
         self.fields["clue"].queryset = clues
         self.fields["clue"].label_from_instance = lambda clue: getattr(clue, "words", clue).title

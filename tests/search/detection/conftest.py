@@ -14,7 +14,7 @@ from search.ingest.registry import seed_systems
 from search.investigate.permissions import seed_default_grants
 from tests.factories import commission, member
 
-from .linked import Loader, person, switched_on
+from .linked import PAID_AFTER_DEATH, Loader, person, switched_on
 
 
 @pytest.fixture(autouse=True)
@@ -45,12 +45,6 @@ def load(systems, tmp_path):
 
 
 # --- the triage's scene: a model of the commission's that raised warnings --------------------------
-PAID_AFTER_DEATH = {
-    "kind": "id_number", "system_a": "social-assistance", "roles_a": ["payee"],
-    "system_b": "death-registrations", "roles_b": ["deceased"], "min_days": 1,
-}
-
-
 @pytest.fixture
 def dave(watcher):
     """A staff member of the commission: reads the systems masked."""
