@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import BootstrapForm
 
+from ..masking import mask_text
 from .models import Scenario, Severity, WarningState
 from .reading import members_of, models_of
 from .triage import DISPOSED_WITHOUT_CLUE, REASON_MAX_LENGTH
@@ -38,20 +39,16 @@ class TriageFilterForm(BootstrapForm):
         self.fields["model"].queryset = models
         self.fields["scenario"].queryset = Scenario.objects.filter(models__agency=agency).distinct()
 
+    # The filters that are one lookup each, by field.
+    LOOKUPS = {"scenario": "model__scenario", "model": "model", "severity": "severity", "state": "state"}
+
     def apply(self, warnings, user):
-        if not self.is_valid():
-            # Whatever parsed is used; what did not (a hand-edited address) is left out.
-            data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
-        else:
-            data = self.cleaned_data
-        if data.get("scenario"):
-            warnings = warnings.filter(model__scenario=data["scenario"])
-        if data.get("model"):
-            warnings = warnings.filter(model=data["model"])
-        if data.get("severity"):
-            warnings = warnings.filter(severity=data["severity"])
-        if data.get("state"):
-            warnings = warnings.filter(state=data["state"])
+        """``warnings`` narrowed by every filter that parsed; one that did not (a hand-edited
+        address) is left out, as Django leaves it out of ``cleaned_data``."""
+        self.is_valid()
+        data = self.cleaned_data
+        chosen = {lookup: data[name] for name, lookup in self.LOOKUPS.items() if data.get(name)}
+        warnings = warnings.filter(**chosen)
         if data.get("assignee") == MINE:
             warnings = warnings.filter(assigned_to=user)
         elif data.get("assignee") == UNASSIGNED:
@@ -99,11 +96,13 @@ class ConfirmForm(BootstrapForm):
     then = forms.ChoiceField(choices=[(CONFIRM, CONFIRM), (CONFIRM_AND_PUSH, CONFIRM_AND_PUSH)],
                              required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, clues, **kwargs):
+    def __init__(self, *args, clues, titles: dict[int, str], **kwargs):
+        """``clues``: those the warning may join; ``titles``: theirs as the reader may read them
+        (``search.harvest.clues.with_words``), as a title may hold a number typed into it."""
         kwargs.setdefault("auto_id", "confirm-%s")
         super().__init__(*args, **kwargs)
         self.fields["clue"].queryset = clues
-        self.fields["clue"].label_from_instance = lambda clue: getattr(clue, "words", clue).title
+        self.fields["clue"].label_from_instance = lambda clue: titles.get(clue.pk) or mask_text(clue.title)
 
 
 class BulkForm(BootstrapForm):

@@ -29,6 +29,7 @@ from ..harvest.clues import clues_of, with_words
 from ..investigate import permissions
 
 PER_PAGE = 25
+OFFERED_CLUES = 50
 
 
 def triager(request) -> permissions.Reader:
@@ -62,18 +63,21 @@ def warning_list(request):
     return render(request, "search/triage/list.html", context)
 
 
+def _confirm_form(reader, data=None) -> ConfirmForm:
+    """The confirmation, offering the agency's newest clues not yet pushed to join."""
+    open_clues = clues_of(reader).filter(issue__isnull=True).order_by("-created_at")[:OFFERED_CLUES]
+    titles = {clue.pk: clue.words.title for clue in with_words(reader, open_clues)}
+    return ConfirmForm(data, clues=clues_of(reader).filter(pk__in=list(titles)), titles=titles)
+
+
 def _page(request, reader, warning, *, assign=None, dispose=None, confirm=None, status=200):
     log_warning_viewed(reader, warning, ip=permissions.client_ip(request))
-    shown = warning_page(reader, warning)
-    open_clues = with_words(reader, clues_of(reader).filter(issue__isnull=True).order_by("-created_at")[:50])
     context = {
-        "page": shown,
+        "page": warning_page(reader, warning),
         "warning": warning,
         "assign_form": assign or AssignForm(agency=reader.agency),
         "dispose_form": dispose or DisposeForm(),
-        "confirm_form": confirm or ConfirmForm(clues=clues_of(reader).filter(
-            pk__in=[clue.pk for clue in open_clues])),
-        "open_clues": open_clues,
+        "confirm_form": confirm or _confirm_form(reader),
     }
     return render(request, "search/triage/warning.html", context, status=status)
 
@@ -147,7 +151,7 @@ def warning_dispose(request, pk):
 def warning_confirm(request, pk):
     reader = triager(request)
     warning = access_warning(reader, pk)
-    form = ConfirmForm(request.POST, clues=clues_of(reader).filter(issue__isnull=True))
+    form = _confirm_form(reader, request.POST)
     if form.is_valid():
         try:
             clue = triage.confirm(

@@ -128,3 +128,25 @@ def test_bulk_through_the_list_refuses_the_lot(client, alice, dave, watcher, rai
     }, follow=True)
     assert "2 warnings changed." in response.content.decode()
     assert Warning.objects.filter(assigned_to=dave).count() == 2
+
+
+def test_assigning_to_oneself_and_taking_through_the_page(client, dave, raised):
+    signed_in(client, dave)
+    html = page(client, "warning", raised[0].pk).content.decode()
+    assert 'id="take"' in html and 'id="assign-to-me"' in html
+    client.post(reverse("search:warning_assign", args=[raised[0].pk]), {"assignee": dave.pk})
+    client.post(reverse("search:warning_take", args=[raised[1].pk]))
+    taken = Warning.objects.filter(assigned_to=dave, state=WarningState.IN_TRIAGE).order_by("pk")
+    assert list(taken) == raised[:2]
+    html = page(client, "warning", raised[0].pk).content.decode()
+    assert 'id="take"' not in html and 'id="assign-to-me"' not in html and "戴维" in html
+
+
+def test_the_pages_speak_chinese_first(client, alice, raised):
+    signed_in(client, alice, language="zh-hans")
+    listing = page(client, "warnings").content.decode()
+    for words in ("预警", "模型统计", "批量处理所勾选的预警"):
+        assert words in listing
+    warning = page(client, "warning", raised[0].pk).content.decode()
+    assert "确认并推送至工作台" in warning and "处置记录" in warning
+    assert "准确率" in page(client, "warning_statistics").content.decode()
