@@ -107,22 +107,30 @@ def warning_take(request, pk):
     return _done(request, warning, _("You have taken the warning into triage."))
 
 
+def _attempt(form, act):
+    """What ``act(cleaned_data)`` returns when the form is valid and the action accepts it; None
+    otherwise, the action's refusal then shown on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        return act(form.cleaned_data)
+    except triage.TriageError as error:
+        form.add_error(None, str(error))
+        return None
+
+
 @login_required
 @require_POST
 def warning_assign(request, pk):
     reader = triager(request)
     warning = access_warning(reader, pk)
     form = AssignForm(request.POST, agency=reader.agency)
-    if form.is_valid():
-        try:
-            warning = triage.assign(acting_user=request.user, agency=reader.agency, warning=warning,
-                                    assignee=form.cleaned_data["assignee"])
-        except triage.TriageError as error:
-            form.add_error(None, str(error))
-        else:
-            name = warning.assigned_to.get_full_name() or warning.assigned_to.get_username()
-            return _done(request, warning, _("The warning is assigned to %(name)s.") % {"name": name})
-    return _page(request, reader, warning, assign=form, status=400)
+    assigned = _attempt(form, lambda data: triage.assign(
+        acting_user=request.user, agency=reader.agency, warning=warning, assignee=data["assignee"]))
+    if assigned is None:
+        return _page(request, reader, warning, assign=form, status=400)
+    name = assigned.assigned_to.get_full_name() or assigned.assigned_to.get_username()
+    return _done(request, warning, _("The warning is assigned to %(name)s.") % {"name": name})
 
 
 @login_required
@@ -131,19 +139,13 @@ def warning_dispose(request, pk):
     reader = triager(request)
     warning = access_warning(reader, pk)
     form = DisposeForm(request.POST)
-    if form.is_valid():
-        try:
-            warning = triage.dispose(
-                acting_user=request.user, agency=reader.agency, warning=warning,
-                state=form.cleaned_data["state"], reason=form.cleaned_data["reason"],
-                duplicate_of=form.cleaned_data["duplicate_of"], ip=permissions.client_ip(request),
-            )
-        except triage.TriageError as error:
-            form.add_error(None, str(error))
-        else:
-            return _done(request, warning, _("The warning is disposed of: %(state)s.")
-                         % {"state": warning.get_state_display()})
-    return _page(request, reader, warning, dispose=form, status=400)
+    disposed = _attempt(form, lambda data: triage.dispose(
+        acting_user=request.user, agency=reader.agency, warning=warning, state=data["state"],
+        reason=data["reason"], duplicate_of=data["duplicate_of"], ip=permissions.client_ip(request)))
+    if disposed is None:
+        return _page(request, reader, warning, dispose=form, status=400)
+    return _done(request, warning, _("The warning is disposed of: %(state)s.")
+                 % {"state": disposed.get_state_display()})
 
 
 @login_required
@@ -152,21 +154,15 @@ def warning_confirm(request, pk):
     reader = triager(request)
     warning = access_warning(reader, pk)
     form = _confirm_form(reader, request.POST)
-    if form.is_valid():
-        try:
-            clue = triage.confirm(
-                acting_user=request.user, agency=reader.agency, warning=warning,
-                reason=form.cleaned_data["reason"], clue=form.cleaned_data["clue"],
-                title=form.cleaned_data["title"], ip=permissions.client_ip(request),
-            )
-        except triage.TriageError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The warning is confirmed; its evidence is in the clue."))
-            if form.cleaned_data["then"] == CONFIRM_AND_PUSH:
-                return redirect(reverse("search:clue", args=[clue.pk]) + "#push-form")
-            return redirect("search:warning", warning.pk)
-    return _page(request, reader, warning, confirm=form, status=400)
+    clue = _attempt(form, lambda data: triage.confirm(
+        acting_user=request.user, agency=reader.agency, warning=warning, reason=data["reason"],
+        clue=data["clue"], title=data["title"], ip=permissions.client_ip(request)))
+    if clue is None:
+        return _page(request, reader, warning, confirm=form, status=400)
+    if form.cleaned_data["then"] == CONFIRM_AND_PUSH:
+        messages.success(request, _("The warning is confirmed; its evidence is in the clue."))
+        return redirect(reverse("search:clue", args=[clue.pk]) + "#push-form")
+    return _done(request, warning, _("The warning is confirmed; its evidence is in the clue."))
 
 
 @login_required
