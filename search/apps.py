@@ -16,6 +16,7 @@ class SearchConfig(AppConfig):
     def ready(self):
         # Celery's autodiscovery looks for search.tasks only: a worker knows the rooms' tasks
         # because they are imported here, once the models they import are loaded.
+        from .detection import live as detection_live
         from .detection import tasks as detection_tasks
         from .ingest import signals as ingest_signals
         from .ingest import tasks as ingest_tasks  # noqa: F401
@@ -26,3 +27,6 @@ class SearchConfig(AppConfig):
         ingest_signals.records_loaded.connect(
             detection_tasks.queue_runs_after_ingest, dispatch_uid="detection-after-ingest"
         )
+
+        # Who may hear of an agency's new warnings (notifications.live.streams).
+        detection_live.register_streams()

@@ -320,3 +320,12 @@ def shown_record(record, *, identifiers: bool) -> ShownRecord:
         ],
         identifiers=False,
     )
+
+
+def shown_key(kind: str, value: str, *, identifiers: bool) -> str:
+    """A record key (a warning's subject) as a reader sees it: an ID or phone number masked as
+    such a field of a linked record is, any other kind as the text of one, unless ``identifiers``
+    (the reader's access shows identifiers in every system the key was found in)."""
+    if identifiers:
+        return value
+    return mask_identifier(value) if kind in IDENTIFIER_KEY_KINDS else mask_text(value)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("search.urls_work")),  # exports, batch searches, saved searches
     path("", include("search.urls_harvest")),  # clues and uploads
     path("", include("search.urls_models")),  # warning models: building, backtests, versions, runs
+    path("", include("search.urls_triage")),  # warnings: triage and statistics
 ]

@@ -161,6 +161,9 @@ class PortalConsumer(AsyncJsonWebsocketConsumer):
     async def inbox_changed(self, message):
         await self.forward(message)
 
+    async def warnings_raised(self, message):
+        await self.forward(message)
+
     async def session_ended(self, message):
         """Sent to the user's group when they sign out: close every socket they hold."""
         await self.close(code=CLOSE_SIGNED_OUT)

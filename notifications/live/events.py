@@ -5,7 +5,8 @@ belong to a stream; the stream's name is also the Channels group its subscribers
 
 - ``agency.<id>``: an issue the agency is party to changed (the board listens);
 - ``issue.<id>``: the issue itself changed, numbered by its issue record's own ``seq`` (the issue page);
-- ``user.<id>``: the user's inbox received notifications (the header bell, the inbox page).
+- ``user.<id>``: the user's inbox received notifications (the header bell, the inbox page);
+- ``warnings.<id>``: warning models of the agency raised new warnings (the triage list).
 
 ``type`` names the consumer method that receives the message ("issue.changed" is handled by
 ``issue_changed``), as Channels dispatches group messages.
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 # The kinds of stream; who may read each, and how it is numbered, is registered by the app that
 # owns it (``streams``): the inbox's and the agencies' by this app, the issues' by the board.
-AGENCY, ISSUE, USER = "agency", "issue", "user"
+AGENCY, ISSUE, USER, WARNINGS = "agency", "issue", "user", "warnings"
 
 
 class IssueChanged(TypedDict):
@@ -52,13 +53,23 @@ class InboxChanged(TypedDict):
     digest: bool
 
 
+class WarningsRaised(TypedDict):
+    """A run of ``model`` raised ``new`` warnings for the agency: triage lists fetch their rows."""
+
+    type: Literal["warnings.raised"]
+    stream: str
+    seq: int
+    model: int
+    new: int
+
+
 class SessionEnded(TypedDict):
     """The user signed out: every socket they hold closes (sent to their ``user.<id>`` group)."""
 
     type: Literal["session.ended"]
 
 
-StreamMessage = IssueChanged | InboxChanged
+StreamMessage = IssueChanged | InboxChanged | WarningsRaised
 Message = StreamMessage | SessionEnded
 
 
@@ -76,6 +87,10 @@ def issue_stream(issue_id: int) -> str:
 
 def user_stream(user_id: int) -> str:
     return stream_name(USER, user_id)
+
+
+def warnings_stream(agency_id: int) -> str:
+    return stream_name(WARNINGS, agency_id)
 
 
 def parse_stream(name) -> tuple[str, int] | None:

@@ -52,6 +52,24 @@ def enqueue_inbox(counts: dict[int, int], *, digest: bool = False) -> None:
         transaction.on_commit(relay_soon)
 
 
+def announce_on_commit(stream: str, payload: dict) -> None:
+    """Number ``payload`` into ``stream`` and send it once the transaction commits, for a kind
+    whose changes have no outbox row of their own (a detection run's new warnings). Numbered
+    after the commit, as the relay numbers, so no stream lock is held while the change commits.
+    A process that dies between the commit and this loses the message only: the change is in
+    the database, and the page shows it when next loaded."""
+
+    def publish() -> None:
+        try:
+            with transaction.atomic():
+                messages = _number([(stream, payload)])
+            events.send(messages)
+        except Exception:  # noqa: BLE001 - the change is committed; it must not fail for this
+            logger.exception("could not announce on %s", stream)
+
+    transaction.on_commit(publish)
+
+
 def relay_soon() -> None:
     """The relay as an on-commit hook: a failure here must not fail the request that committed."""
     try:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from ..ingest.keys import NORMALISERS
 from ..models import KeyKind
-from . import patterns, runs
+from . import live, patterns, runs
 from .backtest import Preview, preview
 from .models import (
     OPEN_STATES,
@@ -235,6 +235,8 @@ def run_model(model: WarningModel, *, acting_user=None, scope: runs.Scope = runs
                     new_warnings=written.new_warnings, evidence_added=written.evidence_added,
                 )
                 log_run(reader, model, version, run.mode, findings.systems_read, written.new_warnings)
+                if written.new_warnings:
+                    live.announce_raised(model, written.new_warnings)
         except Exception as error:
             DetectionRun.objects.filter(pk=run.pk).update(
                 state=RunState.FAILED, error=str(error) or type(error).__name__, finished_at=timezone.now()

@@ -226,6 +226,17 @@ class Warning(models.Model):
         on_delete=models.PROTECT, related_name="+",
     )
     disposed_at = models.DateTimeField(_("disposed"), null=True, blank=True)
+    # A confirmed warning goes on as a clue (DESIGN §12: warnings → clues → issues), made of its
+    # evidence or added to one the agency already had.
+    clue = models.ForeignKey(
+        "search.Clue", verbose_name=_("clue"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="warnings",
+    )
+    # The warning a duplicate repeats, when the person disposing of it named one.
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("duplicate of"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("warning")
@@ -239,6 +250,43 @@ class Warning(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+
+class TriageStep(models.TextChoices):
+    TAKEN = "taken", _("Taken into triage")
+    ASSIGNED = "assigned", _("Assigned")
+    DISPOSED = "disposed", _("Disposed of")
+
+
+class WarningEvent(models.Model):
+    """One step of a warning's triage (taken, assigned, disposed of): its history, written by the
+    triage actions and never changed. The actor's name is copied, so the history reads the same
+    after an account is renamed."""
+
+    warning = models.ForeignKey(
+        Warning, verbose_name=_("warning"), on_delete=models.CASCADE, related_name="events"
+    )
+    step = models.CharField(_("step"), max_length=10, choices=TriageStep.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    state = models.CharField(_("state after"), max_length=20, choices=WarningState.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("warning triage step")
+        verbose_name_plural = _("warning triage steps")
+        ordering = ["warning", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.warning_id}:{self.step}"
 
 
 class WarningEvidence(models.Model):

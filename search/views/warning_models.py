@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..detection import actions, patterns, tasks, versions
-from ..detection.forms import ModelForm, parameters_form
+from ..detection.model_forms import ModelForm, parameters_form
 from ..detection.models import OPEN_STATES, DetectionRun, RunMode, RunState, WarningModel, WarningModelVersion
 from ..detection.permissions import access_model, models_of
 from ..investigate import permissions

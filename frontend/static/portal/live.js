@@ -113,6 +113,7 @@
         break;
       case "issue.changed":
       case "inbox.changed":
+      case "warnings.raised":
         if (!positions.has(message.stream) || message.seq <= positions.get(message.stream)) { return; }
         positions.set(message.stream, message.seq);
         if (message.type === "inbox.changed") {

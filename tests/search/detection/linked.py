@@ -14,7 +14,13 @@ from search.ingest.files import ingest_file
 from search.models import IngestRun, SourceSystem
 from tests.search.ingest.test_ingest import credit_code, id_number
 
-__all__ = ["Loader", "company", "person", "switched_on"]
+__all__ = ["PAID_AFTER_DEATH", "Loader", "company", "person", "switched_on"]
+
+# The sequence template's classic: welfare paid to a person after their death was registered.
+PAID_AFTER_DEATH = {
+    "kind": "id_number", "system_a": "social-assistance", "roles_a": ["payee"],
+    "system_b": "death-registrations", "roles_b": ["deceased"], "min_days": 1,
+}
 
 
 def person(number: int, birth: str = "19600101") -> str:
