@@ -320,3 +320,12 @@ def shown_record(record, *, identifiers: bool) -> ShownRecord:
         ],
         identifiers=False,
     )
+
+
+def shown_key(kind: str, value: str, *, identifiers: bool) -> str:
+    """A record key's value (search.models.RecordKey) as a reader sees it: as the column it was
+    read from would be shown (``shown_record``): an ID or phone number masked as a number unless
+    ``identifiers``, any other value with the numbers in its text masked."""
+    if identifiers:
+        return value
+    return mask_identifier(value) if kind in IDENTIFIER_KEY_KINDS else mask_text(value)

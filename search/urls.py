@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("search.urls_investigate")),  # search page, linked record page, search log
     path("", include("search.urls_work")),  # exports, batch searches, saved searches
     path("", include("search.urls_harvest")),  # clues and uploads
+    path("", include("search.urls_profiles")),  # profiles of people and companies
 ]
