@@ -20,6 +20,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from agencies.models import Role
+from search import index
 from search.detection import actions as detection
 from search.detection.models import Warning
 from search.harvest import actions as harvest
@@ -300,8 +301,6 @@ def test_records_are_paged_and_narrowed_to_one_system(client, world, alice, monk
 
 
 def test_hits_and_linked_records_link_to_profiles(client, world, alice, bob, own_search_index):
-    from search import index
-
     index.index(Record.objects.select_related("system", "region"))
     index.refresh()
     client.force_login(bob)
