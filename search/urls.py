@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("search.urls_harvest")),  # clues and uploads
     path("", include("search.urls_models")),  # warning models: building, backtests, versions, runs
     path("", include("search.urls_triage")),  # warnings: triage and statistics
+    path("", include("search.urls_profiles")),  # profiles of people and companies
 ]

@@ -19,6 +19,7 @@ from ..harvest import actions
 from ..harvest.clues import access_clue, clues_of, evidence_records, shown_evidence, with_words
 from ..harvest.forms import AddEvidenceForm, ClueForm, PushClueForm
 from ..investigate import permissions
+from ..investigate.profiles import subjects_of_records
 from ..models import Record
 
 PUSHED_FIELDS = ("category", "priority", "deadline", "lead", "co_handlers", "copied")
@@ -119,9 +120,12 @@ def _clue_page(request, reader, clue, push_form=None, status=200):
     if push_form is None and clue.issue_id is None and _may_push(request):
         push_form = PushClueForm(initiator=reader.agency)
     (clue,) = with_words(reader, [clue])
+    records = shown_evidence(reader, evidence_records(clue))
     context = {
         "clue": clue,
-        "records": shown_evidence(reader, evidence_records(clue)),
+        "records": records,
+        "profiles": subjects_of_records(request.user, permissions.readable(reader),
+                                        [item.record for item in records if item.readable]),
         "push_form": push_form,
     }
     return render(request, "search/clue.html", context, status=status)

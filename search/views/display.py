@@ -7,7 +7,7 @@ text and adds only its own <mark>. Everything else is escaped by the template or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -17,6 +17,7 @@ from agencies.models import Agency, Region
 
 from ..index import highlight
 from ..investigate import permissions
+from ..investigate.profiles import ProfileLink, links_of_records
 from ..masking import shown_record
 from ..models import Record, SourceSystem
 
@@ -40,6 +41,7 @@ class ShownHit:
     id_numbers: list[str]
     phones: list[str]
     identifiers: bool
+    profiles: list[ProfileLink] = field(default_factory=list)  # the people and companies it names
 
     @property
     def amount(self) -> str:
@@ -65,13 +67,16 @@ def _names(names: list[str], marked: dict[int, str]) -> SafeString:
     return mark_safe("、".join(shown))  # noqa: S308 - each part is escaped or marked by search.index.highlight
 
 
-def shown_hits(hits, accesses: dict[str, permissions.SystemAccess], tree=None) -> list[ShownHit]:
+def shown_hits(hits, accesses: dict[str, permissions.SystemAccess], tree=None, *,
+               user=None) -> list[ShownHit]:
     """The page's hits with their records loaded (one query), masked per their system's access,
-    the words of the query ``tree`` marked in what is shown.
+    the words of the query ``tree`` marked in what is shown; with ``user``, each with the links
+    to the profiles of the people and companies it names (signed for that user).
 
     A hit whose record has gone from the database since it was indexed is left out."""
     records = Record.objects.select_related("system", "region").in_bulk([hit.record_id for hit in hits])
     words = highlight.words_to_mark(tree)
+    profiles = links_of_records(user, accesses, records.values()) if user is not None else {}
     shown = []
     for hit in hits:
         record = records.get(hit.record_id)
@@ -90,6 +95,7 @@ def shown_hits(hits, accesses: dict[str, permissions.SystemAccess], tree=None) -
                 id_numbers=seen.id_numbers,
                 phones=seen.phones,
                 identifiers=access.identifiers,
+                profiles=profiles.get(record.pk, []),
             )
         )
     return shown

@@ -108,7 +108,7 @@ def _results(request, reader, form: SearchForm) -> dict:
         # over the newest hits only: the page says so rather than pass either off as exact.
         "listed_newest_first": page.sort != form.sort_key,
         "facets_counted": f"{page.facets_counted:,}" if page.facets_counted else None,
-        "hits": shown_hits(page.hits, form.accesses, form.tree),
+        "hits": shown_hits(page.hits, form.accesses, form.tree, user=request.user),
         "facets": _facets(form, page.facets, labels),
         "labels": labels,
         "next_query": _paging_query(form, Cursor(page.next_after, page.pit, number + 1))

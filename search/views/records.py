@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from .. import masking
 from ..investigate import permissions
 from ..investigate.forms import PurposeForm
+from ..investigate.profiles import links_of_records
 from ..models import AccessAction
 from .display import system_label
 
@@ -70,7 +71,9 @@ def record(request, pk: int):
         record=record,
         ip=permissions.client_ip(request),
     )
-    return render(request, "search/record.html", {**context, **shown_record(record, access)})
+    profiles = links_of_records(request.user, {record.system.code: access}, [record]).get(record.pk, [])
+    context.update(shown_record(record, access), profiles=profiles)
+    return render(request, "search/record.html", context)
 
 
 def shown_record(record, access) -> dict:

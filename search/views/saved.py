@@ -82,7 +82,7 @@ def saved_page(request, pk: int):
         hits = hits.filter(notified_at=moment)
     page = Paginator(hits, HITS_PER_PAGE).get_page(request.GET.get("page"))
     found = [Hit(hit.record_id, hit.record.system.code, hit.record.external_id, None) for hit in page]
-    shown = shown_hits(found, accesses)
+    shown = shown_hits(found, accesses, user=request.user)
     return render(
         request,
         "search/saved.html",
