@@ -17,6 +17,7 @@ from django.db.models import Count
 
 from ..harvest.clues import Evidence, shown_evidence
 from ..investigate import permissions as reading
+from ..investigate.profiles import SLUGS as PROFILED
 from ..masking import shown_key
 from ..models import KeyKind
 from .models import Warning, WarningEvent, WarningModel, WarningState
@@ -59,13 +60,20 @@ class Subject:
     kind: str
     kind_label: str
     value: str  # as the reader may see it
+    # The stored value, for the profile link only: {% profile_link %} decides itself how much of
+    # it the reader sees, and whether there is a profile to open.
+    key: str
+
+    @property
+    def has_profile(self) -> bool:
+        return self.kind in PROFILED
 
 
 def shown_subjects(accesses: dict, warning: Warning) -> list[Subject]:
     identifiers = reading.shows_identifiers(accesses, warning.version.systems)
     labels = dict(KeyKind.choices)
     return [
-        Subject(kind, str(labels.get(kind, kind)), shown_key(kind, value, identifiers=identifiers))
+        Subject(kind, str(labels.get(kind, kind)), shown_key(kind, value, identifiers=identifiers), value)
         for kind, value in warning.subjects
     ]
 

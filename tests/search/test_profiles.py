@@ -203,6 +203,8 @@ def test_only_the_readers_agencys_warnings_are_shown(client, world, alice, carol
     assert Warning.objects.count() == 2
     response, html = opened(client, alice, CODE, COMPANY)
     assert [warning.model.key for warning in response.context["warnings"].shown] == ["relative-wins"]
+    ours = Warning.objects.get(model__key="relative-wins")
+    assert f'href="/records/warnings/{ours.pk}/"' in html  # on to the warning's triage
     response, html = opened(client, carol, CODE, COMPANY)
     assert [warning.model.key for warning in response.context["warnings"].shown] == ["theirs"]
 

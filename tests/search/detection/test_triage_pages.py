@@ -4,6 +4,8 @@ hostile input answered with a message, never a 500."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -76,6 +78,9 @@ def test_the_warning_page_masks_subjects_and_evidence_for_a_staff_member(client,
     assert number not in page(client, "warnings").content.decode()
     assert html.count('href="/records/') >= 2  # the evidence links to the linked record pages
     assert AccessLog.objects.filter(action=AccessAction.WARNING_VIEWED, user=dave).count() == 1
+    # The person is a link to their profile, the number hidden in it as on the page.
+    profile = re.search(r'<a class="font-monospace profile-link" href="(/records/profiles/[^"]+)">([^<]+)</a>', html)
+    assert profile and number not in profile[1] and profile[2] == mask_identifier(number)
 
 
 def test_confirming_through_the_page_and_pushing(client, alice, raised):
