@@ -79,7 +79,8 @@ def test_the_warning_page_masks_subjects_and_evidence_for_a_staff_member(client,
     assert html.count('href="/records/') >= 2  # the evidence links to the linked record pages
     assert AccessLog.objects.filter(action=AccessAction.WARNING_VIEWED, user=dave).count() == 1
     # The person is a link to their profile, the number hidden in it as on the page.
-    profile = re.search(r'<a class="font-monospace profile-link" href="(/records/profiles/[^"]+)">([^<]+)</a>', html)
+    link = r'<a class="font-monospace profile-link" href="(/records/profiles/[^"]+)">([^<]+)</a>'
+    profile = re.search(link, html)
     assert profile and number not in profile[1] and profile[2] == mask_identifier(number)
 
 
