@@ -120,7 +120,8 @@ def test_export_masks_identifiers_unless_a_reason_is_named_and_every_export_is_o
         detection("export", "--format", "jsonl", "--masked", "--unmasked", "--reason", "x")
     assert AccessLog.objects.filter(action=AccessAction.EXPORT).count() == before + 1
 
-    detection("export", "--model", "paid-after-death", "--format", "jsonl", "--unmasked", "--reason", "比对台账")
+    detection("export", "--model", "paid-after-death", "--format", "jsonl", "--unmasked",
+              "--reason", "比对台账")
     full = AccessLog.objects.filter(action=AccessAction.EXPORT).order_by("-id").first()
     assert full.query.startswith("paid-after-death: 1 warnings exported (unmasked)")
     assert full.purpose == "比对台账"

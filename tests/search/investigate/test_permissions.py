@@ -294,7 +294,8 @@ def test_the_investigators_nav_links_the_search_log_for_its_reviewers_only(clien
     client.force_login(world.leader)
     assert link in search(client, world.leader, q="路灯", purpose=PURPOSE).content.decode()
     page = client.get(review).content.decode()
-    assert 'id="work-nav"' in page and 'aria-current="page"' in page[page.index(link) - 120:page.index(link) + 60]
+    around = page[page.index(link) - 120:page.index(link) + 60]
+    assert 'id="work-nav"' in page and 'aria-current="page"' in around
     assert link not in search(client, world.auditor, q="井盖").content.decode()
 
 
