@@ -49,6 +49,16 @@ KEY_COLUMNS = ["record", "system", "role", "kind", "value", "date", "amount"]
 SYSTEM_LOCK_SPACE = 0x5EA6C4
 
 
+def analyse_tables() -> None:
+    """Fresh statistics of the records and their keys after a load, on PostgreSQL: the warning
+    models run right after it (``records_loaded``), and a plan made from the statistics of an
+    empty or much smaller table joins millions of keys as if they were a few. ANALYZE reads a
+    sample, so it costs about the same at any size."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Record._meta.db_table}, {RecordKey._meta.db_table}")
+
+
 def hold_system(system_id: int) -> None:
     """Wait for, then hold until the caller's transaction ends, the right to write the records
     and keys of one linked system. PostgreSQL: a transaction-scoped advisory lock (a row lock on
