@@ -48,6 +48,17 @@ the planted cases and nothing else.
    pointing at the first by 关联工单号, every one rated 不满意. Ordinary tickets are repeated at
    most once.
 
+Near misses
+-----------
+Beside the patterns, ``near_misses`` plants rows a careless model would take for a case and the
+seeded warning models (search/detection/seeds) must not: at least one for each scenario of those
+models (paid on the day of the death, a namesake, a relative's company that loses or wins in
+another unit, a complaint reopened below the thresholds, four callers where five count, a first
+bid on the 91st day, a penalty 366 days before a win, split contracts one below the band, a huge
+payment of a payer with too few payments). ``PlantedFacts.near_misses`` lists them with the
+subjects no warning may have. They draw on a random stream of their own, so the planted cases
+stay what they were; their rows take places among the ordinary ones.
+
 Bad rows
 --------
 With ``bad_rate`` (0.01 is one row in a hundred) ordinary rows are spoiled for testing the

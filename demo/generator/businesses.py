@@ -82,7 +82,7 @@ def _tenders(ctx: Context) -> Iterator[dict]:
 
 
 def _procurement(ctx: Context) -> Iterator[dict]:
-    world, r = ctx.world, ctx.r
+    world = ctx.world
     suppliers = world.pool("trade", "tech", "services")
     while True:
         day = ctx.day()
@@ -90,21 +90,29 @@ def _procurement(ctx: Context) -> Iterator[dict]:
         item, pattern, (low, high) = ctx.pick(W.PROCUREMENT_ITEMS)
         budget = round(ctx.between(low, high), -2)
         supplier = ctx.pick(suppliers)
-        yield {
-            "采购项目编号": f"JZCG{_year(day)}{ctx.number()}",
-            "项目名称": pattern.format(buyer=buyer),
-            "采购人": buyer,
-            "采购方式": ctx.pick(W.PROCUREMENT_METHODS),
-            "采购品目": item,
-            "代理机构": ctx.pick(W.TENDER_AGENTS),
-            "供应商名称": supplier.name,
-            "供应商统一社会信用代码": supplier.credit_code,
-            "预算金额（元）": _money(budget),
-            "成交金额（元）": _money(budget * ctx.between(0.82, 0.99)),
-            "公告日期": ISO[day - 3 - int(r() * 20)],
-            "合同签订日期": ISO[day],
-            REGION: world.unit_region[buyer],
-        }
+        yield procurement_row(ctx, day, buyer, (item, pattern), supplier, budget, (0.82, 0.99))
+
+
+def procurement_row(ctx: Context, day: int, buyer: str, item: tuple[str, str], supplier: Company,
+                    budget: float, share: tuple[float, float]) -> dict:
+    """One contract of ``buyer`` with ``supplier``: ``item`` is (品目, project name pattern), the
+    price a share of the budget between the two of ``share``."""
+    name, pattern = item
+    return {
+        "采购项目编号": f"JZCG{_year(day)}{ctx.number()}",
+        "项目名称": pattern.format(buyer=buyer),
+        "采购人": buyer,
+        "采购方式": ctx.pick(W.PROCUREMENT_METHODS),
+        "采购品目": name,
+        "代理机构": ctx.pick(W.TENDER_AGENTS),
+        "供应商名称": supplier.name,
+        "供应商统一社会信用代码": supplier.credit_code,
+        "预算金额（元）": _money(budget),
+        "成交金额（元）": _money(budget * ctx.between(*share)),
+        "公告日期": ISO[day - 3 - int(ctx.r() * 20)],
+        "合同签订日期": ISO[day],
+        REGION: ctx.world.unit_region[buyer],
+    }
 
 
 def registration_row(ctx: Context, company: Company, day: int, status: str) -> dict:
@@ -285,26 +293,33 @@ def _penalties(ctx: Context) -> Iterator[dict]:
     while True:
         day = ctx.day()
         party = ctx.pick(parties)
-        kind, case, fact, basis, category, key, (low, high) = ctx.pick(W.PENALTIES)
+        penalty = ctx.pick(W.PENALTIES)
         region = DISTRICT_NAMES[party.district] if r() < 0.6 else W.CITY_NAME
-        authority = world.department(key, region)
-        amount = round(ctx.between(low, high), -2)
-        yield {
-            "行政处罚决定书文号": f"{region[0]}{_PENALTY_PREFIXES[key]}罚〔{_year(day)}〕{ctx.i + 1}号",
-            "案件名称": case.format(party=party.name),
-            "当事人名称": party.name,
-            "统一社会信用代码": party.credit_code,
-            "法定代表人": party.legal_rep.name,
-            "违法行为类型": kind,
-            "违法事实": fact,
-            "处罚依据": basis,
-            "处罚类别": category,
-            "处罚内容": f"{category.split('；')[0]}，罚款人民币{amount:.0f}元",
-            "罚没金额（元）": _money(amount),
-            "处罚决定日期": ISO[day],
-            "处罚机关": authority,
-            REGION: world.unit_region[authority],
-        }
+        yield penalty_row(ctx, day, party, penalty, region)
+
+
+def penalty_row(ctx: Context, day: int, party: Company, penalty: tuple, region: str) -> dict:
+    """One decision of ``region``'s authority against ``party``; ``penalty`` is an entry of
+    ``W.PENALTIES``."""
+    kind, case, fact, basis, category, key, (low, high) = penalty
+    authority = ctx.world.department(key, region)
+    amount = round(ctx.between(low, high), -2)
+    return {
+        "行政处罚决定书文号": f"{region[0]}{_PENALTY_PREFIXES[key]}罚〔{_year(day)}〕{ctx.i + 1}号",
+        "案件名称": case.format(party=party.name),
+        "当事人名称": party.name,
+        "统一社会信用代码": party.credit_code,
+        "法定代表人": party.legal_rep.name,
+        "违法行为类型": kind,
+        "违法事实": fact,
+        "处罚依据": basis,
+        "处罚类别": category,
+        "处罚内容": f"{category.split('；')[0]}，罚款人民币{amount:.0f}元",
+        "罚没金额（元）": _money(amount),
+        "处罚决定日期": ISO[day],
+        "处罚机关": authority,
+        REGION: ctx.world.unit_region[authority],
+    }
 
 
 def _licences(ctx: Context) -> Iterator[dict]:

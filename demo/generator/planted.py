@@ -12,6 +12,7 @@ from typing import NamedTuple
 from . import words as W
 from .basics import _money, _month_day, date_of, day_of
 from .businesses import payment_row, registration_row, tender_plan, tender_rows, works_row
+from .near_misses import NearMiss, NearMisses
 from .people import (
     _COMPANY_SPACE,
     DISTRICT_NAMES,
@@ -88,13 +89,14 @@ class PlantedFacts:
     paid_after_death: list[PaidAfterDeath] = field(default_factory=list)
     relative_wins: list[RelativeWin] = field(default_factory=list)
     reopened_complaints: list[ReopenedComplaint] = field(default_factory=list)
+    near_misses: list[NearMiss] = field(default_factory=list)  # what no model may flag (near_misses.py)
 
     def as_json(self) -> dict:
         def plain(value):
             if isinstance(value, datetime.date):
                 return value.isoformat()
             if isinstance(value, tuple):
-                return list(value)
+                return [plain(item) for item in value]
             return value
 
         return {
@@ -114,8 +116,9 @@ class Planted(NamedTuple):
     build: Callable[[Context], Iterator[dict]]
 
 
-class World(Population):
-    """Everything the systems of one seed and count share: people, companies, units, plants."""
+class World(Population, NearMisses):
+    """Everything the systems of one seed and count share: people, companies, units, plants and
+    near misses."""
 
     def __init__(self, seed=1, count: int = 1_000):
         super().__init__(seed, count)
@@ -137,6 +140,7 @@ class World(Population):
             self._plant_relative_win(rng)
         for _ in range(n):
             self._plant_reopened_complaint(rng)
+        self._plant_near_misses()
         for entries in self.planted.values():
             entries.sort(key=lambda entry: entry.day)
 

@@ -418,68 +418,78 @@ def _traffic(ctx: Context) -> Iterator[dict]:
 def _farm_subsidies(ctx: Context) -> Iterator[dict]:
     world, r = ctx.world, ctx.r
     farmers = max(50, ctx.count // 6)
-    county = len(W.DISTRICTS) - 1
     while True:
         day = ctx.day()
         k = int(r() * farmers)
-        farmer = world.person(FARMERS, k)
-        district = county if k % 10 < 7 else (1, 2)[k % 2]
-        name, _division, _roads, towns, places = W.DISTRICTS[district]
-        item, (low, high), per_mu = ctx.pick(W.FARM_SUBSIDIES)
-        if per_mu:
-            area, rate = 1.5 + (k % 57) / 2, round(ctx.between(low, high), 2)
-            amount = area * rate
-        else:
-            area = rate = None
-            amount = round(ctx.between(low, high), -2)
-        key = "housing" if "危房" in item else "agriculture"
-        yield {
-            "发放流水号": f"HN{COMPACT[day]}{ctx.number()}",
-            "补贴项目": item,
-            "补贴对象": farmer.name,
-            "身份证号": farmer.id_number,
-            "乡镇": towns[k % len(towns)],
-            "村": places[(k // 7) % len(places)],
-            "补贴面积（亩）": f"{area:.2f}" if area else "",
-            "补贴标准（元/亩）": f"{rate:.2f}" if rate else "",
-            "补贴金额（元）": _money(amount),
-            "发放日期": ISO[day],
-            "代发银行": "江州农村商业银行",
-            "一卡通账号": _masked_account(r, "6230"),
-            "主管部门": world.department(key, name),
-            REGION: name,
-        }
+        yield farm_subsidy_row(ctx, day, world.person(FARMERS, k), k)
+
+
+def farm_subsidy_row(ctx: Context, day: int, farmer: Person, k: int) -> dict:
+    """One payment to ``farmer``; ``k`` places the farm (county or district, town, village, area)."""
+    world, r = ctx.world, ctx.r
+    district = len(W.DISTRICTS) - 1 if k % 10 < 7 else (1, 2)[k % 2]
+    name, _division, _roads, towns, places = W.DISTRICTS[district]
+    item, (low, high), per_mu = ctx.pick(W.FARM_SUBSIDIES)
+    if per_mu:
+        area, rate = 1.5 + (k % 57) / 2, round(ctx.between(low, high), 2)
+        amount = area * rate
+    else:
+        area = rate = None
+        amount = round(ctx.between(low, high), -2)
+    key = "housing" if "危房" in item else "agriculture"
+    return {
+        "发放流水号": f"HN{COMPACT[day]}{ctx.number()}",
+        "补贴项目": item,
+        "补贴对象": farmer.name,
+        "身份证号": farmer.id_number,
+        "乡镇": towns[k % len(towns)],
+        "村": places[(k // 7) % len(places)],
+        "补贴面积（亩）": f"{area:.2f}" if area else "",
+        "补贴标准（元/亩）": f"{rate:.2f}" if rate else "",
+        "补贴金额（元）": _money(amount),
+        "发放日期": ISO[day],
+        "代发银行": "江州农村商业银行",
+        "一卡通账号": _masked_account(r, "6230"),
+        "主管部门": world.department(key, name),
+        REGION: name,
+    }
 
 
 def _affordable_housing(ctx: Context) -> Iterator[dict]:
     world, r = ctx.world, ctx.r
-    employers = world.pool("services", "trade", "manufacturing", "shop")
     while True:
         day = ctx.day()
         person = world.resident(r)
         if person.born > day - 20 * 365:
             continue
-        mode, (low, high) = ctx.pick(W.HOUSING_MODES)
-        district = person.district
-        name, _division, roads, _towns, _places = W.DISTRICTS[district]
-        passed = r() < 0.86
-        flat = (f"{name}{ctx.pick(roads)}{int(r() * 300) + 1}号{name[:2]}公租房小区{int(r() * 12) + 1}栋"
-                f"{int(r() * 18) + 1}{int(r() * 6) + 1:02d}室")
-        yield {
-            "申请编号": f"BZF{COMPACT[day]}{ctx.number()}",
-            "申请人": person.name,
-            "申请人身份证号": person.id_number,
-            "家庭人口": str(1 + int(r() * 5)),
-            "家庭年收入（元）": _money(round(ctx.between(18_000, 90_000), -2)),
-            "工作单位": ctx.pick(employers).name if r() < 0.7 else "灵活就业",
-            "保障方式": mode,
-            "房源地址": flat if passed and mode != "租赁补贴" else "",
-            REGION: name,
-            "月租金（元）": _money(round(ctx.between(low, high))) if passed else "",
-            "审核结果": "通过" if passed else "不通过",
-            "配租日期": ISO[day],
-            "联系电话": person.phone,
-        }
+        yield housing_row(ctx, day, person)
+
+
+def housing_row(ctx: Context, day: int, person: Person) -> dict:
+    """``person``'s application for affordable housing, decided on ``day``."""
+    world, r = ctx.world, ctx.r
+    employers = world.pool("services", "trade", "manufacturing", "shop")
+    mode, (low, high) = ctx.pick(W.HOUSING_MODES)
+    district = person.district
+    name, _division, roads, _towns, _places = W.DISTRICTS[district]
+    passed = r() < 0.86
+    flat = (f"{name}{ctx.pick(roads)}{int(r() * 300) + 1}号{name[:2]}公租房小区{int(r() * 12) + 1}栋"
+            f"{int(r() * 18) + 1}{int(r() * 6) + 1:02d}室")
+    return {
+        "申请编号": f"BZF{COMPACT[day]}{ctx.number()}",
+        "申请人": person.name,
+        "申请人身份证号": person.id_number,
+        "家庭人口": str(1 + int(r() * 5)),
+        "家庭年收入（元）": _money(round(ctx.between(18_000, 90_000), -2)),
+        "工作单位": ctx.pick(employers).name if r() < 0.7 else "灵活就业",
+        "保障方式": mode,
+        "房源地址": flat if passed and mode != "租赁补贴" else "",
+        REGION: name,
+        "月租金（元）": _money(round(ctx.between(low, high))) if passed else "",
+        "审核结果": "通过" if passed else "不通过",
+        "配租日期": ISO[day],
+        "联系电话": person.phone,
+    }
 
 
 def _student_aid(ctx: Context) -> Iterator[dict]:

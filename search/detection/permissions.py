@@ -94,6 +94,17 @@ def log_run(reader: reading.Reader, model: WarningModel, version: WarningModelVe
                 query=f"{model.key} v{version.number}: {mode}", hits=new_warnings)
 
 
+def log_warnings_exported(model: WarningModel, count: int, *, systems, masked: bool, reason: str = "",
+                          operator_name: str = "") -> None:
+    """An export of the model's warnings from the command line: the operator acts for the owning
+    agency (no user signs in there), so the account they ran it under is named in the entry; an
+    export with identifiers in full carries its reason as the stated purpose."""
+    shown = "masked" if masked else "unmasked"
+    by = f" by {operator_name}" if operator_name else ""
+    reading.log(operator(model.agency), AccessAction.EXPORT, systems=systems,
+                query=f"{model.key}: {count} warnings exported ({shown}){by}", purpose=reason, hits=count)
+
+
 def log_warning_viewed(reader: reading.Reader, warning: Warning, *, ip: str | None = None) -> None:
     """What the warning page calls once it has the warning (``access_warning``)."""
     reading.log(reader, AccessAction.WARNING_VIEWED, systems=warning.version.systems,

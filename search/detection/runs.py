@@ -5,7 +5,9 @@ linked systems the owning agency may read now, executes it, and groups its rows 
 one per set of subjects, identified by ``fingerprint`` (a hash of the model's key and the sorted
 subjects), with the linked records that show it. Subjects exempted for the model are left out.
 A full scope reads every record; an incremental one keeps only the warnings that a record of
-the given ingest runs (or ingested since a moment) takes part in, with all of their evidence.
+the given ingest runs (or ingested since a moment) takes part in, with all of their evidence:
+each template computes only the groups such a record can be in (``patterns.Context.touched``),
+the relation path excepted, whose chains are walked in full and filtered at the end.
 
 The actions (``actions.run_model``) write what this finds; the backtest shows it.
 """
@@ -84,8 +86,9 @@ def find(version: WarningModelVersion, scope: Scope = FULL, *,
                         systems_dropped=sorted(set(version.systems) - set(allowed)))
     if not allowed:
         return findings
-    query = patterns.template(version.template).compile(version.parameters,
-                                                        patterns.Context(allowed, connection.vendor))
+    chosen, chosen_params = scope_records(scope)
+    context = patterns.Context(allowed, connection.vendor, chosen, tuple(chosen_params))
+    query = patterns.template(version.template).compile(version.parameters, context)
     sql, params = statement(query, scope)
     groups: dict[str, tuple[set, set]] = {}
     with connection.cursor() as cursor:
@@ -107,23 +110,35 @@ def find(version: WarningModelVersion, scope: Scope = FULL, *,
     return findings
 
 
-def statement(query: patterns.Query, scope: Scope) -> tuple[str, list]:
-    """The template's query as one statement, its rows named (grp, kind, value, record_id), kept
-    to the warnings the scope's linked records take part in. Only names and placeholders are
-    put into the text; every value is bound."""
-    ctes = [f"{name} AS {'MATERIALIZED ' if name in query.materialized else ''}({body})"
-            for name, body in query.ctes]
-    ctes.append(f"found (grp, kind, value, record_id) AS ({query.select})")
-    sql = f"WITH {', '.join(ctes)} SELECT grp, kind, value, record_id FROM found"  # noqa: S608
-    params = list(query.params)
+def scope_records(scope: Scope) -> tuple[str, list]:
+    """An SQL query giving the ids of the linked records in ``scope``, with its bound values; empty
+    for a full scope."""
     if scope.ingest_runs:
         values = list(scope.ingest_runs)
         chosen = f"ingest_run_id IN ({', '.join(['%s'] * len(values))})"
     elif scope.since is not None:
         chosen, values = "ingested_at >= %s", [connection.ops.adapt_datetimefield_value(scope.since)]
     else:
+        return "", []
+    return f"SELECT id FROM {RECORDS} WHERE {chosen}", values  # noqa: S608
+
+
+def statement(query: patterns.Query, scope: Scope) -> tuple[str, list]:
+    """The template's query as one statement, its rows named (grp, kind, value, record_id), kept
+    to the warnings the scope's linked records take part in. Only names and placeholders are
+    put into the text; every value is bound.
+
+    The templates have restricted their work to what the scope's records can take part in
+    already (``Context.touched``); what that leaves is filtered here to the warnings one of them
+    is evidence of, which is what a full run finds, filtered the same way."""
+    ctes = [f"{name} AS {'MATERIALIZED ' if name in query.materialized else ''}({body})"
+            for name, body in query.ctes]
+    ctes.append(f"found (grp, kind, value, record_id) AS ({query.select})")
+    sql = f"WITH {', '.join(ctes)} SELECT grp, kind, value, record_id FROM found"  # noqa: S608
+    params = list(query.params)
+    kept, values = scope_records(scope)
+    if not kept:
         return sql, params
-    kept = f"SELECT id FROM {RECORDS} WHERE {chosen}"  # noqa: S608
     sql += f" WHERE grp IN (SELECT grp FROM found WHERE record_id IN ({kept}))"  # noqa: S608
     return sql, params + values
 

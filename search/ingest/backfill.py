@@ -7,6 +7,10 @@ batch at a time, each batch committed with its keys: stopped anywhere, the next 
 the records that still have none, so nothing is done twice. A record whose row gives no key
 (every value of its key columns empty or not a value of its kind) stays without one and is read
 again by the next run, at the cost of reading it.
+
+An ingest of the same system may run meanwhile: each batch here takes the system's write lock
+(``hold_system``, as each batch of an ingest does) and reads its records again under it, so it
+writes keys only for the records still without any, from their rows as they are now.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
 from search.ingest.mapping import Mapping, RowMapper
-from search.ingest.upsert import store_keys
+from search.ingest.upsert import hold_system, store_keys
 from search.models import Record, RecordKey, SourceSystem
 
 BATCH_SIZE = 2_000
@@ -57,13 +61,15 @@ def backfill_keys(systems: Iterable[SourceSystem], *, batch_size: int = BATCH_SI
     if progress:
         progress(0, total)
     last = 0
-    while batch := list(pending.filter(pk__gt=last)[:batch_size]):
-        last = batch[-1].pk
-        outcome.records += len(batch)
+    while chosen := list(pending.filter(pk__gt=last).values_list("pk", "system_id")[:batch_size]):
+        last = chosen[-1][0]
+        outcome.records += len(chosen)
         with transaction.atomic():
-            # An ingest may have written some of them meanwhile: those keep what it wrote.
-            keyed = set(RecordKey.objects.filter(record__in=batch).values_list("record", flat=True))
-            batch = [record for record in batch if record.pk not in keyed]
+            for system_id in sorted({system_id for _pk, system_id in chosen}):  # one order: no deadlock
+                hold_system(system_id)
+            # An ingest may have written some of them meanwhile: those keep what it wrote, and the
+            # rest are read as it left them.
+            batch = list(pending.filter(pk__in=[pk for pk, _system in chosen]))
             keys = [mappers[record.system_id].keys(_row(record.raw), record) for record in batch]
             outcome.keys += store_keys(batch, keys)
         outcome.keyed += sum(1 for record_keys in keys if record_keys)

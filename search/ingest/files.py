@@ -59,7 +59,7 @@ from agencies.models import Region
 from search import index as search_index
 from search.ingest.mapping import Key, Mapping, MappingError, RowMapper, RowRejected, region_lookup
 from search.ingest.signals import records_loaded
-from search.ingest.upsert import store_keys, upsert
+from search.ingest.upsert import analyse_tables, hold_system, store_keys, upsert
 from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSystem
 
 BATCH_SIZE = 2_000
@@ -457,6 +457,7 @@ class Batches:
         """``batch`` (the rows after row ``done``) all or nothing; returns the batch after it."""
         following = None
         with transaction.atomic():
+            hold_system(self.run.system_id)  # the record keys backfill of the system waits meanwhile
             settled = self.settle(batch)
             stored = upsert(settled.stored)
             store_keys(
@@ -503,6 +504,7 @@ def _load(run: IngestRun, batches: Batches, progress) -> None:
     IngestRun.objects.filter(pk=run.pk).update(
         state=IngestState.DONE, rows_total=done, finished_at=timezone.now()
     )
+    analyse_tables()
     records_loaded.send(sender=IngestRun, run=run)
 
 

@@ -11,6 +11,7 @@ Both are normalised first (spaces removed, letters upper-cased), as exports writ
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: 31 characters
 _CREDIT_CODE_WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1, 3, 9, 27, 19, 26, …
@@ -19,6 +20,10 @@ _ID_NUMBER_CHECKS = "10X98765432"
 
 
 def normalise(value: str) -> str:
+    """The code as it is checked and kept: without spaces, in capitals, in half-width characters
+    (an export typed in a Chinese input method writes ３３０１… and Ｘ, which are the same code)."""
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value)
     return "".join(value.split()).upper()
 
 

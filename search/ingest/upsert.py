@@ -10,6 +10,10 @@ its time on JSON lists), then one ``INSERT … SELECT … ON CONFLICT DO UPDATE 
 them into the records and gives back their ids. Other databases (SQLite): ``bulk_create`` with
 ``update_conflicts``, which returns the ids there too.
 
+``hold_system(system_id)``, first in the transaction of every batch that writes a system's
+records or keys (an ingest's batch, a batch of the record keys backfill), makes those of one
+system take turns, so that neither writes keys from a row the other is replacing.
+
 ``store_keys(records, keys)`` then writes their record keys (DESIGN §12) in the same
 transaction: every key of a new record; for a record stored before, nothing when its keys are
 the ones it has, else its keys replaced. One query reads the keys of the records stored before,
@@ -40,6 +44,30 @@ COPIED_FIELDS = ["system", "external_id", *UPDATE_FIELDS]
 JSON_FIELDS = {"names", "credit_codes", "id_numbers", "phones", "raw"}
 STAGING_TABLE = "search_record_staging"
 KEY_COLUMNS = ["record", "system", "role", "kind", "value", "date", "amount"]
+# The first key of the PostgreSQL advisory locks taken here (the second is the system's id), so
+# that they cannot be mistaken for another's advisory locks.
+SYSTEM_LOCK_SPACE = 0x5EA6C4
+
+
+def analyse_tables() -> None:
+    """Fresh statistics of the records and their keys after a load, on PostgreSQL: the warning
+    models run right after it (``records_loaded``), and a plan made from the statistics of an
+    empty or much smaller table joins millions of keys as if they were a few. ANALYZE reads a
+    sample, so it costs about the same at any size."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Record._meta.db_table}, {RecordKey._meta.db_table}")
+
+
+def hold_system(system_id: int) -> None:
+    """Wait for, then hold until the caller's transaction ends, the right to write the records
+    and keys of one linked system. PostgreSQL: a transaction-scoped advisory lock (a row lock on
+    the system would clash with the key-share locks its records' inserts take). SQLite: nothing
+    to do, as every transaction there takes the database's write lock as it begins (IMMEDIATE,
+    portal.settings), so writers take turns already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SYSTEM_LOCK_SPACE, system_id])
 
 
 def upsert(records: list[Record]) -> list[Record]:

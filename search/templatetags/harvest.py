@@ -1,11 +1,12 @@
-"""Template tags of the harvest and the uploads: open clues, who may upload, masked titles."""
+"""Template tags of the harvest and the uploads: open clues, who may upload or review the search
+log, masked titles."""
 
 from django import template
 
 from agencies.acting import acting_membership
 from search.harvest.clues import clues_of, with_words
 from search.ingest.permissions import uploadable_systems
-from search.investigate.permissions import readable, reader_for
+from search.investigate.permissions import may_review_search_log, readable, reader_for
 from search.masking import mask_text
 
 register = template.Library()
@@ -29,6 +30,13 @@ def may_upload(context) -> bool:
     """Whether the acting user may load exports into some linked system (the upload page)."""
     request = context.get("request")
     return request is not None and uploadable_systems(acting_membership(request)).exists()
+
+
+@register.simple_tag(takes_context=True)
+def may_review_log(context) -> bool:
+    """Whether the acting user reviews the search log, so that the investigators' nav offers it."""
+    request = context.get("request")
+    return request is not None and may_review_search_log(reader_for(request))
 
 
 @register.simple_tag(takes_context=True)

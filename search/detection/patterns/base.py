@@ -53,16 +53,40 @@ class Query:
 
 @dataclass(frozen=True)
 class Context:
-    """What a query may read: the ids of the linked systems the owning agency may read now, by code.
+    """What a query may read: the ids of the linked systems the owning agency may read now, by code,
+    and the linked records of the run's scope.
 
     A system named in the parameters but missing here gives ``None``, which no key's system id
-    equals: that part of the query finds nothing, so a revoked grant drops the system."""
+    equals: that part of the query finds nothing, so a revoked grant drops the system.
+
+    ``scope`` is an SQL query giving the ids of the records an incremental run looks at (with its
+    bound values), empty for a full run. A template restricts its anchor keys with ``touched``
+    first, so that only the groups a record in scope can take part in are computed, and each of
+    those in full; the run keeps, of what it finds, the warnings a record in scope is evidence of
+    (``runs.statement``), so the result is a full run's, filtered."""
 
     system_ids: dict[str, int]
     vendor: str
+    scope: str = ""
+    scope_params: tuple = ()
 
     def system(self, code: str) -> int | None:
         return self.system_ids.get(code)
+
+    def touched(self, column: str, kind: str) -> tuple[str, list]:
+        """``column IN (…)``: the values of the keys of ``kind`` the records in scope hold, of any
+        system or role (more than a template needs, never less); always true for a full run."""
+        if not self.scope:
+            return "1 = 1", []
+        return (f"{column} IN (SELECT t.value FROM {KEYS} t WHERE t.kind = %s "  # noqa: S608
+                f"AND t.record_id IN ({self.scope}))", [kind, *self.scope_params])
+
+    def touched_keys(self, kind_column: str, value_column: str) -> tuple[str, list]:
+        """As ``touched``, for keys of any kind: the (kind, value) pairs the records in scope hold."""
+        if not self.scope:
+            return "1 = 1", []
+        return (f"({kind_column}, {value_column}) IN (SELECT t.kind, t.value FROM {KEYS} t "  # noqa: S608
+                f"WHERE t.record_id IN ({self.scope}))", list(self.scope_params))
 
     def days_between(self, later: str, earlier: str) -> str:
         """An SQL expression: the days from the date ``earlier`` to the date ``later``."""
@@ -259,12 +283,13 @@ def matched_pairs(q: Query, ctx: Context, params: dict, date_condition: str = ""
     condition ``date_condition`` over ``a.date`` and ``b.date``; the rows of each side as evidence."""
     a_sql, a_params = key_filter("a", ctx, params["system_a"], params["kind"], params["roles_a"])
     b_sql, b_params = key_filter("b", ctx, params["system_b"], params["kind"], params["roles_b"])
+    touched, touched_params = ctx.touched("a.value", params["kind"])
     q.cte(
         "pairs",
         f"SELECT a.value AS v, a.kind AS k, a.record_id AS ra, b.record_id AS rb FROM {KEYS} a "
         f"JOIN {KEYS} b ON b.kind = a.kind AND b.value = a.value AND {b_sql} "
-        f"{'AND ' + date_condition if date_condition else ''} WHERE {a_sql}",
-        [*b_params, *date_params, *a_params],
+        f"{'AND ' + date_condition if date_condition else ''} WHERE {a_sql} AND {touched}",
+        [*b_params, *date_params, *a_params, *touched_params],
     )
     q.final(PAIRS_EVIDENCE)
 

@@ -55,9 +55,11 @@ class FirstAppearance(Pattern):
         f_sql, f_params = key_filter("f", ctx, params["system"], kind, params["roles"])
         a_sql, a_params = key_filter("a", ctx, params["system"], kind, params["roles"])
         b_sql, b_params = key_filter("b", ctx, params["reference_system"], kind, params["reference_roles"])
+        touched, touched_params = ctx.touched("f.value", kind)
         q.cte("firsts",
-              f"SELECT f.value AS v, MIN(f.date) AS first_date FROM {KEYS} f WHERE {f_sql} GROUP BY f.value",
-              f_params)
+              f"SELECT f.value AS v, MIN(f.date) AS first_date FROM {KEYS} f WHERE {f_sql} AND {touched} "
+              "GROUP BY f.value",
+              [*f_params, *touched_params])
         q.cte(
             "pairs",
             f"SELECT a.value AS v, a.kind AS k, a.record_id AS ra, b.record_id AS rb FROM firsts "

@@ -102,11 +102,14 @@ class Outlier(Pattern):
                              "WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2 GROUP BY peer")
         else:
             q.cte("centres", "SELECT peer, AVG(amt) AS centre, COUNT(*) AS n FROM base GROUP BY peer")
+        # The centres need every peer, whatever the scope; only the keys judged against them are
+        # those the records in scope hold.
+        touched, touched_params = ctx.touched("base.v", params["kind"])
         q.final(
             "SELECT base.v, base.kk, base.v, base.rid FROM base JOIN centres ON centres.peer = base.peer "
             "WHERE centres.n >= %s AND centres.centre > 0 "
-            f"AND base.amt > {amount(params['factor'])} * centres.centre",
-            [params["min_peers"], params["factor"]],
+            f"AND base.amt > {amount(params['factor'])} * centres.centre AND {touched}",
+            [params["min_peers"], params["factor"], *touched_params],
         )
         return q
 

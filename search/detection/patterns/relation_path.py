@@ -163,7 +163,10 @@ class RelationPath(Pattern):
         start's, then one per hop to another record). Walking step by step keeps the work in
         proportion to the paths that exist, however little the planner knows of the keys (just
         after a load, before PostgreSQL has analysed them, a five-way join of one table can be
-        planned as a product of its scans)."""
+        planned as a product of its scans).
+
+        An incremental run does not restrict the walk: a record in scope may be anywhere on a
+        chain, so the chains are walked in full and the run keeps those it is on (``runs.statement``)."""
         q = Query()
         start, values = key_filter("k", ctx, params["start_system"], params["start_kind"],
                                    params["start_roles"])

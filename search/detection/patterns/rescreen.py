@@ -42,12 +42,13 @@ class Rescreen(Pattern):
         systems, system_values = condition_in("k.system_id", system_ids)
         roles, role_values = condition_in("k.role", params["roles"])
         kinds, kind_values = condition_in("k.kind", params["kinds"])
+        touched, touched_values = ctx.touched_keys("k.kind", "k.value")
         q.final(
             f"SELECT k.kind || ':' || k.value, k.kind, k.value, k.record_id FROM {KEYS} k "
             f"JOIN {ENTRIES} e ON e.kind = k.kind AND e.value = k.value "
             f"WHERE e.screening_list_id = (SELECT id FROM {ScreeningList._meta.db_table} WHERE code = %s) "
-            f"AND {systems} AND {roles} AND {kinds}",
-            [params["screening_list"], *system_values, *role_values, *kind_values],
+            f"AND {systems} AND {roles} AND {kinds} AND {touched}",
+            [params["screening_list"], *system_values, *role_values, *kind_values, *touched_values],
         )
         return q
 

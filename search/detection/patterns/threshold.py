@@ -109,12 +109,13 @@ class Threshold(Pattern):
             if params.get(bound) is not None:
                 band.append(f"AND g.amount {operator} {amount(params[bound])}")
                 band_params.append(params[bound])
+        touched, touched_params = ctx.touched("g.value", params["kind"])
         q.cte(
             "base",
             f"SELECT g.value AS g1, {second} AS g2, g.kind AS k1, {second_kind} AS k2, g.record_id AS rid, "
             f"g.date AS d, g.amount AS amt, {counted} AS counted FROM {KEYS} g {' '.join(joins)} "
-            f"WHERE {g_sql} {' '.join(band)}",
-            [*join_params, *g_params, *band_params],
+            f"WHERE {g_sql} {' '.join(band)} AND {touched}",
+            [*join_params, *g_params, *band_params, *touched_params],
         )
         q.cte("recs", "SELECT DISTINCT g1, g2, k1, k2, rid, d, amt FROM base")
         measured = "base" if params["measure"] == Measure.DISTINCT else "recs"

@@ -4,13 +4,16 @@
   linked records ingested since its last run (``--full``: over all of them), a progress line as
   warnings are written and one line per model at the end; the exit status is 1 when any model
   could not run (it was busy, switched off, or failed).
-- ``detection export [--model KEY] --format jsonl [--output FILE]``: the warnings, one JSON
-  object a line (search/detection/exports.py).
+- ``detection export [--model KEY] --format jsonl [--output FILE] [--unmasked --reason TEXT]``:
+  the warnings, one JSON object a line (search/detection/exports.py), their ID and phone numbers
+  masked unless ``--unmasked`` with a reason; every export is on the search log.
 - ``detection seed``: load the models shipped as data (search/detection/seeds/*.toml).
 """
 
 from __future__ import annotations
 
+import functools
+import getpass
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -18,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from search.detection import actions, runs
-from search.detection.exports import warning_lines
+from search.detection.exports import export_warnings
 from search.detection.models import WarningModel
 from search.detection.seeds import seed_models
 
@@ -37,6 +40,12 @@ class Command(BaseCommand):
         export.add_argument("--model", metavar="KEY", help="only this model's warnings")
         export.add_argument("--format", dest="fmt", choices=["jsonl"], required=True)
         export.add_argument("--output", metavar="FILE", help="the file to write (default: standard output)")
+        shown = export.add_mutually_exclusive_group()
+        shown.add_argument("--masked", dest="masked", action="store_true", default=True,
+                           help="ID and phone numbers masked (the default)")
+        shown.add_argument("--unmasked", dest="masked", action="store_false",
+                           help="ID and phone numbers in full; needs --reason, which the search log keeps")
+        export.add_argument("--reason", default="", help="why the identifiers are needed in full")
         commands.add_parser("seed", help="load the warning models shipped as data")
 
     def handle(self, *args, command, **options):
@@ -85,17 +94,20 @@ class Command(BaseCommand):
                               % {"model": key, "done": f"{done:,}", "total": f"{total:,}"})
         return show
 
-    def export(self, *, model=None, output=None, **options):
-        if model:
-            self._model(model, active_only=False)
+    def export(self, *, model=None, output=None, masked=True, reason="", **options):
+        reason = (reason or "").strip()
+        if not masked and not reason:
+            raise CommandError(_("An export with ID and phone numbers in full needs --reason: why they "
+                                 "are needed (it is kept on the search log)."))
+        chosen = self._model(model, active_only=False) if model else None
+        export = functools.partial(export_warnings, model=chosen, masked=masked, reason=reason,
+                                   operator_name=_operator_name())
         if not output:
-            for line in warning_lines(model):
-                self.stdout.write(line)
+            export(self.stdout.write)
             return
         try:
             with open(output, "w", encoding="utf-8") as stream:
-                for line in warning_lines(model):
-                    stream.write(line + "\n")
+                export(lambda line: stream.write(line + "\n"))
         except OSError as error:
             raise CommandError(_("Cannot write %(file)s: %(error)s")
                                % {"file": output, "error": error.strerror}) from error
@@ -117,3 +129,11 @@ class Command(BaseCommand):
         if active_only and not model.is_active:
             raise CommandError(_("The warning model %(key)s is not switched on.") % {"key": key})
         return model
+
+
+def _operator_name() -> str:
+    """The account the command runs under: who exported, as far as a command line knows."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a container's anonymous user)
+        return ""

@@ -11,6 +11,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from search.detection.models import WarningModel
+from search.masking import mask_identifier
+from search.models import AccessAction, AccessLog
 
 from .linked import person, switched_on
 from .test_runs import PAID_AFTER_DEATH
@@ -80,7 +82,9 @@ def test_export_writes_one_warning_a_line(model, watcher, tmp_path):
         "system_b": "death-registrations", "roles_b": ["deceased"],
     }, key="dead-on-assistance")
     detection("run", "--model", other.key)
-    lines = [json.loads(line) for line in detection("export", "--format", "jsonl")[0].splitlines()]
+    reason = "核查冒领线索，需与民政台账比对"
+    exported = detection("export", "--format", "jsonl", "--unmasked", "--reason", reason)[0]
+    lines = [json.loads(line) for line in exported.splitlines()]
     assert [line["model"] for line in lines] == ["dead-on-assistance", "paid-after-death"]
     first = lines[1]
     assert first["version"] == 1 and first["state"] == "new" and len(first["fingerprint"]) == 64
@@ -88,13 +92,45 @@ def test_export_writes_one_warning_a_line(model, watcher, tmp_path):
     assert sorted(item["system"] for item in first["evidence"]) == [
         "death-registrations", "social-assistance", "social-assistance"]
     assert all(item["external_id"] for item in first["evidence"])
-    only, _err = detection("export", "--model", "paid-after-death", "--format", "jsonl")
+    only, _err = detection("export", "--model", "paid-after-death", "--format", "jsonl", "--unmasked",
+                           "--reason", reason)
     assert [json.loads(line) for line in only.splitlines()] == [first]
     path = tmp_path / "warnings.jsonl"
-    detection("export", "--format", "jsonl", "--output", str(path))
+    detection("export", "--format", "jsonl", "--output", str(path), "--unmasked", "--reason", reason)
     assert [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] == lines
     with pytest.raises(CommandError, match="Cannot write"):
         detection("export", "--format", "jsonl", "--output", str(tmp_path / "missing" / "x.jsonl"))
+
+
+def test_export_masks_identifiers_unless_a_reason_is_named_and_every_export_is_on_the_search_log(model):
+    detection("run")
+    before = AccessLog.objects.filter(action=AccessAction.EXPORT).count()
+    line = json.loads(detection("export", "--format", "jsonl")[0])
+    assert line["subjects"] == [{"kind": "id_number", "value": mask_identifier(person(1))}]
+    assert person(1) not in json.dumps(line) and "*" in line["subjects"][0]["value"]
+    masked = AccessLog.objects.filter(action=AccessAction.EXPORT).order_by("-id").first()
+    assert (masked.agency, masked.user, masked.hits, masked.purpose) == (model.agency, None, 1, "")
+    assert masked.query.startswith("paid-after-death: 1 warnings exported (masked)")
+    assert masked.systems == ["death-registrations", "social-assistance"]
+
+    for refused in (("--unmasked",), ("--unmasked", "--reason", "  ")):
+        with pytest.raises(CommandError, match="needs --reason"):
+            detection("export", "--format", "jsonl", *refused)
+    with pytest.raises(CommandError):
+        detection("export", "--format", "jsonl", "--masked", "--unmasked", "--reason", "x")
+    assert AccessLog.objects.filter(action=AccessAction.EXPORT).count() == before + 1
+
+    detection("export", "--model", "paid-after-death", "--format", "jsonl", "--unmasked",
+              "--reason", "比对台账")
+    full = AccessLog.objects.filter(action=AccessAction.EXPORT).order_by("-id").first()
+    assert full.query.startswith("paid-after-death: 1 warnings exported (unmasked)")
+    assert full.purpose == "比对台账"
+
+
+def test_an_export_of_a_model_without_warnings_is_logged_with_none(model):
+    detection("export", "--model", "paid-after-death", "--format", "jsonl")
+    entry = AccessLog.objects.get(action=AccessAction.EXPORT)
+    assert entry.hits == 0 and entry.query.startswith("paid-after-death: 0 warnings exported")
 
 
 def test_export_needs_its_format(systems):

@@ -25,7 +25,7 @@ from search.index.query import parse
 from search.ingest.files import IngestError, ingest_file
 from search.ingest.identifiers import is_credit_code, is_id_number
 from search.ingest.mapping import parse_moment
-from search.models import IngestRun, IngestState, Record, RejectedRow, SourceSystem
+from search.models import IngestRun, IngestState, Record, RecordKey, RejectedRow, SourceSystem
 from tests.factories import RegionFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -557,6 +557,19 @@ def test_copy_batches_inside_one_transaction_give_each_record_its_id(system, tmp
     updated = Record.objects.get(external_id="a")
     assert updated.pk == first.pk and updated.title == "a" and updated.ingested_at > first.ingested_at
     assert Record.objects.count() == 4
+
+
+@pytest.mark.postgres
+def test_a_finished_load_gives_the_planner_fresh_statistics_of_the_records_and_their_keys(system, tmp_path):
+    def estimated(table: str) -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            return cursor.fetchone()[0]
+
+    ingest_file(system, write_csv(tmp_path / "seven.csv", [row(业务编号=f"s{n}") for n in range(7)]))
+
+    assert estimated(Record._meta.db_table) == Record.objects.count() == 7
+    assert estimated(RecordKey._meta.db_table) == RecordKey.objects.count()
 
 
 # --- the command --------------------------------------------------------------------------------

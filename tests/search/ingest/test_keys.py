@@ -7,7 +7,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from search.ingest import keys
-from search.ingest.identifiers import is_id_number
+from search.ingest.identifiers import is_id_number, normalise
 from search.models import KeyKind
 from tests.search.ingest.test_ingest import credit_code, id_number, wrong_check
 
@@ -27,6 +27,15 @@ def full_width(text: str) -> str:
 ])
 def test_an_id_number_is_read_however_it_is_written(written):
     assert keys.id_number(written) == "11010519491231002X"
+
+
+@pytest.mark.parametrize("written", [
+    "１１０１０５１９４９１２３１００２ｘ", "11010519491231002x", " 110105 19491231 002X ",
+])
+def test_a_rows_id_numbers_column_reads_full_width_and_lower_case_numbers_as_the_number(written):
+    # The record's own ID numbers (search.ingest.mapping), not only its keys: a full-width
+    # number typed in a Chinese input method is no reason to refuse the row.
+    assert normalise(written) == "11010519491231002X" and is_id_number(normalise(written))
 
 
 def test_a_first_generation_id_number_becomes_the_one_that_replaced_it():

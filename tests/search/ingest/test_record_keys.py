@@ -3,6 +3,8 @@ changes, and given to the records stored without them by ``manage.py record_keys
 
 import datetime
 import io
+import threading
+import time
 from decimal import Decimal
 from importlib import import_module
 
@@ -10,12 +12,13 @@ import pytest
 from django.apps import apps
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 
 from search.ingest.backfill import backfill_keys
 from search.ingest.files import IngestError, ingest_file
 from search.ingest.registry import BY_CODE, seed_systems
+from search.ingest.upsert import hold_system
 from search.models import Record, RecordKey, SourceSystem
 from tests.search.ingest.test_ingest import (
     COLUMNS,
@@ -32,6 +35,7 @@ KEYS = [*BID_KEYS, {"column": "问题地址", "kind": "address", "role": "locati
 KEY_COLUMNS = [*COLUMNS, "是否中标", "问题地址", "开标日期"]
 DAY = datetime.date(2024, 3, 5)  # 受理时间 of row()
 KEY_FIELDS = ("record__external_id", "role", "kind", "value", "date", "amount")
+WAIT_SECONDS = 60  # a bound on waiting for the other thread, not a measure of anything
 
 
 def bid(**cells) -> dict:
@@ -260,6 +264,51 @@ def test_it_leaves_alone_the_keys_an_ingest_wrote_meanwhile(system, keyless, tmp
 
     assert {value for _role, kind, value, *_rest in keys_of("r0") if kind == "phone"} == {"13900000000"}
     assert [key for key in all_keys() if key[0] != "r0"] == [key for key in keyless if key[0] != "r0"]
+
+
+@pytest.mark.postgres
+def test_it_waits_for_an_ingest_of_its_system_and_keeps_what_that_wrote(transactional_db, system, keyless,
+                                                                         tmp_path):
+    path = write_csv(tmp_path / "r0.csv", [bid(业务编号="r0", 联系电话="13900000000")], columns=KEY_COLUMNS)
+    holding = threading.Event()
+    failures = []
+
+    def ingest_holding_the_systems_lock():
+        """An ingest's batch, under way when the backfill starts: it commits only once the
+        backfill waits for it."""
+        try:
+            with transaction.atomic():
+                hold_system(system.pk)
+                holding.set()
+                _until_a_session_waits_for_an_advisory_lock()
+                load(system, path)
+        except Exception as error:  # noqa: BLE001 - the main thread fails the test with it
+            failures.append(error)
+        finally:
+            holding.set()
+            connection.close()
+
+    ingest = threading.Thread(target=ingest_holding_the_systems_lock)
+    ingest.start()
+    assert holding.wait(WAIT_SECONDS)
+    outcome = backfill_keys([system])
+    ingest.join(WAIT_SECONDS)
+
+    assert failures == []
+    assert {value for _role, kind, value, *_rest in keys_of("r0") if kind == "phone"} == {"13900000000"}
+    assert [key for key in all_keys() if key[0] != "r0"] == [key for key in keyless if key[0] != "r0"]
+    assert (outcome.records, outcome.keyed) == (7, 6)
+
+
+def _until_a_session_waits_for_an_advisory_lock() -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError("The backfill did not wait for the ingest's lock.")
 
 
 def test_it_reads_only_the_system_asked_for(system, keyless, tmp_path):

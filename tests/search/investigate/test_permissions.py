@@ -288,6 +288,17 @@ def test_the_commission_reviews_the_search_log(client, world):
     assert "操作：" in table.about["筛选条件"]
 
 
+def test_the_investigators_nav_links_the_search_log_for_its_reviewers_only(client, world):
+    review = reverse("search:search_log")
+    link = f'href="{review}"'
+    client.force_login(world.leader)
+    assert link in search(client, world.leader, q="路灯", purpose=PURPOSE).content.decode()
+    page = client.get(review).content.decode()
+    around = page[page.index(link) - 120:page.index(link) + 60]
+    assert 'id="work-nav"' in page and 'aria-current="page"' in around
+    assert link not in search(client, world.auditor, q="井盖").content.decode()
+
+
 # --- the same on Elasticsearch -----------------------------------------------------------------------
 
 
