@@ -286,6 +286,10 @@ class ShownRecord:
 
 # The kinds of record key (search.models.KeyKind) whose column holds ID or phone numbers.
 IDENTIFIER_KEY_KINDS = ("id_number", "phone")
+# The kinds that name a company, a unit or a project: public (a credit code is published on the
+# national enterprise credit register, and linked records show it in their titles and ids), so
+# shown as they are, instead of looking to mask_text like an ID number to be hidden.
+PUBLIC_KEY_KINDS = ("credit_code", "organisation", "project")
 
 
 def _columns(value) -> set[str]:
@@ -325,7 +329,8 @@ def shown_record(record, *, identifiers: bool) -> ShownRecord:
 def shown_key(kind: str, value: str, *, identifiers: bool) -> str:
     """A record key (a warning's subject) as a reader sees it: an ID or phone number masked as
     such a field of a linked record is, any other kind as the text of one, unless ``identifiers``
-    (the reader's access shows identifiers in every system the key was found in)."""
-    if identifiers:
+    (the reader's access shows identifiers in every system the key was found in). A company's,
+    unit's or project's key is public and shown as it is."""
+    if identifiers or kind in PUBLIC_KEY_KINDS:
         return value
     return mask_identifier(value) if kind in IDENTIFIER_KEY_KINDS else mask_text(value)

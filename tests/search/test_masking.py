@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.index import highlight
-from search.masking import ShownRecord, mask_identifier, mask_text, shown_record
+from search.masking import ShownRecord, mask_identifier, mask_text, shown_key, shown_record
 from search.models import Record, SourceSystem
 from tests.search.written_numbers import FILLER, assert_hidden, queries, texts, written_numbers
 
@@ -111,3 +111,19 @@ def test_marks_and_excerpts_cut_from_the_masked_text_keep_no_hidden_digit(number
     marked = highlight.marked(shown, highlight.words_to_mark(parse(query)))
     for piece in [marked.title or "", *marked.fragments, *marked.names.values()]:
         assert_hidden(piece, numbers, f"marks of {query!r}")
+
+
+@pytest.mark.parametrize("kind, value", [
+    ("credit_code", "91339905706450564Y"),  # reads like an ID number to mask_text
+    ("organisation", "江州市西山区教育局"),
+    ("project", "JZ-2024-0808"),
+])
+def test_a_key_naming_a_company_a_unit_or_a_project_is_shown_as_it_is(kind, value):
+    assert shown_key(kind, value, identifiers=False) == value
+
+
+def test_a_persons_keys_are_masked_unless_the_reader_sees_identifiers():
+    number = "330102199001011237"
+    assert shown_key("id_number", number, identifiers=False) == mask_identifier(number) != number
+    assert shown_key("id_number", number, identifiers=True) == number
+    assert "13812345678" not in shown_key("address", "西山区人民路 13812345678 号", identifiers=False)
