@@ -21,6 +21,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..models import KeyKind, Record, RecordKey
@@ -36,7 +37,18 @@ class Severity(models.TextChoices):
     HIGH = "high", _("High")
 
 
-class Scenario(models.Model):
+class NamedInTwoLanguages:
+    """A name given in Chinese and, optionally, in English (``name_en``): the English one is
+    shown to a reader of English, as linked systems' names are (search.views.display)."""
+
+    @property
+    def shown_name(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class Scenario(NamedInTwoLanguages, models.Model):
     """应用场景: the field a group of models watches (tendering, subsidies and welfare…)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -50,10 +62,10 @@ class Scenario(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
 
 
-class WarningModel(models.Model):
+class WarningModel(NamedInTwoLanguages, models.Model):
     """预警模型: what it is called, whose it is, and which of its versions runs."""
 
     key = models.SlugField(_("key"), max_length=60, unique=True)
@@ -86,7 +98,7 @@ class WarningModel(models.Model):
         ordering = ["scenario", "key"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
 
 
 class WarningModelVersion(models.Model):

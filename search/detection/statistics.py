@@ -85,9 +85,9 @@ def statistics(models, *, first_seen_from=None, first_seen_to=None) -> Statistic
     by_scenario = _counts(warnings, "model__scenario")
     scenarios = {model.scenario_id: model.scenario for model in models}
     return Statistics(
-        models=[_line(model.pk, model.name, by_model.get(model.pk), scenario=model.scenario.name)
+        models=[_line(model.pk, model.shown_name, by_model.get(model.pk), scenario=model.scenario.shown_name)
                 for model in models],
-        scenarios=[_line(pk, scenario.name, by_scenario.get(pk))
+        scenarios=[_line(pk, scenario.shown_name, by_scenario.get(pk))
                    for pk, scenario in sorted(scenarios.items(), key=lambda item: item[1].code)],
     )
 

@@ -156,3 +156,17 @@ def test_the_pages_speak_chinese_first(client, alice, raised):
     warning = page(client, "warning", raised[0].pk).content.decode()
     assert "确认并推送至工作台" in warning and "处置记录" in warning
     assert "准确率" in page(client, "warning_statistics").content.decode()
+
+
+def test_a_models_and_its_scenarios_english_names_are_shown_in_english(client, alice, raised):
+    model = raised[0].model
+    model.name_en, model.scenario.name_en = "Paid after death", "Welfare"
+    model.save(), model.scenario.save()
+    chinese = (model.name, model.scenario.name)
+    for language, words in (("en", ("Paid after death", "Welfare")), ("zh-hans", chinese)):
+        signed_in(client, alice, language=language)
+        for name, args in (("warnings", ()), ("warning", (raised[0].pk,)), ("warning_statistics", ())):
+            html = page(client, name, *args).content.decode()
+            assert all(word in html for word in words), (language, name)
+    signed_in(client, alice, language="en")
+    assert "Paid after death" in page(client, "model", model.pk).content.decode()
