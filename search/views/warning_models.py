@@ -61,15 +61,10 @@ def model_list(request):
     scenarios: dict = {}
     for model in models:
         model.last_run = runs.get(model.last_run_id)
-        model.template_label = _template_label(
+        model.template_label = patterns.label(
             model.active_version.template if model.active_version else model.latest_template)
         scenarios.setdefault(model.scenario, []).append(model)
     return render(request, "search/models/list.html", {"scenarios": scenarios, "agency": reader.agency})
-
-
-def _template_label(name: str) -> str:
-    pattern = patterns.TEMPLATES.get(name)
-    return str(pattern.label) if pattern else ""
 
 
 def _chosen_template(name) -> patterns.Pattern | None:

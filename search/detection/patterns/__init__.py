@@ -34,3 +34,10 @@ def template(name: str) -> Pattern:
 __all__ = [
     "CHOICES", "TEMPLATES", "Context", "Pattern", "PatternForm", "Query", "UnknownTemplate", "template",
 ]
+
+
+def label(name: str) -> str:
+    """A template's name (``WarningModelVersion.template``) in the reader's words; a name no longer
+    known as it was stored."""
+    pattern = TEMPLATES.get(name)
+    return str(pattern.label) if pattern else name

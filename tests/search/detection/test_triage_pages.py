@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from search.detection import triage
+from search.detection import patterns, triage
 from search.detection.models import Warning, WarningState
 from search.masking import mask_identifier
 from search.models import AccessAction, AccessLog, Clue
@@ -170,3 +170,6 @@ def test_a_models_and_its_scenarios_english_names_are_shown_in_english(client, a
             assert all(word in html for word in words), (language, name)
     signed_in(client, alice, language="en")
     assert "Paid after death" in page(client, "model", model.pk).content.decode()
+    template = raised[0].version.template
+    assert f"v{raised[0].version.number} · {patterns.label(template)}</dd>" in page(
+        client, "warning", raised[0].pk).content.decode() and patterns.label(template) != template
