@@ -61,18 +61,18 @@ def django_setup() -> None:
                  "'bench' in its name (DATABASE_URL=postgres://…/bench_keys or sqlite:///…/bench_keys.sqlite3).")
 
 
-def generate(folder: Path, per_system: int) -> dict[str, Path]:
+def generate(folder: Path, per_system: int, *, seed: int = SEED) -> dict[str, Path]:
     """Every system's export, generated into ``folder`` unless a run before left it there."""
     from demo.generator import World, write_system
     from search.ingest.registry import SYSTEMS
 
-    folder = folder / f"{SEED}-{per_system}"
+    folder = folder / f"{seed}-{per_system}"
     folder.mkdir(parents=True, exist_ok=True)
     files = {spec.code: folder / f"{spec.code}.jsonl" for spec in SYSTEMS}
     if not all(path.exists() for path in files.values()):
-        world = World(SEED, per_system)
+        world = World(seed, per_system)
         for code, path in files.items():
-            write_system(code, path, seed=SEED, count=per_system, world=world)
+            write_system(code, path, seed=seed, count=per_system, world=world)
     return files
 
 
