@@ -31,6 +31,10 @@ class ImmutableVersion(PermissionError):
     """A stored version of a warning model was about to be changed or deleted."""
 
 
+class ImmutableHistory(PermissionError):
+    """A step of a warning's triage history was about to be changed or deleted."""
+
+
 class Severity(models.TextChoices):
     LOW = "low", _("Low")
     MEDIUM = "medium", _("Medium")
@@ -299,6 +303,14 @@ class WarningEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.warning_id}:{self.step}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableHistory("A step of a warning's triage is never changed: add the next one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableHistory("A step of a warning's triage is never deleted.")
 
 
 class WarningEvidence(models.Model):

@@ -1,6 +1,6 @@
 """The PostgreSQL trigger that makes a table refuse UPDATE and DELETE, for the migrations that
-make one append-only (0004 the search log, 0014 warning model versions). Django's migration
-loader skips modules named with a leading underscore."""
+make one append-only (0004 the search log, 0014 warning model versions, 0016 warnings' triage
+history). Django's migration loader skips modules named with a leading underscore."""
 
 from django.db import migrations
 

@@ -4,10 +4,11 @@ all or nothing), confirming it into a clue, its history and the search log."""
 from __future__ import annotations
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count
 
 from search.detection import triage
-from search.detection.models import TriageStep, Warning, WarningEvent, WarningState
+from search.detection.models import ImmutableHistory, TriageStep, Warning, WarningEvent, WarningState
 from search.models import AccessAction, AccessLog, Clue, ClueEvidence
 from tests.factories import pushed_issue
 
@@ -25,6 +26,26 @@ def test_taking_a_warning_assigns_it_to_oneself(alice, watcher, raised):
     step = WarningEvent.objects.get(warning=taken)
     assert (step.step, step.actor, step.actor_name, step.assigned_to) == (
         TriageStep.TAKEN, alice, "艾丽", alice)
+
+
+def test_the_history_is_never_changed_nor_deleted(alice, watcher, raised):
+    step = WarningEvent.objects.get(warning=triage.take(acting_user=alice, agency=watcher, warning=raised[0]))
+    step.reason = "改写"
+    with pytest.raises(ImmutableHistory):
+        step.save()
+    with pytest.raises(ImmutableHistory):
+        step.delete()
+    assert WarningEvent.objects.get(pk=step.pk).reason == ""
+
+
+@pytest.mark.postgres
+def test_on_postgresql_not_even_raw_sql_changes_the_history(alice, watcher, raised):
+    step = WarningEvent.objects.get(warning=triage.take(acting_user=alice, agency=watcher, warning=raised[0]))
+    for statement in ("UPDATE search_warningevent SET reason = '改写' WHERE id = %s",
+                      "DELETE FROM search_warningevent WHERE id = %s"):
+        refused = pytest.raises(DatabaseError, match="append-only")
+        with refused, transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [step.pk])
 
 
 def test_it_assigns_to_a_member_only(alice, dave, bob, watcher, raised):
