@@ -50,12 +50,16 @@ def warning_list(request):
     page = Paginator(warnings, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # The state buttons keep the other filters, as their counts do.
+    other_filters = query.copy()
+    other_filters.pop("state", None)
     context = {
         "filters": filters,
         "counts": state_counts(counted.apply(warnings_of(reader), request.user)),
         "page": page,
         "warnings": with_subjects(reader, page.object_list),
         "query": query.urlencode(),
+        "other_filters": other_filters.urlencode(),
         "chosen_state": filters.data.get("state", ""),
         "bulk": BulkForm(agency=reader.agency),
         "live": live.position(reader.agency.pk),

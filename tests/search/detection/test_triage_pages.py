@@ -173,3 +173,13 @@ def test_a_models_and_its_scenarios_english_names_are_shown_in_english(client, a
     template = raised[0].version.template
     assert f"v{raised[0].version.number} · {patterns.label(template)}</dd>" in page(
         client, "warning", raised[0].pk).content.decode() and patterns.label(template) != template
+
+
+def test_the_state_buttons_keep_the_other_filters(client, alice, raised):
+    html = page(signed_in(client, alice), "warnings", severity="high", state="new", page="2").content.decode()
+    buttons = re.findall(r'href="(\?[^"]*)" data-live-key="count-([a-z_]+)"', html)
+    assert len(buttons) == len(WarningState.choices)
+    for href, state in buttons:
+        assert href == f"?severity=high&amp;state={state}"
+    bare = page(client, "warnings").content.decode()
+    assert 'href="?state=new" data-live-key="count-new"' in bare
