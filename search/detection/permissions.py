@@ -42,11 +42,15 @@ def operator(agency) -> reading.Reader:
     return reading.Reader(user=None, agency=agency, role="")
 
 
+def agency_models(agency):
+    """The agency's warning models, by scenario and name."""
+    return WarningModel.objects.filter(agency=agency).select_related("scenario", "active_version").order_by(
+        "scenario", "name")
+
+
 def models_of(reader: reading.Reader | None):
     """The warning models of the reader's agency; none for someone acting for no agency."""
-    if reader is None:
-        return WarningModel.objects.none()
-    return WarningModel.objects.filter(agency=reader.agency).select_related("scenario", "active_version")
+    return WarningModel.objects.none() if reader is None else agency_models(reader.agency)
 
 
 def access_model(reader: reading.Reader | None, pk) -> WarningModel:

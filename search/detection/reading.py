@@ -34,10 +34,6 @@ def warnings_of(reader: reading.Reader | None):
     )
 
 
-def models_of(agency):
-    return WarningModel.objects.filter(agency=agency).select_related("scenario").order_by("scenario", "name")
-
-
 def owns_models(reader: reading.Reader | None) -> bool:
     return reader is not None and WarningModel.objects.filter(agency=reader.agency).exists()
 

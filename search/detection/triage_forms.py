@@ -9,7 +9,8 @@ from common.forms import BootstrapForm
 
 from ..masking import mask_text
 from .models import Scenario, Severity, WarningState
-from .reading import members_of, models_of
+from .permissions import agency_models
+from .reading import members_of
 from .triage import DISPOSED_WITHOUT_CLUE, REASON_MAX_LENGTH
 
 MINE, UNASSIGNED = "mine", "none"
@@ -35,7 +36,7 @@ class TriageFilterForm(BootstrapForm):
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
-        models = models_of(agency)
+        models = agency_models(agency)
         self.fields["model"].queryset = models
         self.fields["scenario"].queryset = Scenario.objects.filter(models__agency=agency).distinct()
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from common import spreadsheets
 
-from ..detection.reading import models_of
+from ..detection.permissions import agency_models
 from ..detection.statistics import charts, columns, rows, statistics
 from ..detection.triage_forms import StatisticsForm
 from .triage import triager
@@ -22,7 +22,7 @@ def _numbers(request):
     reader = triager(request)
     form = StatisticsForm(request.GET, agency=reader.agency)
     chosen = form.cleaned_data if form.is_valid() else {}
-    models = models_of(reader.agency)
+    models = agency_models(reader.agency)
     if chosen.get("scenario"):
         models = models.filter(scenario=chosen["scenario"])
     numbers = statistics(models, first_seen_from=chosen.get("first_seen_from"),

@@ -16,7 +16,7 @@ from notifications.live import events, streams
 from notifications.models import LiveEvent
 from search.detection import actions, live, triage
 from search.detection.models import Warning, WarningModel, WarningState
-from search.detection.reading import models_of
+from search.detection.permissions import agency_models
 from search.detection.statistics import statistics
 from search.harvest.actions import push_clue
 
@@ -30,7 +30,7 @@ def funnel(line) -> tuple:
 
 
 def test_precision_is_a_dash_until_something_is_disposed_of(watcher, raised):
-    (line,) = statistics(models_of(watcher)).models
+    (line,) = statistics(agency_models(watcher)).models
     assert funnel(line) == (3, 3, 0, 0, 0, 0, 0)
     assert (line.precision, line.precision_text) == (None, "—")
 
@@ -39,25 +39,25 @@ def test_precision_and_the_funnel_count_what_went_on(alice, watcher, raised, oth
     first = triage.confirm(acting_user=alice, agency=watcher, warning=raised[0], reason="一")
     triage.confirm(acting_user=alice, agency=watcher, warning=raised[1], reason="二", clue=first)
     triage.dispose(acting_user=alice, agency=watcher, warning=raised[2], state=FALSE_POSITIVE, reason="同名")
-    numbers = statistics(models_of(watcher))
+    numbers = statistics(agency_models(watcher))
     (line,), (scenario,) = numbers.models, numbers.scenarios
     assert funnel(line) == funnel(scenario) == (3, 0, 3, 2, 1, 0, 0)
     assert line.precision == Decimal("66.7") and line.precision_text == "66.7%"
     issue = push_clue(acting_user=alice, agency=watcher, clue=first, category="construction",
                       priority="normal", deadline=None, lead=other_agency)
-    assert funnel(statistics(models_of(watcher)).models[0])[-2:] == (1, 0)
+    assert funnel(statistics(agency_models(watcher)).models[0])[-2:] == (1, 0)
     type(issue).objects.filter(pk=issue.pk).update(state=IssueState.CLOSED)
-    assert funnel(statistics(models_of(watcher)).models[0])[-2:] == (1, 1)
+    assert funnel(statistics(agency_models(watcher)).models[0])[-2:] == (1, 1)
 
 
 def test_models_without_warnings_are_listed_at_zero_and_periods_filter(alice, watcher, raised):
     later = Warning.objects.get(pk=raised[0].pk)
     Warning.objects.filter(pk=later.pk).update(first_seen=later.first_seen.replace(year=2030))
-    numbers = statistics(models_of(watcher), first_seen_to=timezone.localdate(later.first_seen))
+    numbers = statistics(agency_models(watcher), first_seen_to=timezone.localdate(later.first_seen))
     assert numbers.models[0].warnings == 2
     WarningModel.objects.create(key="idle", name="闲置模型", scenario=raised[0].model.scenario,
                                 agency=watcher)
-    lines = {line.name: line.warnings for line in statistics(models_of(watcher)).models}
+    lines = {line.name: line.warnings for line in statistics(agency_models(watcher)).models}
     assert lines == {"paid-after-death": 3, "闲置模型": 0}
 
 
