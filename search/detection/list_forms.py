@@ -24,8 +24,8 @@ ALL_MODELS, THIS_MODEL = "all", "model"
 class ScreeningListForm(BootstrapForm):
     code = forms.SlugField(label=_("Code"), max_length=60,
                            help_text=_("Letters, digits, hyphens; how a model names the list."))
-    name = forms.CharField(label=_("Name"), max_length=150)
-    source = forms.CharField(label=_("Source"), max_length=150, required=False,
+    name = forms.CharField(label=_("List name"), max_length=150)
+    source = forms.CharField(label=_("Source of the list"), max_length=150, required=False,
                              help_text=_("Who published the list, and when."))
 
     def __init__(self, *args, **kwargs):

@@ -141,7 +141,7 @@ def quarantine_csv(request, pk):
         exported_by=spreadsheets.exporter(request.user, reader.agency))
     return spreadsheets.download(
         spreadsheets.CSV, f"quarantine-{screening_list.code}", heading,
-        [_("Line"), _("Kind"), _("Value"), _("Reason")],
+        [_("Line"), _("Kind of key"), _("Value"), _("Reason")],
         ([row["line"], row["kind"], row["value"], row["reason"]] for row in rows))
 
 
