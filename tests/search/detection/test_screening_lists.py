@@ -213,3 +213,16 @@ def test_a_list_names_the_models_that_screen_against_it(client, alice, watcher, 
 
 def _scenario():
     return Scenario.objects.get_or_create(code="test", defaults={"name": "测试场景"})[0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(content=st.one_of(st.binary(max_size=400), st.binary(max_size=400).map(lambda b: b"PK\x03\x04" + b),
+                         st.text(max_size=300).map(lambda t: ("kind,value\n" + t).encode())),
+       name=st.sampled_from(["list.csv", "list.xlsx", "list.txt"]))
+def test_fuzzed_files_are_read_or_refused_with_a_message(content, name):
+    try:
+        parsed = screening.read_bytes(name, content, kind="phone")
+    except screening.ScreeningFileError as error:
+        assert str(error)
+    else:
+        assert all(q.reason for q in parsed.quarantined)
