@@ -3,7 +3,7 @@ screening lists they screen against and the keys exempted from them."""
 
 from django.urls import path
 
-from .views import screening_lists
+from .views import exemptions, screening_lists
 from .views import warning_models as views
 
 urlpatterns = [
@@ -11,8 +11,8 @@ urlpatterns = [
     path("models/lists/", screening_lists.list_index, name="screening_lists"),
     path("models/lists/<int:pk>/", screening_lists.list_detail, name="screening_list"),
     path("models/lists/<int:pk>/quarantine.csv", screening_lists.quarantine_csv, name="screening_quarantine"),
-    path("models/exemptions/", screening_lists.exemption_list, name="exemptions"),
-    path("models/exemptions/<int:pk>/end/", screening_lists.exemption_end, name="exemption_end"),
+    path("models/exemptions/", exemptions.exemption_list, name="exemptions"),
+    path("models/exemptions/<int:pk>/end/", exemptions.exemption_end, name="exemption_end"),
     path("models/new/", views.model_new, name="model_new"),
     path("models/<int:pk>/", views.model_detail, name="model"),
     path("models/<int:pk>/edit/", views.model_edit, name="model_edit"),

@@ -1,9 +1,8 @@
-"""Screening lists (筛查名单) and exemptions (豁免) of the acting agency (DESIGN §12): the lists a
-re-screen model screens the linked records against, new ones, entries uploaded from a .csv or
-.xlsx file (bad rows quarantined with their reason, good ones added at once), and the keys
-exempted from the agency's models, each ended by hand when it is no longer benign. Members of
-the owning agency only: to anyone else a list or exemption does not exist (404). Every change
-goes through ``search.detection.actions``, which writes the search log.
+"""Screening lists (比对名单) of the acting agency (DESIGN §12): the lists a re-screen model
+screens the linked records against, new ones, and entries uploaded from a .csv or .xlsx file
+(bad rows quarantined with their reason, good ones added at once). Members of the owning agency
+only: to anyone else a list does not exist (404). Every change goes through
+``search.detection.actions``, which writes the search log.
 
 The rows an upload quarantined are kept in the session, for the page after the redirect and
 their download: they are the reader's own file read back, for no one else.
@@ -17,18 +16,17 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from common import spreadsheets
 
 from ..detection import actions, screening
 from ..detection.list_forms import ScreeningListForm, UploadForm
-from ..detection.models import Exemption, ScreeningList
+from ..detection.models import ScreeningList
 from ..detection.patterns.rescreen import Rescreen
-from ..detection.permissions import access_exemption, access_screening_list, agency_models
+from ..detection.permissions import access_screening_list, agency_models
 from ..investigate import permissions
 from ..masking import shown_key
 from ..models import KeyKind
@@ -37,14 +35,14 @@ ENTRIES_PER_PAGE = 50
 QUARANTINE_KEPT = 1000  # rows of a bad upload kept to show and download; the count says the rest
 
 
-def _reader(request) -> permissions.Reader:
+def reader_or_404(request) -> permissions.Reader:
     reader = permissions.reader_for(request)
     if reader is None:
         raise Http404
     return reader
 
 
-def _identifiers(reader) -> bool:
+def identifiers_shown(reader) -> bool:
     """A list's keys come from outside the linked systems: they are shown in full only to a
     reader whose access shows identifiers in every system their agency reads."""
     accesses = permissions.readable(reader)
@@ -54,7 +52,7 @@ def _identifiers(reader) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def list_index(request):
-    reader = _reader(request)
+    reader = reader_or_404(request)
     form = ScreeningListForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -84,7 +82,7 @@ def _shown_quarantine(rows, identifiers: bool) -> list[dict]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def list_detail(request, pk):
-    reader = _reader(request)
+    reader = reader_or_404(request)
     screening_list = access_screening_list(reader, pk)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -107,7 +105,7 @@ def list_detail(request, pk):
                                                    "%(count)d rows quarantined; see below.", len(bad))
                                  % {"count": len(bad)})
             return redirect("search:screening_list", screening_list.pk)
-    identifiers = _identifiers(reader)
+    identifiers = identifiers_shown(reader)
     page = Paginator(screening_list.entries.all(), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     for entry in page.object_list:
         entry.shown = shown_key(entry.kind, entry.value, identifiers=identifiers)
@@ -130,12 +128,12 @@ def screening_list_models(screening_list):
 @login_required
 @require_GET
 def quarantine_csv(request, pk):
-    reader = _reader(request)
+    reader = reader_or_404(request)
     screening_list = access_screening_list(reader, pk)
     quarantine = request.session.get(_quarantine_key(screening_list))
     if not quarantine:
         raise Http404
-    rows = _shown_quarantine(quarantine["rows"], _identifiers(reader))
+    rows = _shown_quarantine(quarantine["rows"], identifiers_shown(reader))
     heading = spreadsheets.Heading(
         title=_("Rows of the list “%(name)s” quarantined") % {"name": screening_list.name},
         exported_by=spreadsheets.exporter(request.user, reader.agency))
@@ -143,31 +141,3 @@ def quarantine_csv(request, pk):
         spreadsheets.CSV, f"quarantine-{screening_list.code}", heading,
         [_("Line"), _("Kind of key"), _("Value"), _("Reason")],
         ([row["line"], row["kind"], row["value"], row["reason"]] for row in rows))
-
-
-@login_required
-@require_GET
-def exemption_list(request):
-    reader = _reader(request)
-    identifiers = _identifiers(reader)
-    today = timezone.localdate()
-    exemptions = Exemption.objects.filter(agency=reader.agency).select_related("model", "author")
-    page = Paginator(exemptions, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    for exemption in page.object_list:
-        exemption.shown = shown_key(exemption.kind, exemption.value, identifiers=identifiers)
-        exemption.in_force = exemption.expires_on >= today
-    return render(request, "search/models/exemptions.html", {"page": page})
-
-
-@login_required
-@require_POST
-def exemption_end(request, pk):
-    reader = _reader(request)
-    exemption = access_exemption(reader, pk)
-    try:
-        actions.end_exemption(acting_user=request.user, exemption=exemption)
-    except actions.DetectionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The exemption has ended: the next run names the key again."))
-    return redirect("search:exemptions")
