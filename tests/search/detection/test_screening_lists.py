@@ -203,6 +203,11 @@ def test_the_rows_are_added_in_one_transaction(client, alice, debtors, monkeypat
 
 
 def test_a_list_names_the_models_that_screen_against_it(client, alice, watcher, debtors):
+    signed_in(client, alice)
+    offered = client.get(reverse("search:screening_list", args=[debtors.pk])).context["models"]
+    assert not offered.exists()
+    builder = client.get(reverse("search:model_new"), {"template": "rescreen", "list": "debtors"})
+    assert builder.context["params"]["screening_list"].value() == "debtors"
     actions.create_model(acting_user=None, key="debtors-paid", name="失信人领取补助", scenario=_scenario(),
                          agency=watcher, template="rescreen", severity="high",
                          parameters={"screening_list": "debtors", "systems_searched": ["social-assistance"]})
