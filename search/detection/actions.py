@@ -410,15 +410,20 @@ def add_screening_rows(*, acting_user, screening_list: ScreeningList,
     how many were added and the entries left out because the list has them already."""
     reader = _acting(acting_user, screening_list.agency)
     entries = list(entries)
+    values = sorted({entry.value for entry in entries})
     with transaction.atomic():
-        present = set(ScreeningEntry.objects.select_for_update().filter(
-            screening_list=screening_list, value__in={entry.value for entry in entries},
-        ).values_list("kind", "value"))
+        # Looked up a chunk at a time: a file of 100,000 values is past what one IN list may bind.
+        present = set()
+        for start in range(0, len(values), CHUNK):
+            present.update(ScreeningEntry.objects.filter(
+                screening_list=screening_list, value__in=values[start:start + CHUNK],
+            ).values_list("kind", "value"))
         new = [entry for entry in entries if (entry.kind, entry.value) not in present]
+        # An entry another upload added meanwhile is skipped by the unique constraint, not an error.
         ScreeningEntry.objects.bulk_create([
             ScreeningEntry(screening_list=screening_list, kind=entry.kind, value=entry.value, note=entry.note)
             for entry in new
-        ], batch_size=CHUNK)
+        ], batch_size=CHUNK, ignore_conflicts=True)
         log_screening_list_change(reader, screening_list, f"{len(new)} entries added")
     already = [screening.Quarantined(entry.line, entry.kind, entry.value, _("Already in the list."))
                for entry in entries if (entry.kind, entry.value) in present]

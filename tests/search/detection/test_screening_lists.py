@@ -231,3 +231,12 @@ def test_fuzzed_files_are_read_or_refused_with_a_message(content, name):
         assert str(error)
     else:
         assert all(q.reason for q in parsed.quarantined)
+
+
+def test_a_long_list_is_added_in_chunks(alice, debtors):
+    numbers = [f"138{n:08d}" for n in range(actions.CHUNK * 2 + 7)]
+    actions.add_screening_entries(acting_user=None, screening_list=debtors, kind="phone", values=numbers[:3])
+    added, already = actions.add_screening_rows(acting_user=alice, screening_list=debtors, entries=[
+        screening.Entry(line, "phone", number) for line, number in enumerate(numbers, start=2)])
+    assert (added, [row.line for row in already]) == (len(numbers) - 3, [2, 3, 4])
+    assert debtors.entries.count() == len(numbers)
