@@ -1,11 +1,18 @@
-"""See search/urls.py: warning models, built in a form, backtested, versioned and run."""
+"""See search/urls.py: warning models, built in a form, backtested, versioned and run; the
+screening lists they screen against and the keys exempted from them."""
 
 from django.urls import path
 
+from .views import exemptions, screening_lists
 from .views import warning_models as views
 
 urlpatterns = [
     path("models/", views.model_list, name="models"),
+    path("models/lists/", screening_lists.list_index, name="screening_lists"),
+    path("models/lists/<int:pk>/", screening_lists.list_detail, name="screening_list"),
+    path("models/lists/<int:pk>/quarantine.csv", screening_lists.quarantine_csv, name="screening_quarantine"),
+    path("models/exemptions/", exemptions.exemption_list, name="exemptions"),
+    path("models/exemptions/<int:pk>/end/", exemptions.exemption_end, name="exemption_end"),
     path("models/new/", views.model_new, name="model_new"),
     path("models/<int:pk>/", views.model_detail, name="model"),
     path("models/<int:pk>/edit/", views.model_edit, name="model_edit"),

@@ -15,4 +15,5 @@ urlpatterns = [
     path("warnings/<int:pk>/assign/", triage.warning_assign, name="warning_assign"),
     path("warnings/<int:pk>/dispose/", triage.warning_dispose, name="warning_dispose"),
     path("warnings/<int:pk>/confirm/", triage.warning_confirm, name="warning_confirm"),
+    path("warnings/<int:pk>/exempt/", triage.warning_exempt, name="warning_exempt"),
 ]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from ..ingest.keys import NORMALISERS
 from ..models import KeyKind
-from . import live, patterns, runs
+from . import live, patterns, runs, screening
 from .backtest import Preview, preview
 from .models import (
     OPEN_STATES,
@@ -37,7 +37,16 @@ from .models import (
     WarningModel,
     WarningModelVersion,
 )
-from .permissions import log_exemption, log_model_change, log_run, operator, reader_of, unreadable
+from .permissions import (
+    log_exemption,
+    log_exemption_ended,
+    log_model_change,
+    log_run,
+    log_screening_list_change,
+    operator,
+    reader_of,
+    unreadable,
+)
 
 # A lock older than this belongs to a run that died without releasing it (a killed worker): the
 # next run takes it over. No run of a model is expected to take this long at 10M records.
@@ -349,11 +358,27 @@ def exempt(*, acting_user, agency, kind: str, value: str, reason: str, expires_o
     return exemption
 
 
+def end_exemption(*, acting_user, exemption: Exemption) -> Exemption:
+    """End the exemption now: it expired yesterday, so the next run names its key again. The row
+    stays, so the page still says who exempted what, why and until when."""
+    reader = _acting(acting_user, exemption.agency)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    if exemption.expires_on <= yesterday:
+        raise DetectionError(_("The exemption has ended already."))
+    with transaction.atomic():
+        exemption.expires_on = yesterday
+        exemption.save(update_fields=["expires_on"])
+        log_exemption_ended(reader, exemption)
+    return exemption
+
+
 def create_screening_list(*, acting_user, agency, code: str, name: str, source: str = "") -> ScreeningList:
-    _acting(acting_user, agency)
+    reader = _acting(acting_user, agency)
     try:
         with transaction.atomic():
-            return ScreeningList.objects.create(code=code, name=name, agency=agency, source=source)
+            screening_list = ScreeningList.objects.create(code=code, name=name, agency=agency, source=source)
+            log_screening_list_change(reader, screening_list, "created")
+            return screening_list
     except IntegrityError:
         raise DetectionError(
             _("A screening list with the code %(code)s exists already.") % {"code": code}
@@ -377,3 +402,29 @@ def add_screening_entries(*, acting_user, screening_list: ScreeningList, kind: s
     before = screening_list.entries.count()
     ScreeningEntry.objects.bulk_create(list(entries.values()), ignore_conflicts=True)
     return screening_list.entries.count() - before, refused
+
+
+def add_screening_rows(*, acting_user, screening_list: ScreeningList,
+                       entries: Iterable[screening.Entry]) -> tuple[int, list[screening.Quarantined]]:
+    """Add the entries read from a file (``screening.read_upload``) in one transaction; returns
+    how many were added and the entries left out because the list has them already."""
+    reader = _acting(acting_user, screening_list.agency)
+    entries = list(entries)
+    values = sorted({entry.value for entry in entries})
+    with transaction.atomic():
+        # Looked up a chunk at a time: a file of 100,000 values is past what one IN list may bind.
+        present = set()
+        for start in range(0, len(values), CHUNK):
+            present.update(ScreeningEntry.objects.filter(
+                screening_list=screening_list, value__in=values[start:start + CHUNK],
+            ).values_list("kind", "value"))
+        new = [entry for entry in entries if (entry.kind, entry.value) not in present]
+        # An entry another upload added meanwhile is skipped by the unique constraint, not an error.
+        ScreeningEntry.objects.bulk_create([
+            ScreeningEntry(screening_list=screening_list, kind=entry.kind, value=entry.value, note=entry.note)
+            for entry in new
+        ], batch_size=CHUNK, ignore_conflicts=True)
+        log_screening_list_change(reader, screening_list, f"{len(new)} entries added")
+    already = [screening.Quarantined(entry.line, entry.kind, entry.value, _("Already in the list."))
+               for entry in entries if (entry.kind, entry.value) in present]
+    return len(new), already

@@ -16,7 +16,7 @@ from agencies.models import Membership
 
 from ..investigate import permissions as reading
 from ..models import AccessAction
-from .models import Exemption, Warning, WarningModel, WarningModelVersion
+from .models import Exemption, ScreeningList, Warning, WarningModel, WarningModelVersion
 
 
 def readable_systems(agency) -> dict[str, int]:
@@ -90,6 +90,38 @@ def log_exemption(reader: reading.Reader, exemption: Exemption) -> None:
     reading.log(reader, AccessAction.MODEL_SAVED,
                 systems=model.active_version.systems if model and model.active_version else (),
                 query=f"{key}: exempted {exemption.kind} until {exemption.expires_on}")
+
+
+def log_exemption_ended(reader: reading.Reader, exemption: Exemption) -> None:
+    model = exemption.model
+    reading.log(reader, AccessAction.MODEL_SAVED,
+                systems=model.active_version.systems if model and model.active_version else (),
+                query=f"{model.key if model else '*'}: exemption #{exemption.pk} of {exemption.kind} ended")
+
+
+def log_screening_list_change(reader: reading.Reader, screening_list: ScreeningList, what: str) -> None:
+    """A list changes what the re-screen models raise, so its changes are model changes on the
+    search log; the values added are not written there, only how many."""
+    reading.log(reader, AccessAction.MODEL_SAVED, query=f"screening list {screening_list.code}: {what}")
+
+
+def access_screening_list(reader: reading.Reader | None, pk) -> ScreeningList:
+    """The list, if it is one of the reader's agency's; 404 alike when missing or not theirs."""
+    if reader is None:
+        raise Http404
+    try:
+        return ScreeningList.objects.get(pk=int(pk), agency=reader.agency)
+    except (ScreeningList.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def access_exemption(reader: reading.Reader | None, pk) -> Exemption:
+    if reader is None:
+        raise Http404
+    try:
+        return Exemption.objects.select_related("model").get(pk=int(pk), agency=reader.agency)
+    except (Exemption.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
 
 
 def log_run(reader: reading.Reader, model: WarningModel, version: WarningModelVersion, mode: str,

@@ -1,6 +1,6 @@
 """Every change the triage makes to warnings (DESIGN §12, triage and funnel): taking one into
 triage, assigning it, and disposing of it (confirmed, explained, duplicate, false positive),
-one by one or several at once.
+one by one or several at once; exempting one of its subjects, which explains it.
 
 Each takes the acting user and the agency they act for keyword-only, answers a warning that is
 not the agency's as if it did not exist, changes the data in one transaction (compare-and-set on
@@ -23,7 +23,8 @@ from agencies.models import Membership
 from ..harvest import actions as harvest
 from ..investigate import permissions as reading
 from ..models import Clue
-from .models import OPEN_STATES, TriageStep, Warning, WarningEvent, WarningState
+from . import actions as detection
+from .models import OPEN_STATES, Exemption, TriageStep, Warning, WarningEvent, WarningState
 from .permissions import log_warning_disposed, reader_of
 
 REASON_MAX_LENGTH = 2000
@@ -205,3 +206,26 @@ def confirm(*, acting_user, agency, warning, reason: str, clue: Clue | None = No
             raise TriageError(str(error)) from None
         _disposed(reader, warning, acting_user, WarningState.CONFIRMED, reason, ip, clue=clue)
     return clue
+
+
+def exempt_subject(*, acting_user, agency, warning, subject: int, whole_agency: bool, reason: str,
+                   expires_on, dispose: bool = True, ip: str | None = None) -> Exemption:
+    """Exempt one of the warning's subjects (its index in ``warning.subjects``), for the warning's
+    model or every model of the agency; the warning itself, when ``dispose`` and still open, is
+    explained by the same reason in the same transaction, as the benign key it names explains it."""
+    reader = _reader(acting_user, agency)
+    try:
+        kind, value = warning.subjects[int(subject)]
+    except (IndexError, TypeError, ValueError):
+        raise TriageError(_("Choose one of the warning's subjects.")) from None
+    with transaction.atomic():
+        try:
+            exemption = detection.exempt(acting_user=acting_user, agency=agency, kind=kind, value=value,
+                                         reason=reason, expires_on=expires_on,
+                                         model=None if whole_agency else warning.model)
+        except detection.DetectionError as error:
+            raise TriageError(str(error)) from None
+        if dispose and warning.state in OPEN_STATES:
+            (locked,) = _locked(agency, [warning.pk])
+            _disposed(reader, locked, acting_user, WarningState.EXPLAINED, _reason(reason), ip)
+    return exemption

@@ -15,8 +15,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from ..detection import live, triage
+from ..detection.list_forms import ALL_MODELS, ExemptForm
 from ..detection.permissions import access_warning, log_warning_viewed
-from ..detection.reading import owns_models, state_counts, warning_page, warnings_of, with_subjects
+from ..detection.reading import (
+    owns_models,
+    shown_subjects,
+    state_counts,
+    warning_page,
+    warnings_of,
+    with_subjects,
+)
 from ..detection.triage_forms import (
     CONFIRM_AND_PUSH,
     AssignForm,
@@ -74,10 +82,12 @@ def _confirm_form(reader, data=None) -> ConfirmForm:
     return ConfirmForm(data, clues=clues_of(reader).filter(pk__in=list(titles)), titles=titles)
 
 
-def _page(request, reader, warning, *, assign=None, dispose=None, confirm=None, status=200):
+def _page(request, reader, warning, *, assign=None, dispose=None, confirm=None, exempt=None, status=200):
     log_warning_viewed(reader, warning, ip=permissions.client_ip(request))
+    page = warning_page(reader, warning)
     context = {
-        "page": warning_page(reader, warning),
+        "page": page,
+        "exempt_form": exempt or ExemptForm(subjects=page.subjects),
         "warning": warning,
         "assign_form": assign or AssignForm(agency=reader.agency),
         "dispose_form": dispose or DisposeForm(),
@@ -167,6 +177,27 @@ def warning_confirm(request, pk):
         messages.success(request, _("The warning is confirmed; its evidence is in the clue."))
         return redirect(reverse("search:clue", args=[clue.pk]) + "#push-form")
     return _done(request, warning, _("The warning is confirmed; its evidence is in the clue."))
+
+
+@login_required
+@require_POST
+def warning_exempt(request, pk):
+    reader = triager(request)
+    warning = access_warning(reader, pk)
+    form = ExemptForm(request.POST, subjects=shown_subjects(permissions.readable(reader), warning))
+    if not form.is_valid():
+        return _page(request, reader, warning, exempt=form, status=400)
+    data = form.cleaned_data
+    try:
+        triage.exempt_subject(
+            acting_user=request.user, agency=reader.agency, warning=warning, subject=data["subject"],
+            whole_agency=data["scope"] == ALL_MODELS, reason=data["reason"], expires_on=data["expires_on"],
+            dispose=data["dispose"], ip=permissions.client_ip(request))
+    except triage.TriageError as error:
+        form.add_error(None, str(error))
+        return _page(request, reader, warning, exempt=form, status=400)
+    return _done(request, warning,
+                 _("The subject is exempted until %(date)s.") % {"date": data["expires_on"].isoformat()})
 
 
 @login_required

@@ -83,7 +83,9 @@ def model_new(request):
             messages.error(request, _("There is no such template; choose one of these."))
         return render(request, "search/models/templates.html", {"templates": patterns.TEMPLATES.values()})
     if request.method == "GET":
-        form, params = ModelForm(), parameters_form(pattern.name, reader.agency)
+        # A screening list's page offers "new model" on it: the list is chosen already.
+        chosen_list = {"screening_list": source["list"]} if isinstance(source.get("list"), str) else None
+        form, params = ModelForm(), parameters_form(pattern.name, reader.agency, initial=chosen_list)
     else:
         form = ModelForm(request.POST)
         params = parameters_form(pattern.name, reader.agency, data=request.POST)
